@@ -1,0 +1,200 @@
+# hostctx - GNU make build.  `make`, `make check`, `make demo`, `make bench`,
+# `make install PREFIX=/usr/local DESTDIR=`.
+#
+# Knobs: CC=clang, BUILD=dir (default build), SANITIZE=1 (ASan+UBSan),
+# SECCOMP=0 (never use libseccomp), VALGRIND=1 (end-to-end tests under
+# valgrind), V=1 (echo commands).
+
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SANITIZE  ?= 0
+SECCOMP   ?= auto
+PKG_CONFIG ?= pkg-config
+
+VERSION := $(shell sed -n 's/^\#define HOSTCTX_VERSION "\(.*\)"/\1/p' include/hostctx.h)
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+        -Wstrict-prototypes -Wvla -Wno-unused-parameter
+CSTD := -std=gnu11
+OPT  ?= -O2 -g
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS   += $(CSTD) $(OPT) $(WARN) -fPIC -fno-strict-aliasing \
+            -fstack-protector-strong -D_FORTIFY_SOURCE=2
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+# _FORTIFY_SOURCE and ASan disagree about some builtins
+CFLAGS  += -U_FORTIFY_SOURCE
+endif
+
+# Dependencies by pkg-config, evaluated lazily so that `make check` can
+# install them first.
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags zlib libcjson 2>/dev/null)
+DEP_LIBS   = $(shell $(PKG_CONFIG) --libs zlib libcjson 2>/dev/null)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ifeq ($(SECCOMP),0)
+HAVE_SECCOMP = 0
+else
+HAVE_SECCOMP = $(shell $(PKG_CONFIG) --exists libseccomp 2>/dev/null && echo 1 || echo 0)
+endif
+SECCOMP_CFLAGS = $(if $(filter 1,$(HAVE_SECCOMP)),-DHAVE_SECCOMP=1 $(shell $(PKG_CONFIG) --cflags libseccomp),)
+SECCOMP_LIBS   = $(if $(filter 1,$(HAVE_SECCOMP)),$(shell $(PKG_CONFIG) --libs libseccomp),)
+
+ifneq ($(V),1)
+Q := @
+endif
+
+LIB_SRC     := $(sort $(wildcard lib/*.c))
+CLI_SRC     := $(sort $(wildcard cli/*.c))
+WRAPPER_SRC := $(sort $(wildcard wrapper/*.c))
+PRELOAD_SRC := $(sort $(wildcard preload/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+HELPER_SRC  := $(sort $(wildcard tests/helpers/*.c))
+
+OBJ := $(BUILD)/obj
+LIB_OBJ     := $(LIB_SRC:%.c=$(OBJ)/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(OBJ)/%.o)
+WRAPPER_OBJ := $(WRAPPER_SRC:%.c=$(OBJ)/%.o)
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(OBJ)/%.o)
+
+LIBSO   := $(BUILD)/lib/libhostctx.so
+LIBA    := $(BUILD)/lib/libhostctx.a
+PRELOAD := $(BUILD)/lib/libhostctx-preload.so
+HOSTCTX := $(BUILD)/bin/hostctx
+RUNNER  := $(BUILD)/bin/hostctx-run
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+
+DEPSTAMP := $(BUILD)/.deps-ok
+
+.PHONY: all lib programs check check-unit check-e2e demo bench install \
+        uninstall clean deps install-deps tests
+.DEFAULT_GOAL := all
+
+all: $(LIBSO) $(LIBA) $(PRELOAD) $(HOSTCTX) $(RUNNER) $(BUILD)/hostctx.pc
+
+# One clear line when a required library is missing.
+$(DEPSTAMP):
+	$(Q)command -v $(PKG_CONFIG) >/dev/null 2>&1 || { echo "hostctx: missing build dependency: pkg-config (Debian: apt-get install pkg-config zlib1g-dev libcjson-dev; or run scripts/install-deps)" >&2; exit 1; }
+	$(Q)for p in zlib libcjson; do $(PKG_CONFIG) --exists $$p || { case $$p in zlib) d=zlib1g-dev;; libcjson) d=libcjson-dev;; esac; echo "hostctx: missing build dependency: $$p (Debian: apt-get install $$d; or run scripts/install-deps)" >&2; exit 1; }; done
+	$(Q)mkdir -p $(@D) && touch $@
+
+$(OBJ)/%.o: %.c $(DEPSTAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEP_CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The library hides everything but the names marked HCTX_EXPORT.
+$(LIB_OBJ): CFLAGS += -fvisibility=hidden
+
+$(LIBSO): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libhostctx.so.0 -Wl,-z,defs -o $@ $^ $(LDFLAGS) $(DEP_LIBS)
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The programs link the library statically: no LD_LIBRARY_PATH, one less
+# shared object to map on every run.
+$(HOSTCTX): $(CLI_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS)
+
+$(RUNNER): $(WRAPPER_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $(WRAPPER_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS)
+
+# The preload library: libc only (it dlopens libhostctx.so beside itself
+# in the one process it records).  Never built with sanitizers.
+$(PRELOAD_OBJ): CFLAGS := $(CSTD) $(OPT) $(WARN) -fPIC -fvisibility=hidden -fno-strict-aliasing
+$(PRELOAD_OBJ): LDFLAGS :=
+$(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -nodefaultlibs -Wl,-z,defs -Wl,--as-needed \
+	    $(if $(wildcard preload/preload.map),-Wl,--version-script=preload/preload.map) \
+	    -o $@ $(PRELOAD_OBJ) -lc
+
+$(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# ---- tests -----------------------------------------------------------
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(wildcard tests/unit/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(CMOCKA_LIBS)
+
+# Small C programs the end-to-end tests run; built without sanitizers.
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< $(HELPER_FLAGS_$*)
+
+# Helpers that need special linking say so here.
+HELPER_FLAGS_static_prog := -static
+HELPER_FLAGS_inject_write := -shared -fPIC -ldl
+
+tests: all $(UNIT_BIN) $(HELPER_BIN)
+
+# `make check`: install what is missing, build, run every test, end with
+# "N passed, N failed[, N skipped]".
+check: install-deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)BUILD=$(BUILD) tests/run-all
+
+check-unit: tests
+	$(Q)BUILD=$(BUILD) tests/run-all unit
+
+check-e2e: tests
+	$(Q)BUILD=$(BUILD) tests/run-all e2e
+
+install-deps deps:
+	$(Q)scripts/install-deps
+
+demo: install-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) scripts/demo
+
+bench: install-deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)BUILD=$(BUILD) scripts/bench
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 0755 $(HOSTCTX) $(RUNNER) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostctx.so.0
+	ln -sf libhostctx.so.0 $(DESTDIR)$(PREFIX)/lib/libhostctx.so
+	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 include/hostctx.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 $(BUILD)/hostctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	for m in docs/*.1; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
+	for m in docs/*.7; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hostctx $(DESTDIR)$(PREFIX)/bin/hostctx-run \
+	    $(DESTDIR)$(PREFIX)/lib/libhostctx.so* $(DESTDIR)$(PREFIX)/lib/libhostctx.a \
+	    $(DESTDIR)$(PREFIX)/lib/libhostctx-preload.so \
+	    $(DESTDIR)$(PREFIX)/include/hostctx.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to libhostctx: the field table, the root-relative read layer
+ * and the pure parsers.  Unit tests include this header too.
+ */
+#ifndef HOSTCTX_INTERNAL_H
+#define HOSTCTX_INTERNAL_H
+
+#include "hostctx.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HCTX_EXPORT __attribute__((visibility("default")))
+
+/* ---- cleanup helpers (bubblewrap/systemd style) ------------------- */
+
+static inline void hctx_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void hctx_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_free_ __attribute__((cleanup(hctx_freep)))
+#define _cleanup_close_ __attribute__((cleanup(hctx_closep)))
+
+/* Hand ownership out of a _cleanup_ variable. */
+#define TAKE_PTR(p)                                                     \
+	({                                                              \
+		__typeof__(p) taken_ = (p);                             \
+		(p) = NULL;                                             \
+		taken_;                                                 \
+	})
+#define TAKE_FD(fd)                                                     \
+	({                                                              \
+		int taken_ = (fd);                                      \
+		(fd) = -1;                                              \
+		taken_;                                                 \
+	})
+
+/* ---- the root-relative read layer (root.c) ------------------------ */
+
+/* Any file but /proc/cpuinfo and config.gz larger than this is unreadable. */
+#define HCTX_READ_CAP (64 * 1024)
+
+struct hostctx_root {
+	int fd;			/* O_PATH directory fd of the root */
+	bool live;		/* "/" : uname() may be used */
+	int xacct_cache;	/* enum hostctx_xacct + 1 once known, else 0 */
+};
+
+/*
+ * Open rel (relative, no leading '/') beneath the root, never leaving
+ * it, never blocking.  Returns an O_CLOEXEC fd or -errno.  Directories
+ * open only with want_dir; anything but a regular file (or directory
+ * when asked) gives -EINVAL.
+ */
+int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir);
+
+/*
+ * Read all of rel into buf (capacity cap, a NUL is appended so buf must
+ * hold cap + 1 bytes).  Returns the length, or -EFBIG when the file is
+ * larger than cap, or another -errno.  The first read asks for 4 KiB:
+ * procfs allocates a kernel buffer the size of the request.
+ */
+ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
+		       char *buf, size_t cap);
+
+/*
+ * Read rel and trim it (hctx_parse_trimmed) into a new string.
+ * Returns 0, -ENODATA (empty after trimming), -EILSEQ (NUL inside, not
+ * UTF-8) or another -errno.
+ */
+int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
+		      char **ret);
+
+/*
+ * Call fn for every entry name of directory rel (not "." or "..").
+ * d_type is a DT_* value (DT_UNKNOWN possible).  fn returns 0 to go on,
+ * > 0 to stop early, < 0 to fail.  Returns 0 or -errno.
+ */
+typedef int (*hctx_dirent_fn)(void *userdata, const char *name,
+			      unsigned char d_type, int dirfd);
+int hctx_list_dir(struct hostctx_root *root, const char *rel,
+		  hctx_dirent_fn fn, void *userdata);
+
+/* ---- pure parsers (parse.c), tested on strings --------------------- */
+
+/* Trim ASCII blanks (and NUL bytes) at both ends; see hctx_read_trimmed. */
+int hctx_parse_trimmed(const char *text, size_t len, char **ret);
+bool hctx_is_utf8(const char *s, size_t len);
+
+/* First block of /proc/cpuinfo: "model name" and "vendor_id". */
+int hctx_parse_cpuinfo(const char *text, size_t len, char **ret_model,
+		       char **ret_vendor);
+/* Offset just past the first block's end, or 0 when not yet seen. */
+size_t hctx_cpuinfo_first_block_end(const char *text, size_t len);
+
+struct hctx_meminfo {
+	struct hostctx_u64 mem_total_kib;
+	struct hostctx_u64 hugepages_total;
+	struct hostctx_u64 hugepages_free;
+	struct hostctx_u64 hugepages_size_kib;
+};
+void hctx_parse_meminfo(const char *text, size_t len, struct hctx_meminfo *out);
+
+/* Strict unsigned decimal: digits only, no sign, no overflow. */
+int hctx_parse_u64(const char *s, size_t len, uint64_t *ret);
+
+/* A set of CPU (or node) ids. */
+#define HCTX_CPUSET_MAX (1u << 20)	/* ids beyond this are rejected */
+struct hctx_cpuset {
+	size_t nwords;
+	uint64_t *words;
+};
+void hctx_cpuset_clear(struct hctx_cpuset *s);
+int hctx_cpuset_add(struct hctx_cpuset *s, unsigned id);
+bool hctx_cpuset_has(const struct hctx_cpuset *s, unsigned id);
+size_t hctx_cpuset_count(const struct hctx_cpuset *s);
+bool hctx_cpuset_intersects(const struct hctx_cpuset *a,
+			    const struct hctx_cpuset *b);
+/* Next member >= from, or -1. */
+long hctx_cpuset_next(const struct hctx_cpuset *s, unsigned from);
+
+/*
+ * "0-3,8,10-11": strict list (no empty items, lo <= hi); blanks and
+ * NULs at the ends are ignored.  Empty or malformed: -EINVAL.
+ */
+int hctx_parse_cpulist(const char *text, size_t len, struct hctx_cpuset *ret);
+/* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
+int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
+
+/*
+ * Number of nodes whose CPU set intersects online; at least 1.  node_cpus
+ * holds one set per node (ids need not be dense).
+ */
+size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
+			     const struct hctx_cpuset *node_cpus,
+			     size_t n_nodes);
+
+/* kconfig text: whole trimmed line "CONFIG_TASK_XACCT=y" / "# ... is not set". */
+enum hostctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len);
+/* One line of kconfig: ON, OFF, or ABSENT when it says nothing. */
+enum hostctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len);
+/* task_delayacct from its trimmed value; NULL = missing/unreadable/empty. */
+enum hostctx_delayacct hctx_delayacct_from_value(const char *value);
+
+/* Streaming inflate of a gzip buffer, stopping at the answer. */
+enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len);
+
+/* ---- the field table (fields.c) ----------------------------------- */
+
+enum hctx_kind {
+	HCTX_KIND_STRING,
+	HCTX_KIND_U64,
+	HCTX_KIND_DELAYACCT,
+	HCTX_KIND_XACCT,
+	HCTX_KIND_KVMAP,	/* sched_tunables */
+	HCTX_KIND_GOVMAP,	/* cpufreq_governor */
+	HCTX_KIND_HEAP,		/* heap_state: reported, never compared */
+};
+
+struct hctx_reader;		/* per-snapshot read state (snapshot.c) */
+
+struct hctx_field {
+	const char *name;
+	enum hctx_kind kind;
+	size_t offset;		/* into struct hostctx_snapshot */
+	/*
+	 * Fill the fields of this row's source (one file or probe may give
+	 * several rows: rows that share a source share the function, and a
+	 * snapshot calls each distinct function once).  NULL for fields
+	 * that no snapshot reads (heap_state).  Returns 0 or -ENOMEM; a
+	 * field that cannot be read is simply left absent.
+	 */
+	int (*read)(struct hctx_reader *rd, struct hostctx_snapshot *s);
+};
+
+/* In report order (the reference's format_human order). */
+extern const struct hctx_field hctx_fields[];
+extern const size_t hctx_n_fields;
+
+#define HCTX_FIELD(s, f) ((void *)((char *)(s) + (f)->offset))
+#define HCTX_CFIELD(s, f) ((const void *)((const char *)(s) + (f)->offset))
+
+/* Readers (read_*.c), one per source. */
+struct hctx_reader {
+	struct hostctx_root *root;
+	char *buf;		/* HCTX_READ_CAP + 1 bytes of scratch */
+	bool online_done;
+	int online_err;
+	struct hctx_cpuset online;
+};
+
+int hctx_read_cpuinfo(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_thp(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_sched_tunables(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_online_cpus(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_numa_nodes(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_governors(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_uname(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_cmdline(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_delayacct(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_xacct(struct hctx_reader *rd, struct hostctx_snapshot *s);
+
+#endif /* HOSTCTX_INTERNAL_H */
