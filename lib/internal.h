@@ -77,6 +77,9 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
 		      char **ret);
 
+/* The same for one entry of a directory fd from hctx_list_dir. */
+int hctx_read_trimmed_at(int dirfd, const char *name, char **ret);
+
 /*
  * Call fn for every entry name of directory rel (not "." or "..").
  * d_type is a DT_* value (DT_UNKNOWN possible).  fn returns 0 to go on,
@@ -150,6 +153,10 @@ enum hostctx_delayacct hctx_delayacct_from_value(const char *value);
 
 /* Streaming inflate of a gzip buffer, stopping at the answer. */
 enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len);
+
+/* Free a map's content (snapshot.c). */
+void hctx_kvmap_clear(struct hostctx_kvmap *m);
+void hctx_govmap_clear(struct hostctx_govmap *m);
 
 /* ---- the field table (fields.c) ----------------------------------- */
 

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one read layer: every /proc and /sys read of a snapshot goes
+ * through here, relative to a root directory fd.  That is what makes
+ * --root honest: a captured tree is read exactly like the live system,
+ * and no reader can wander outside it.
+ *
+ * Reads are defensive because captured trees are odd: symlinks to "."
+ * (loops), FIFOs or directories where files should be, huge files.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+/* 0: untried, 1: works, -1: kernel too old (ENOSYS) */
+static int openat2_state;
+
+HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_root)
+{
+	struct hostctx_root *root;
+	bool live = !dir || !*dir || strcmp(dir, "/") == 0;
+	int fd;
+
+	fd = open(live ? "/" : dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Keep our fds clear of 0-2: a caller may have closed them. */
+	if (fd < 3) {
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		int saved = errno;
+
+		close(fd);
+		if (high < 0)
+			return -saved;
+		fd = high;
+	}
+	root = calloc(1, sizeof(*root));
+	if (!root) {
+		close(fd);
+		return -ENOMEM;
+	}
+	root->fd = fd;
+	root->live = live;
+	*ret_root = root;
+	return 0;
+}
+
+HCTX_EXPORT void hostctx_root_close(struct hostctx_root *root)
+{
+	if (!root)
+		return;
+	close(root->fd);
+	free(root);
+}
+
+HCTX_EXPORT bool hostctx_root_is_live(const struct hostctx_root *root)
+{
+	return root && root->live;
+}
+
+HCTX_EXPORT const char *hostctx_root_from_env(char *const *envp)
+{
+	extern char **environ;
+	static const char name[] = "HOSTCTX_ROOT=";
+
+	/* Scan envp ourselves: callers include a preload constructor. */
+	for (char *const *e = envp ? envp : environ; e && *e; e++)
+		if (strncmp(*e, name, sizeof(name) - 1) == 0)
+			return (*e)[sizeof(name) - 1] ? *e + sizeof(name) - 1 : NULL;
+	return NULL;
+}
+
+static int open_beneath(struct hostctx_root *root, const char *rel, int flags)
+{
+	if (openat2_state >= 0) {
+		struct open_how how = {
+			.flags = (uint64_t)flags,
+			/*
+			 * Symlinks inside the tree are fine (cpuN/cpufreq ->
+			 * ../cpufreq/policyN); absolute or ".." ones resolve
+			 * as if the tree were "/", so they never leave it.
+			 */
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		long fd = syscall(SYS_openat2, root->fd, rel, &how, sizeof(how));
+
+		if (fd >= 0 || errno != ENOSYS) {
+			openat2_state = 1;
+			return fd >= 0 ? (int)fd : -errno;
+		}
+		openat2_state = -1;
+	}
+	/* Linux < 5.6: plain openat; the live root is "/" anyway. */
+	{
+		int fd = openat(root->fd, rel, flags);
+
+		return fd >= 0 ? fd : -errno;
+	}
+}
+
+/*
+ * Captured trees that went through a tool without symlink support (git
+ * with core.symlinks=false, some archivers, copies onto FAT) hold each
+ * symlink as a small regular file whose content is the link target.
+ * Under a captured root, when a directory in the middle of a path turns
+ * out to be such a file, follow its text like the link it stands for.
+ * Never on the live system.
+ */
+#define STANDIN_MAX 256
+#define STANDIN_HOPS 40
+
+/* The target text of a stand-in file, or false. */
+static bool read_standin(int rootfd, const char *path, char *target)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = fstat((int)fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < STANDIN_MAX
+		    ? read((int)fd, target, STANDIN_MAX - 1) : -1;
+	close((int)fd);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	if (target[n - 1] == '\n')
+		target[--n] = '\0';
+	return n > 0 && strlen(target) == (size_t)n && !strchr(target, '\n');
+}
+
+/* Drop the last component of a root-relative path ("" is the root). */
+static void path_pop(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash)
+		*slash = '\0';
+	else
+		path[0] = '\0';
+}
+
+static int resolve_standins(struct hostctx_root *root, const char *rel,
+			    char *out, size_t out_size)
+{
+	char todo[PATH_MAX], target[STANDIN_MAX];
+	int hops = 0;
+
+	if (strlen(rel) >= sizeof(todo))
+		return -ENAMETOOLONG;
+	strcpy(todo, rel);
+	out[0] = '\0';
+	while (todo[0]) {
+		char *comp = todo, *rest = strchr(todo, '/');
+		size_t len = strlen(out);
+
+		if (rest)
+			*rest++ = '\0';
+		if (strcmp(comp, "..") == 0) {
+			path_pop(out);
+		} else if (comp[0] && strcmp(comp, ".") != 0) {
+			if (len + 1 + strlen(comp) >= out_size)
+				return -ENAMETOOLONG;
+			sprintf(out + len, "%s%s", len ? "/" : "", comp);
+			if (rest && *rest && read_standin(root->fd, out, target)) {
+				char joined[PATH_MAX];
+
+				if (++hops > STANDIN_HOPS)
+					return -ELOOP;
+				out[len] = '\0';
+				if (target[0] == '/')
+					out[0] = '\0';	/* absolute: from the tree's top */
+				if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, rest) >= sizeof(joined))
+					return -ENAMETOOLONG;
+				strcpy(todo, joined);
+				continue;
+			}
+		}
+		if (!rest)
+			break;
+		memmove(todo, rest, strlen(rest) + 1);
+	}
+	return 0;
+}
+
+int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
+{
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	struct stat st;
+	int fd, r = 0;
+
+	if (want_dir)
+		flags |= O_DIRECTORY;
+	fd = open_beneath(root, rel, flags);
+	if (fd == -ENOTDIR && !root->live && openat2_state > 0) {
+		char resolved[PATH_MAX];
+
+		if (resolve_standins(root, rel, resolved, sizeof(resolved)) == 0 &&
+		    strcmp(resolved, rel) != 0)
+			fd = open_beneath(root, resolved[0] ? resolved : ".", flags);
+	}
+	if (fd < 0)
+		return fd;
+	if (fd < 3) {
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		r = high < 0 ? -errno : 0;
+		close(fd);
+		if (r < 0)
+			return r;
+		fd = high;
+	}
+	if (want_dir)
+		return fd;
+	/* A FIFO, socket or device where a file should be is unreadable. */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static ssize_t read_fd(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	for (;;) {
+		/*
+		 * procfs allocates a kernel buffer the size of the request:
+		 * ask for 4 KiB first, more only when the file is bigger.
+		 */
+		size_t want = len == 0 ? 4096 : cap + 1 - len;
+		ssize_t n;
+
+		if (want > cap + 1 - len)
+			want = cap + 1 - len;
+		n = read(fd, buf + len, want);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > cap)
+			return -EFBIG;
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* Regular files only, read with the cap; always closes fd. */
+static ssize_t checked_read(int fd, char *buf)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		n = -errno;
+	else if (!S_ISREG(st.st_mode))
+		n = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	else
+		n = read_fd(fd, buf, HCTX_READ_CAP);
+	close(fd);
+	return n;
+}
+
+ssize_t hctx_read_file(struct hostctx_root *root, const char *rel, char *buf,
+		       size_t cap)
+{
+	int fd = hctx_open(root, rel, false);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_fd(fd, buf, cap);
+	close(fd);
+	return n;
+}
+
+int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
+{
+	/* Heap, not stack: the preload may run on a small thread stack. */
+	_cleanup_free_ char *buf = malloc(HCTX_READ_CAP + 1);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	n = hctx_read_file(root, rel, buf, HCTX_READ_CAP);
+	if (n < 0)
+		return (int)n;
+	return hctx_parse_trimmed(buf, (size_t)n, ret);
+}
+
+int hctx_read_trimmed_at(int dirfd, const char *name, char **ret)
+{
+	_cleanup_free_ char *buf = malloc(HCTX_READ_CAP + 1);
+	int fd;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	/* name is one component of a directory opened beneath the root. */
+	if (strchr(name, '/'))
+		return -EINVAL;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	n = checked_read(fd, buf);
+	if (n < 0)
+		return (int)n;
+	return hctx_parse_trimmed(buf, (size_t)n, ret);
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+int hctx_list_dir(struct hostctx_root *root, const char *rel,
+		  hctx_dirent_fn fn, void *userdata)
+{
+	/* One big getdents64 beats readdir's 32 KiB steps on /proc/sys/kernel. */
+	enum { DIRBUF = 64 * 1024 };
+	_cleanup_free_ char *buf = NULL;
+	int fd = hctx_open(root, rel, true);
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	buf = malloc(DIRBUF);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, buf, DIRBUF);
+
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (void *)(buf + off);
+
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+				continue;
+			r = fn(userdata, d->d_name, d->d_type, fd);
+			if (r != 0)
+				goto out;
+		}
+	}
+out:
+	close(fd);
+	return r < 0 ? r : 0;
+}
