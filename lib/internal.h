@@ -46,10 +46,19 @@ static inline void hctx_closep(int *fd)
 /* Any file but /proc/cpuinfo and config.gz larger than this is unreadable. */
 #define HCTX_READ_CAP (64 * 1024)
 
+#define HCTX_DIRBUF (64 * 1024)
+
+/*
+ * One root serves one snapshot at a time: its scratch buffers are reused
+ * by every read (heap, not stack: the preload's exit hook may run on a
+ * small thread stack).  Directory listings do not nest.
+ */
 struct hostctx_root {
 	int fd;			/* O_PATH directory fd of the root */
 	bool live;		/* "/" : uname() may be used */
 	int xacct_cache;	/* enum hostctx_xacct + 1 once known, else 0 */
+	char *scratch;		/* HCTX_READ_CAP + 1 bytes */
+	char *dirbuf;		/* HCTX_DIRBUF bytes for getdents64 */
 };
 
 /*
@@ -78,7 +87,8 @@ int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
 		      char **ret);
 
 /* The same for one entry of a directory fd from hctx_list_dir. */
-int hctx_read_trimmed_at(int dirfd, const char *name, char **ret);
+int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
+			 const char *name, char **ret);
 
 /*
  * Call fn for every entry name of directory rel (not "." or "..").
@@ -196,7 +206,7 @@ extern const size_t hctx_n_fields;
 /* Readers (read_*.c), one per source. */
 struct hctx_reader {
 	struct hostctx_root *root;
-	char *buf;		/* HCTX_READ_CAP + 1 bytes of scratch */
+	char *buf;		/* the root's scratch: HCTX_READ_CAP + 1 bytes */
 	bool online_done;
 	int online_err;
 	struct hctx_cpuset online;

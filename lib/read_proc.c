@@ -57,7 +57,12 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 				return -ENOMEM;
 			buf = p;
 		}
-		n = read(fd, buf + len, cap - len);
+		/*
+		 * seq_file renders whole CPU records until the request is
+		 * met: 2 KiB steps stop after the first one (~1.5 KiB) instead
+		 * of paying for a second CPU's frequency probe.
+		 */
+		n = read(fd, buf + len, cap - len < 2048 ? cap - len : 2048);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -137,7 +142,7 @@ static int add_sched_entry(void *userdata, const char *name,
 	/* Names that are not UTF-8 are skipped, as the reference does. */
 	if (!hctx_is_utf8(name, strlen(name)))
 		return 0;
-	r = hctx_read_trimmed_at(dirfd, name, &value);
+	r = hctx_read_trimmed_at(w->root, dirfd, name, &value);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)

@@ -43,7 +43,17 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 		fd = high;
 	}
 	root = calloc(1, sizeof(*root));
-	if (!root) {
+	/* Scratch buffers for every read: no allocation per file. */
+	if (root) {
+		root->scratch = malloc(HCTX_READ_CAP + 1);
+		root->dirbuf = malloc(HCTX_DIRBUF);
+	}
+	if (!root || !root->scratch || !root->dirbuf) {
+		if (root) {
+			free(root->scratch);
+			free(root->dirbuf);
+		}
+		free(root);
 		close(fd);
 		return -ENOMEM;
 	}
@@ -58,6 +68,8 @@ HCTX_EXPORT void hostctx_root_close(struct hostctx_root *root)
 	if (!root)
 		return;
 	close(root->fd);
+	free(root->scratch);
+	free(root->dirbuf);
 	free(root);
 }
 
@@ -299,36 +311,29 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel, char *buf,
 
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 {
-	/* Heap, not stack: the preload may run on a small thread stack. */
-	_cleanup_free_ char *buf = malloc(HCTX_READ_CAP + 1);
-	ssize_t n;
+	ssize_t n = hctx_read_file(root, rel, root->scratch, HCTX_READ_CAP);
 
-	if (!buf)
-		return -ENOMEM;
-	n = hctx_read_file(root, rel, buf, HCTX_READ_CAP);
 	if (n < 0)
 		return (int)n;
-	return hctx_parse_trimmed(buf, (size_t)n, ret);
+	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
 }
 
-int hctx_read_trimmed_at(int dirfd, const char *name, char **ret)
+int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
+			 const char *name, char **ret)
 {
-	_cleanup_free_ char *buf = malloc(HCTX_READ_CAP + 1);
 	int fd;
 	ssize_t n;
 
-	if (!buf)
-		return -ENOMEM;
 	/* name is one component of a directory opened beneath the root. */
 	if (strchr(name, '/'))
 		return -EINVAL;
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	n = checked_read(fd, buf);
+	n = checked_read(fd, root->scratch);
 	if (n < 0)
 		return (int)n;
-	return hctx_parse_trimmed(buf, (size_t)n, ret);
+	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
 }
 
 struct linux_dirent64 {
@@ -343,20 +348,14 @@ int hctx_list_dir(struct hostctx_root *root, const char *rel,
 		  hctx_dirent_fn fn, void *userdata)
 {
 	/* One big getdents64 beats readdir's 32 KiB steps on /proc/sys/kernel. */
-	enum { DIRBUF = 64 * 1024 };
-	_cleanup_free_ char *buf = NULL;
+	char *buf = root->dirbuf;
 	int fd = hctx_open(root, rel, true);
 	int r = 0;
 
 	if (fd < 0)
 		return fd;
-	buf = malloc(DIRBUF);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
 	for (;;) {
-		long n = syscall(SYS_getdents64, fd, buf, DIRBUF);
+		long n = syscall(SYS_getdents64, fd, buf, HCTX_DIRBUF);
 
 		if (n < 0) {
 			r = -errno;

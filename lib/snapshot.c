@@ -373,16 +373,13 @@ HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
 	int r = 0;
 
 	hostctx_snapshot_clear(s);
-	rd.buf = malloc(HCTX_READ_CAP + 1);
-	if (!rd.buf)
-		return -ENOMEM;
+	rd.buf = root->scratch;
 	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++) {
 		if (!hctx_fields[i].read || already_ran(i))
 			continue;
 		r = hctx_fields[i].read(&rd, s);
 	}
 	hctx_cpuset_clear(&rd.online);
-	free(rd.buf);
 	if (r < 0)
 		hostctx_snapshot_clear(s);
 	return r;
