@@ -411,36 +411,51 @@ static int hex_digit(char c)
 	return -1;
 }
 
+/* One comma-separated word of at most 8 hex digits, bit base base. */
+static int add_mask_word(struct hctx_cpuset *set, const char *w, size_t len,
+			 unsigned base)
+{
+	if (len == 0 || len > 8)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = hex_digit(w[len - 1 - i]);
+
+		if (d < 0)
+			return -EINVAL;
+		for (unsigned b = 0; b < 4; b++)
+			if ((d >> b) & 1 && hctx_cpuset_add(set, base + (unsigned)i * 4 + b) < 0)
+				return -EINVAL;
+	}
+	return 0;
+}
+
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret)
 {
 	struct hctx_cpuset set = { 0 };
-	unsigned bit = 0;
+	unsigned base = 0;
+	const char *end;
 
 	trim_span(&text, &len);
 	if (len == 0)
 		return -EINVAL;
-	/* Lowest bits come last: walk the digits backwards. */
-	for (size_t i = len; i > 0; i--) {
-		char c = text[i - 1];
-		int d;
+	/* Words are 32 bits each, the lowest word last: walk backwards. */
+	end = text + len;
+	for (;;) {
+		const char *w = end;
 
-		if (c == ',')
-			continue;
-		d = hex_digit(c);
-		if (d < 0)
-			goto bad;
-		for (int b = 0; b < 4; b++, bit++) {
-			if (!((d >> b) & 1))
-				continue;
-			if (hctx_cpuset_add(&set, bit) < 0)
-				goto bad;
+		while (w > text && w[-1] != ',')
+			w--;
+		if (add_mask_word(&set, w, (size_t)(end - w), base) < 0) {
+			hctx_cpuset_clear(&set);
+			return -EINVAL;
 		}
+		if (w == text)
+			break;
+		end = w - 1;	/* skip the comma */
+		base += 32;
 	}
 	*ret = set;
 	return 0;
-bad:
-	hctx_cpuset_clear(&set);
-	return -EINVAL;
 }
 
 size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
