@@ -323,6 +323,10 @@ int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 			    char **ret_text, size_t *ret_len);
 
+/* The changes alone, as the array a sidecar's "changes" holds. */
+int hostctx_changes_to_json(const struct hostctx_changes *c,
+			    char **ret_text, size_t *ret_len);
+
 /* A parsed JSON file: a sidecar (it has "schema") or a bare snapshot. */
 struct hostctx_document {
 	bool is_sidecar;

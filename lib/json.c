@@ -444,9 +444,8 @@ static void write_value(struct jw *w, const char *key,
 	}
 }
 
-static void write_changes(struct jw *w, const struct hostctx_changes *c)
+static void write_changes_array(struct jw *w, const struct hostctx_changes *c)
 {
-	jw_key(w, "changes");
 	jw_begin(w, '[');
 	for (size_t i = 0; i < c->n; i++) {
 		jw_next(w);
@@ -457,6 +456,23 @@ static void write_changes(struct jw *w, const struct hostctx_changes *c)
 		jw_end(w, '}');
 	}
 	jw_end(w, ']');
+}
+
+static void write_changes(struct jw *w, const struct hostctx_changes *c)
+{
+	jw_key(w, "changes");
+	write_changes_array(w, c);
+}
+
+static void write_changes_doc(struct jw *w, const void *c)
+{
+	write_changes_array(w, c);
+}
+
+HCTX_EXPORT int hostctx_changes_to_json(const struct hostctx_changes *c,
+					char **ret_text, size_t *ret_len)
+{
+	return write_document(write_changes_doc, c, ret_text, ret_len);
 }
 
 struct sidecar_job {

@@ -1066,6 +1066,45 @@ static void enum_names(void **state)
 	assert_null(hostctx_xacct_name(HOSTCTX_XACCT_ABSENT));
 }
 
+/* `hostctx diff --json` prints the changes array alone, typed values. */
+static void changes_array_alone(void **state)
+{
+	struct hostctx_snapshot a, b;
+	struct hostctx_changes c = { 0 };
+	char *text = NULL;
+
+	(void)state;
+	hostctx_snapshot_init(&a);
+	hostctx_snapshot_init(&b);
+	fixture(&a);
+	fixture(&b);
+	set_str(&b.thp_enabled, "always madvise [never]");
+	set_u64(&b.hugepages_total, 512);
+	assert_int_equal(hostctx_diff(&a, &b, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(hostctx_changes_to_json(&c, &text, NULL), 0);
+	assert_string_equal(text,
+		"[\n"
+		"  {\n"
+		"    \"field\": \"hugepages_total\",\n"
+		"    \"before\": 0,\n"
+		"    \"after\": 512\n"
+		"  },\n"
+		"  {\n"
+		"    \"field\": \"thp_enabled\",\n"
+		"    \"before\": \"always [madvise] never\",\n"
+		"    \"after\": \"always madvise [never]\"\n"
+		"  }\n"
+		"]\n");
+	free(text);
+	hostctx_changes_clear(&c);
+	assert_int_equal(hostctx_changes_to_json(&c, &text, NULL), 0);
+	assert_string_equal(text, "[]\n");
+	free(text);
+	hostctx_snapshot_clear(&a);
+	hostctx_snapshot_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1124,6 +1163,7 @@ int main(void)
 		cmocka_unit_test(load_reports_parse_errors),
 		cmocka_unit_test(errno_and_signal_names),
 		cmocka_unit_test(enum_names),
+		cmocka_unit_test(changes_array_alone),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
