@@ -90,34 +90,6 @@ HCTX_EXPORT const char *hostctx_root_from_env(char *const *envp)
 	return NULL;
 }
 
-static int open_beneath(struct hostctx_root *root, const char *rel, int flags)
-{
-	if (openat2_state >= 0) {
-		struct open_how how = {
-			.flags = (uint64_t)flags,
-			/*
-			 * Symlinks inside the tree are fine (cpuN/cpufreq ->
-			 * ../cpufreq/policyN); absolute or ".." ones resolve
-			 * as if the tree were "/", so they never leave it.
-			 */
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-		long fd = syscall(SYS_openat2, root->fd, rel, &how, sizeof(how));
-
-		if (fd >= 0 || errno != ENOSYS) {
-			openat2_state = 1;
-			return fd >= 0 ? (int)fd : -errno;
-		}
-		openat2_state = -1;
-	}
-	/* Linux < 5.6: plain openat; the live root is "/" anyway. */
-	{
-		int fd = openat(root->fd, rel, flags);
-
-		return fd >= 0 ? fd : -errno;
-	}
-}
-
 /*
  * Captured trees that went through a tool without symlink support (git
  * with core.symlinks=false, some archivers, copies onto FAT) hold each
@@ -126,25 +98,22 @@ static int open_beneath(struct hostctx_root *root, const char *rel, int flags)
  * out to be such a file, follow its text like the link it stands for.
  * Never on the live system.
  */
-#define STANDIN_MAX 256
-#define STANDIN_HOPS 40
+#define LINK_MAX_TEXT 256
+#define LINK_HOPS 40		/* the kernel's own limit */
 
-/* The target text of a stand-in file, or false. */
+/* The target text of a stand-in file at the symlink-free path, or false. */
 static bool read_standin(int rootfd, const char *path, char *target)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	int fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+					O_NONBLOCK | O_NOFOLLOW);
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0)
 		return false;
-	n = fstat((int)fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < STANDIN_MAX
-		    ? read((int)fd, target, STANDIN_MAX - 1) : -1;
-	close((int)fd);
+	n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < LINK_MAX_TEXT
+		    ? read(fd, target, LINK_MAX_TEXT - 1) : -1;
+	close(fd);
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
@@ -164,10 +133,40 @@ static void path_pop(char *path)
 		path[0] = '\0';
 }
 
-static int resolve_standins(struct hostctx_root *root, const char *rel,
-			    char *out, size_t out_size)
+/*
+ * Where the link (or stand-in) at the symlink-free path points, as text;
+ * 1 when it is one, 0 when not.
+ */
+static int link_text(struct hostctx_root *root, const char *path, bool more,
+		     char *target)
 {
-	char todo[PATH_MAX], target[STANDIN_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (fstatat(root->fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(root->fd, path, target, LINK_MAX_TEXT - 1);
+		if (n < 0)
+			return -errno;
+		target[n] = '\0';
+		return 1;
+	}
+	return more && S_ISREG(st.st_mode) && !root->live &&
+	       read_standin(root->fd, path, target);
+}
+
+/*
+ * Resolve rel beneath the root in user space, one component at a time:
+ * symlinks (and stand-ins) are followed with their targets taken
+ * relative to the root, ".." stops at the root.  out receives a
+ * symlink-free root-relative path.  Used where openat2() is missing
+ * (Linux < 5.6, valgrind) and for stand-in files.
+ */
+static int resolve_beneath(struct hostctx_root *root, const char *rel,
+			   char *out, size_t out_size)
+{
+	char todo[PATH_MAX], target[LINK_MAX_TEXT];
 	int hops = 0;
 
 	if (strlen(rel) >= sizeof(todo))
@@ -177,34 +176,84 @@ static int resolve_standins(struct hostctx_root *root, const char *rel,
 	while (todo[0]) {
 		char *comp = todo, *rest = strchr(todo, '/');
 		size_t len = strlen(out);
+		int r;
 
 		if (rest)
 			*rest++ = '\0';
+		else
+			rest = comp + strlen(comp);
 		if (strcmp(comp, "..") == 0) {
 			path_pop(out);
 		} else if (comp[0] && strcmp(comp, ".") != 0) {
 			if (len + 1 + strlen(comp) >= out_size)
 				return -ENAMETOOLONG;
 			sprintf(out + len, "%s%s", len ? "/" : "", comp);
-			if (rest && *rest && read_standin(root->fd, out, target)) {
+			r = link_text(root, out, *rest != '\0', target);
+			if (r < 0)
+				return r;
+			if (r > 0) {
 				char joined[PATH_MAX];
 
-				if (++hops > STANDIN_HOPS)
+				if (++hops > LINK_HOPS)
 					return -ELOOP;
 				out[len] = '\0';
 				if (target[0] == '/')
 					out[0] = '\0';	/* absolute: from the tree's top */
-				if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, rest) >= sizeof(joined))
+				if ((size_t)snprintf(joined, sizeof(joined), "%s/%s",
+						     target, rest) >= sizeof(joined))
 					return -ENAMETOOLONG;
 				strcpy(todo, joined);
 				continue;
 			}
 		}
-		if (!rest)
-			break;
 		memmove(todo, rest, strlen(rest) + 1);
 	}
 	return 0;
+}
+
+static int open_resolved(struct hostctx_root *root, const char *rel, int flags)
+{
+	char path[PATH_MAX];
+	int r = resolve_beneath(root, rel, path, sizeof(path));
+	int fd;
+
+	if (r < 0)
+		return r;
+	/* path holds no symlink: O_NOFOLLOW only guards against a race */
+	fd = openat(root->fd, path[0] ? path : ".", flags | O_NOFOLLOW);
+	return fd >= 0 ? fd : -errno;
+}
+
+static int open_beneath(struct hostctx_root *root, const char *rel, int flags)
+{
+	/* The live root is "/": nothing to leave, plain openat is exact. */
+	if (root->live) {
+		int fd = openat(root->fd, rel, flags);
+
+		return fd >= 0 ? fd : -errno;
+	}
+	if (openat2_state >= 0) {
+		struct open_how how = {
+			.flags = (uint64_t)flags,
+			/*
+			 * Symlinks inside the tree are fine (cpuN/cpufreq ->
+			 * ../cpufreq/policyN); absolute or ".." ones resolve
+			 * as if the tree were "/", so they never leave it.
+			 */
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		long fd = syscall(SYS_openat2, root->fd, rel, &how, sizeof(how));
+
+		if (fd >= 0 || errno != ENOSYS) {
+			openat2_state = 1;
+			/* a stand-in file where a directory should be */
+			if (fd < 0 && errno == ENOTDIR)
+				return open_resolved(root, rel, flags);
+			return fd >= 0 ? (int)fd : -errno;
+		}
+		openat2_state = -1;
+	}
+	return open_resolved(root, rel, flags);
 }
 
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
@@ -216,13 +265,6 @@ int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
 	if (want_dir)
 		flags |= O_DIRECTORY;
 	fd = open_beneath(root, rel, flags);
-	if (fd == -ENOTDIR && !root->live && openat2_state > 0) {
-		char resolved[PATH_MAX];
-
-		if (resolve_standins(root, rel, resolved, sizeof(resolved)) == 0 &&
-		    strcmp(resolved, rel) != 0)
-			fd = open_beneath(root, resolved[0] ? resolved : ".", flags);
-	}
 	if (fd < 0)
 		return fd;
 	if (fd < 3) {
