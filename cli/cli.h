@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - private to the hostctx command: logging, stdout handling,
+ * document loading and the subcommands.
+ *
+ * Only the program prints and exits; everything here reports problems
+ * once, on stderr, prefixed with the program name.
+ */
+#ifndef HOSTCTX_CLI_H
+#define HOSTCTX_CLI_H
+
+#include "hostctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define PROGRAM_NAME "hostctx"
+
+/* Exit statuses, as diff(1) uses them. */
+enum {
+	EXIT_SAME = 0,
+	EXIT_DIFFERENT = 1,
+	EXIT_TROUBLE = 2,
+};
+
+/* ---- cleanup helpers ----------------------------------------------- */
+
+static inline void cli_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void cli_document_clearp(struct hostctx_document *d)
+{
+	hostctx_document_clear(d);
+}
+static inline void cli_changes_clearp(struct hostctx_changes *c)
+{
+	hostctx_changes_clear(c);
+}
+#define _cleanup_free_ __attribute__((cleanup(cli_freep)))
+#define _cleanup_document_ __attribute__((cleanup(cli_document_clearp)))
+#define _cleanup_changes_ __attribute__((cleanup(cli_changes_clearp)))
+
+/* ---- log.c: every message is one line on stderr -------------------- */
+
+/* "hostctx: MESSAGE" */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "hostctx: NAME: MESSAGE", control characters in NAME made visible. */
+void cli_file_error(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "hostctx: MESSAGE" then "Try 'hostctx --help'."; returns EXIT_TROUBLE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The hint alone, after getopt has printed its own complaint. */
+int cli_usage_hint(void);
+
+/* ---- output.c ------------------------------------------------------ */
+
+/* fputs to stdout; write errors are caught by cli_close_stdout(). */
+void cli_print(const char *text);
+/* Print text with prefix before every line (text may lack a final \n). */
+void cli_print_indented(const char *text, const char *prefix);
+/* Flush and close stdout; a write error is reported. 0 or -1. */
+int cli_close_stdout(void);
+
+/* ---- load.c -------------------------------------------------------- */
+
+/*
+ * Load a sidecar or snapshot from path ("-" is standard input).  On
+ * failure the problem has been reported (one line naming the file) and
+ * -1 is returned; doc is left initialised and empty.
+ */
+int cli_load_document(const char *path, struct hostctx_document *doc);
+/* The name used in messages for path ("-" reads as standard input). */
+const char *cli_display_name(const char *path);
+
+/* ---- render.c ------------------------------------------------------ */
+
+/* Print a sidecar for humans: header, pre, post, changes. */
+int cli_render_sidecar(const struct hostctx_sidecar *sc);
+
+/* ---- subcommands: return the exit status --------------------------- */
+
+int cmd_snapshot(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+#endif /* HOSTCTX_CLI_H */

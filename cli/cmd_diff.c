@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_diff.c - `hostctx diff FILE` (pre vs post of one record) and
+ * `hostctx diff A B` (two records' post snapshots, or snapshots).
+ * Exit status as diff(1): 0 same, 1 different, 2 trouble.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <string.h>
+
+static const char diff_usage[] =
+	"Usage: " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... FILE\n"
+	"       " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... A B\n"
+	"Compare the pre and post snapshots of one sidecar record, or two\n"
+	"files: a sidecar stands for its post snapshot.  FILE '-' reads\n"
+	"standard input.\n"
+	"\n"
+	"  -j, --json         print the changes as a JSON array of\n"
+	"                     {\"field\", \"before\", \"after\"}\n"
+	"  -i, --ignore=GLOB  drop changes whose field path matches the shell\n"
+	"                     glob (e.g. 'hugepages_*', 'sched_tunables.*');\n"
+	"                     may be repeated\n"
+	"  -h, --help         show this help and exit\n"
+	"\n"
+	"Exit status: 0 no differences, 1 differences, 2 trouble.\n"
+	"heap_state is shown but never compared.\n";
+
+struct diff_opts {
+	bool json;
+	size_t n_globs;
+	const char **globs;	/* points into argv */
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "ignore", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* No more globs than arguments: one allocation up front. */
+	o->globs = calloc((size_t)argc + 1, sizeof(*o->globs));
+	if (!o->globs) {
+		cli_error("%s", strerror(ENOMEM));
+		return EXIT_TROUBLE;
+	}
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "ji:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'i':
+			o->globs[o->n_globs++] = optarg;
+			break;
+		case 'h':
+			cli_print(diff_usage);
+			return EXIT_SAME;
+		default:
+			return cli_usage_hint();
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("diff: missing FILE operand");
+	if (argc - optind > 2)
+		return cli_usage_error("diff: unexpected operand '%s'",
+				       argv[optind + 2]);
+	return -1;
+}
+
+/* The snapshot that stands for a file in `diff A B`. */
+static const struct hostctx_snapshot *
+compared_snapshot(const char *path, const struct hostctx_document *doc)
+{
+	const struct hostctx_sidecar *sc = &doc->sidecar;
+
+	if (!doc->is_sidecar)
+		return &doc->snapshot;
+	if (sc->has_post)
+		return &sc->post;
+	if (!sc->complete)
+		cli_file_error(cli_display_name(path),
+			       "record has no post snapshot (incomplete)");
+	else if (sc->exec_error)
+		cli_file_error(cli_display_name(path),
+			       "record has no post snapshot (the command did not start: %s)",
+			       sc->exec_error);
+	else
+		cli_file_error(cli_display_name(path),
+			       "record has no post snapshot");
+	return NULL;
+}
+
+/* pre of the record in `diff FILE`; post comes from compared_snapshot. */
+static const struct hostctx_snapshot *
+record_pre(const char *path, const struct hostctx_document *doc)
+{
+	if (!doc->is_sidecar) {
+		cli_file_error(cli_display_name(path),
+			       "a snapshot, not a sidecar record: give a second file to compare it with");
+		return NULL;
+	}
+	if (!doc->sidecar.has_pre) {
+		cli_file_error(cli_display_name(path),
+			       "record has no pre snapshot");
+		return NULL;
+	}
+	return &doc->sidecar.pre;
+}
+
+static bool heap_state_ignored(const struct diff_opts *o)
+{
+	for (size_t i = 0; i < o->n_globs; i++)
+		if (fnmatch(o->globs[i], "heap_state", 0) == 0)
+			return true;
+	return false;
+}
+
+static int print_changes(const struct diff_opts *o,
+			 const struct hostctx_changes *changes,
+			 const struct hostctx_snapshot *a,
+			 const struct hostctx_snapshot *b)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (o->json) {
+		r = hostctx_changes_to_json(changes, &text, NULL);
+	} else {
+		/* heap_state lines are informative only; --ignore hides them. */
+		bool hide_heap = heap_state_ignored(o);
+
+		r = hostctx_changes_format_human(changes, hide_heap ? NULL : a,
+						 hide_heap ? NULL : b, &text);
+	}
+	if (r < 0)
+		return r;
+	cli_print(text);
+	return 0;
+}
+
+static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
+		   const struct hostctx_snapshot *b)
+{
+	_cleanup_changes_ struct hostctx_changes changes = { 0 };
+	int r;
+
+	r = hostctx_diff(a, b, &changes);
+	if (r >= 0) {
+		hostctx_changes_filter(&changes, o->globs, o->n_globs);
+		r = print_changes(o, &changes, a, b);
+	}
+	if (r < 0) {
+		cli_error("cannot compare: %s", strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	/* heap_state is never in changes, so it never sets the status. */
+	return changes.n > 0 ? EXIT_DIFFERENT : EXIT_SAME;
+}
+
+static int diff_one_record(const struct diff_opts *o, const char *path)
+{
+	_cleanup_document_ struct hostctx_document doc;
+	const struct hostctx_snapshot *pre, *post;
+
+	hostctx_document_init(&doc);
+	if (cli_load_document(path, &doc) < 0)
+		return EXIT_TROUBLE;
+	pre = record_pre(path, &doc);
+	if (!pre)
+		return EXIT_TROUBLE;
+	post = compared_snapshot(path, &doc);
+	if (!post)
+		return EXIT_TROUBLE;
+	return compare(o, pre, post);
+}
+
+static int diff_two_files(const struct diff_opts *o, const char *path_a,
+			  const char *path_b)
+{
+	_cleanup_document_ struct hostctx_document doc_a;
+	_cleanup_document_ struct hostctx_document doc_b;
+	const struct hostctx_snapshot *a, *b;
+
+	hostctx_document_init(&doc_a);
+	hostctx_document_init(&doc_b);
+	if (cli_load_document(path_a, &doc_a) < 0)
+		return EXIT_TROUBLE;
+	a = compared_snapshot(path_a, &doc_a);
+	if (!a)
+		return EXIT_TROUBLE;
+	if (cli_load_document(path_b, &doc_b) < 0)
+		return EXIT_TROUBLE;
+	b = compared_snapshot(path_b, &doc_b);
+	if (!b)
+		return EXIT_TROUBLE;
+	return compare(o, a, b);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_opts o = { 0 };
+	int status;
+
+	status = parse_diff_opts(argc, argv, &o);
+	if (status < 0) {
+		if (argc - optind == 1)
+			status = diff_one_record(&o, argv[optind]);
+		else
+			status = diff_two_files(&o, argv[optind],
+						argv[optind + 1]);
+	}
+	free(o.globs);
+	return status;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_show.c - `hostctx show FILE`: render a sidecar or a snapshot file
+ * for humans.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char show_usage[] =
+	"Usage: " PROGRAM_NAME " show FILE\n"
+	"Render a sidecar record or a snapshot file for humans.\n"
+	"FILE '-' reads standard input.\n"
+	"\n"
+	"  -h, --help  show this help and exit\n";
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_show_opts(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cli_print(show_usage);
+			return EXIT_SAME;
+		default:
+			return cli_usage_hint();
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("show: missing FILE operand");
+	if (argc - optind > 1)
+		return cli_usage_error("show: unexpected operand '%s'",
+				       argv[optind + 1]);
+	return -1;
+}
+
+static int render_snapshot(const struct hostctx_snapshot *s)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	r = hostctx_snapshot_format_human(s, &text);
+	if (r < 0)
+		return r;
+	cli_print(text);
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	_cleanup_document_ struct hostctx_document doc;
+	const char *path;
+	int status, r;
+
+	hostctx_document_init(&doc);
+	status = parse_show_opts(argc, argv);
+	if (status >= 0)
+		return status;
+	path = argv[optind];
+
+	if (cli_load_document(path, &doc) < 0)
+		return EXIT_TROUBLE;
+	if (doc.is_sidecar)
+		r = cli_render_sidecar(&doc.sidecar);
+	else
+		r = render_snapshot(&doc.snapshot);
+	if (r < 0) {
+		cli_file_error(cli_display_name(path), "cannot render: %s",
+			       strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	return EXIT_SAME;
+}

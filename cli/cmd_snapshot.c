@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_snapshot.c - `hostctx snapshot [--root=DIR] [--human]`: one
+ * snapshot of the live host (or of a captured tree) on stdout.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <string.h>
+
+static const char snapshot_usage[] =
+	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human]\n"
+	"Print one snapshot of the host's tunable state, as JSON.\n"
+	"\n"
+	"  -r, --root=DIR  read /proc and /sys beneath DIR instead of /\n"
+	"                  (default: $HOSTCTX_ROOT, else the live system)\n"
+	"  -H, --human     print the report for humans instead of JSON\n"
+	"  -h, --help      show this help and exit\n";
+
+struct snapshot_opts {
+	const char *root_dir;	/* NULL: live */
+	bool human;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "human", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->root_dir = hostctx_root_from_env(NULL);
+	o->human = false;
+	optind = 0;	/* full re-initialisation: the ordering mode too */
+	while ((c = getopt_long(argc, argv, "r:Hh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (!optarg[0])
+				return cli_usage_error("--root: empty directory name");
+			o->root_dir = optarg;	/* the option beats the environment */
+			break;
+		case 'H':
+			o->human = true;
+			break;
+		case 'h':
+			cli_print(snapshot_usage);
+			return EXIT_SAME;
+		default:
+			return cli_usage_hint();
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("snapshot: unexpected operand '%s'",
+				       argv[optind]);
+	return -1;
+}
+
+static int print_snapshot(const struct hostctx_snapshot *s, bool human)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (human)
+		r = hostctx_snapshot_format_human(s, &text);
+	else
+		r = hostctx_snapshot_to_json(s, &text, NULL);
+	if (r < 0)
+		return r;
+	cli_print(text);
+	return 0;
+}
+
+int cmd_snapshot(int argc, char **argv)
+{
+	struct snapshot_opts o;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+	int status, r;
+
+	status = parse_snapshot_opts(argc, argv, &o);
+	if (status >= 0)
+		return status;
+
+	r = hostctx_root_open(o.root_dir, &root);
+	if (r < 0) {
+		cli_file_error(o.root_dir ? o.root_dir : "/",
+			       "cannot open root: %s", strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	hostctx_snapshot_init(&s);
+	r = hostctx_snapshot_take(root, &s);
+	if (r >= 0)
+		r = print_snapshot(&s, o.human);
+	if (r < 0)
+		cli_error("cannot take a snapshot: %s", strerror(-r));
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+	return r < 0 ? EXIT_TROUBLE : EXIT_SAME;
+}

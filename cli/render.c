@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * render.c - a sidecar for humans: a header block describing the run,
+ * then the pre and post reports (the library's format, indented) and the
+ * changes between them.  Not a stable format: machines read the JSON.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#define LABEL_WIDTH 18
+
+static void label(const char *name)
+{
+	char with_colon[LABEL_WIDTH + 2];
+
+	snprintf(with_colon, sizeof(with_colon), "%s:", name);
+	printf("%-*s", LABEL_WIDTH, with_colon);
+}
+
+/* Continuation lines line up under the value of the line above. */
+static void continuation(void)
+{
+	printf("%-*s", LABEL_WIDTH, "");
+}
+
+/* ---- shell quoting -------------------------------------------------- */
+
+static bool is_shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_@%+=:,./-", *s))
+			return false;
+	return true;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* bash's $'...' form keeps control characters visible and on one line. */
+static void print_ansi_c_quoted(const char *s)
+{
+	fputs("$'", stdout);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\t')
+			fputs("\\t", stdout);
+		else if (c == '\'' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('\'');
+}
+
+/* Print one word so that pasting it into a shell gives it back. */
+static void print_shell_word(const char *s)
+{
+	if (is_shell_safe(s)) {
+		fputs(s, stdout);
+		return;
+	}
+	if (has_control(s)) {
+		print_ansi_c_quoted(s);
+		return;
+	}
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+/* ---- header lines --------------------------------------------------- */
+
+static void print_timestamp(const char *name, const struct timespec *ts)
+{
+	struct tm tm;
+	char buf[64];
+
+	label(name);
+	if (!gmtime_r(&ts->tv_sec, &tm) ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		printf("(invalid: %lld s)\n", (long long)ts->tv_sec);
+		return;
+	}
+	printf("%s.%03ldZ\n", buf, ts->tv_nsec / 1000000);
+}
+
+static void print_command(const struct hostctx_sidecar *sc)
+{
+	label("command");
+	if (sc->argc == 0)
+		fputs("(unknown)", stdout);
+	for (size_t i = 0; i < sc->argc; i++) {
+		if (i > 0)
+			putchar(' ');
+		print_shell_word(sc->argv[i] ? sc->argv[i] : "");
+	}
+	putchar('\n');
+	label("cwd");
+	if (sc->cwd)
+		print_shell_word(sc->cwd);
+	else
+		fputs("(unknown)", stdout);
+	putchar('\n');
+}
+
+static void print_exit(const struct hostctx_exit *ex)
+{
+	const char *name;
+
+	switch (ex->kind) {
+	case HOSTCTX_EXIT_CODE:
+		label("exit");
+		printf("code %d\n", ex->code);
+		break;
+	case HOSTCTX_EXIT_SIGNAL:
+		label("exit");
+		name = hostctx_signal_name(ex->signal);
+		printf("signal %d", ex->signal);
+		if (name)
+			printf(" (%s)", name);
+		if (ex->core_dumped)
+			fputs(", core dumped", stdout);
+		putchar('\n');
+		break;
+	case HOSTCTX_EXIT_NONE:
+	default:
+		break;
+	}
+}
+
+static void print_rusage(const char *name, const struct hostctx_rusage *ru)
+{
+	if (!ru->present)
+		return;
+	label(name);
+	printf("user %.3f s, system %.3f s, max RSS %" PRIu64 " KiB\n",
+	       ru->user_seconds, ru->system_seconds, ru->max_rss_kib);
+	continuation();
+	printf("page faults: %" PRIu64 " minor, %" PRIu64 " major\n",
+	       ru->minor_faults, ru->major_faults);
+	continuation();
+	printf("context switches: %" PRIu64 " voluntary, %" PRIu64
+	       " involuntary\n",
+	       ru->voluntary_context_switches,
+	       ru->involuntary_context_switches);
+	continuation();
+	printf("block I/O: %" PRIu64 " in, %" PRIu64 " out\n",
+	       ru->block_input_ops, ru->block_output_ops);
+}
+
+static void print_header(const struct hostctx_sidecar *sc)
+{
+	label("schema");
+	printf("%s\n", HOSTCTX_SIDECAR_SCHEMA);
+	label("mode");
+	printf("%s\n", sc->mode ? sc->mode : "(unknown)");
+	if (sc->tool_name) {
+		label("tool");
+		printf("%s%s%s\n", sc->tool_name, sc->tool_version ? " " : "",
+		       sc->tool_version ? sc->tool_version : "");
+	}
+	label("record");
+	puts(sc->complete ? "complete" : "in progress (incomplete record)");
+	print_command(sc);
+	if (sc->has_started_at)
+		print_timestamp("started", &sc->started_at);
+	if (sc->has_ended_at)
+		print_timestamp("ended", &sc->ended_at);
+	if (sc->has_wall_seconds) {
+		label("wall");
+		printf("%.3f s\n", sc->wall_seconds);
+	}
+	print_exit(&sc->exit);
+	if (sc->exec_error) {
+		label("exec_error");
+		printf("%s (the command could not be started)\n", sc->exec_error);
+	}
+	print_rusage("rusage", &sc->rusage);
+	print_rusage("rusage (children)", &sc->rusage_children);
+	if (sc->descendants_left >= 0) {
+		label("descendants_left");
+		printf("%lld\n", sc->descendants_left);
+	}
+}
+
+/* ---- the snapshots and their changes -------------------------------- */
+
+static int print_snapshot_block(const char *name,
+				const struct hostctx_snapshot *s)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	r = hostctx_snapshot_format_human(s, &text);
+	if (r < 0)
+		return r;
+	printf("%s:\n", name);
+	cli_print_indented(text, "  ");
+	return 0;
+}
+
+/* Why a record has no post snapshot, for the reader. */
+static const char *missing_post_reason(const struct hostctx_sidecar *sc)
+{
+	if (!sc->complete)
+		return "not taken yet (incomplete record)";
+	if (sc->exec_error)
+		return "none (the command did not start)";
+	return "none";
+}
+
+static int print_changes(const struct hostctx_sidecar *sc)
+{
+	_cleanup_changes_ struct hostctx_changes changes = { 0 };
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	/*
+	 * heap_state is described in the post report already and is never
+	 * compared: the changes block lists compared fields only.
+	 */
+	r = hostctx_diff(&sc->pre, &sc->post, &changes);
+	if (r < 0)
+		return r;
+	r = hostctx_changes_format_human(&changes, NULL, NULL, &text);
+	if (r < 0)
+		return r;
+	if (!text[0]) {
+		puts("changes: none");
+		return 0;
+	}
+	puts("changes:");
+	cli_print(text);
+	return 0;
+}
+
+int cli_render_sidecar(const struct hostctx_sidecar *sc)
+{
+	int r;
+
+	print_header(sc);
+	putchar('\n');
+	if (sc->has_pre) {
+		r = print_snapshot_block("pre", &sc->pre);
+		if (r < 0)
+			return r;
+	} else {
+		puts("pre: none");
+	}
+	putchar('\n');
+	if (sc->has_post) {
+		r = print_snapshot_block("post", &sc->post);
+		if (r < 0)
+			return r;
+	} else {
+		printf("post: %s\n", missing_post_reason(sc));
+	}
+	putchar('\n');
+	if (sc->has_pre && sc->has_post)
+		return print_changes(sc);
+	printf("changes: unknown (no %s snapshot)\n",
+	       sc->has_pre ? "post" : "pre");
+	return 0;
+}
