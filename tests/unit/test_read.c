@@ -1,0 +1,1154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The readers, through hostctx_snapshot_take, over small trees built in
+ * a temporary directory: every field's source rules, and the defensive
+ * reads (FIFOs, directories, huge files, NULs, symlink loops, links that
+ * would leave the root).  Each test arms an alarm: a reader that blocks
+ * kills the binary instead of hanging the suite.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+#define LIT(s) (s), (sizeof(s) - 1)
+
+#define CPU "sys/devices/system/cpu"
+#define NODE "sys/devices/system/node"
+#define KERNEL "proc/sys/kernel"
+#define THP "sys/kernel/mm/transparent_hugepage"
+
+/* ---- building trees -------------------------------------------------- */
+
+struct tree {
+	char dir[PATH_MAX];
+	char outside[PATH_MAX];	/* a sibling directory a reader must never see */
+};
+
+static const char *at(const struct tree *t, const char *rel)
+{
+	static char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
+	return path;
+}
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX * 2];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", tmp, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		fail_msg("mkdir %s: %s", tmp, strerror(errno));
+}
+
+static void parent_of(const char *path)
+{
+	char tmp[PATH_MAX * 2];
+	char *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	slash = strrchr(tmp, '/');
+	if (slash && slash != tmp) {
+		*slash = '\0';
+		mkdirs(tmp);
+	}
+}
+
+static void put_bytes(const struct tree *t, const char *rel, const void *data, size_t len)
+{
+	const char *path = at(t, rel);
+	int fd;
+
+	parent_of(path);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail_msg("create %s: %s", path, strerror(errno));
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static void put(const struct tree *t, const char *rel, const char *text)
+{
+	put_bytes(t, rel, text, strlen(text));
+}
+
+static void put_repeated(const struct tree *t, const char *rel, char c, size_t len)
+{
+	char *data = malloc(len);
+
+	assert_non_null(data);
+	memset(data, c, len);
+	put_bytes(t, rel, data, len);
+	free(data);
+}
+
+/* A file in the sibling directory that no reader may reach. */
+static void put_outside(const struct tree *t, const char *rel, const char *text)
+{
+	struct tree other;
+
+	snprintf(other.dir, sizeof(other.dir), "%s", t->outside);
+	put(&other, rel, text);
+}
+
+static void dir_at(const struct tree *t, const char *rel)
+{
+	mkdirs(at(t, rel));
+}
+
+static void link_at(const struct tree *t, const char *rel, const char *target)
+{
+	const char *path = at(t, rel);
+
+	parent_of(path);
+	unlink(path);
+	if (symlink(target, path) < 0)
+		fail_msg("symlink %s: %s", path, strerror(errno));
+}
+
+static void fifo_at(const struct tree *t, const char *rel)
+{
+	const char *path = at(t, rel);
+
+	parent_of(path);
+	unlink(path);
+	if (mkfifo(path, 0644) < 0)
+		fail_msg("mkfifo %s: %s", path, strerror(errno));
+}
+
+static void remove_at(const struct tree *t, const char *rel)
+{
+	const char *path = at(t, rel);
+
+	if (unlink(path) < 0 && rmdir(path) < 0)
+		fail_msg("remove %s: %s", path, strerror(errno));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void rm_rf(const char *dir)
+{
+	if (dir[0])
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* cpu0..cpu(n-1) directories and the online list */
+static void cpus(const struct tree *t, unsigned n, const char *online)
+{
+	for (unsigned i = 0; i < n; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), CPU "/cpu%u", i);
+		dir_at(t, rel);
+	}
+	if (online)
+		put(t, CPU "/online", online);
+}
+
+static int setup(void **state)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	strcpy(t->dir, "/tmp/hctx-read-XXXXXX");
+	strcpy(t->outside, "/tmp/hctx-outside-XXXXXX");
+	if (!mkdtemp(t->dir) || !mkdtemp(t->outside))
+		return -1;
+	*state = t;
+	alarm(60);	/* a blocked reader must fail the run, not hang it */
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tree *t = *state;
+
+	alarm(0);
+	rm_rf(t->dir);
+	rm_rf(t->outside);
+	free(t);
+	return 0;
+}
+
+/* ---- taking snapshots ------------------------------------------------- */
+
+static void take_with(struct hostctx_root *root, struct hostctx_snapshot *s)
+{
+	hostctx_snapshot_init(s);
+	assert_int_equal(hostctx_snapshot_take(root, s), 0);
+}
+
+static void take(const struct tree *t, struct hostctx_snapshot *s)
+{
+	struct hostctx_root *root = NULL;
+
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	assert_false(hostctx_root_is_live(root));
+	take_with(root, s);
+	hostctx_root_close(root);
+}
+
+static void assert_str(const char *got, const char *expected)
+{
+	if (!expected) {
+		if (got)
+			fail_msg("expected absent, got \"%s\"", got);
+		return;
+	}
+	if (!got)
+		fail_msg("expected \"%s\", got absent", expected);
+	assert_string_equal(got, expected);
+}
+
+static void assert_u64(struct hostctx_u64 v, uint64_t expected)
+{
+	if (!v.present)
+		fail_msg("expected %llu, got absent", (unsigned long long)expected);
+	assert_int_equal(v.value, expected);
+}
+
+static void assert_numa(const struct tree *t, uint64_t expected)
+{
+	struct hostctx_snapshot s;
+
+	take(t, &s);
+	assert_u64(s.numa_nodes, expected);
+	hostctx_snapshot_clear(&s);
+}
+
+/* "0=performance,2=powersave" or "" for an empty map */
+static void assert_governors(const struct hostctx_govmap *m, const char *expected)
+{
+	char got[4096] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%u=%s",
+					i ? "," : "", m->items[i].cpu,
+					m->items[i].governor);
+	assert_string_equal(got, expected);
+}
+
+/* "k=v;k=v" in map order, or "(absent)" */
+static void assert_tunables(const struct hostctx_kvmap *m, const char *expected)
+{
+	char got[8192] = "";
+	size_t len = 0;
+
+	if (!m->present) {
+		assert_string_equal("(absent)", expected);
+		return;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s=%s",
+					i ? ";" : "", m->items[i].key,
+					m->items[i].value);
+	assert_string_equal(got, expected);
+}
+
+/* ---- roots ----------------------------------------------------------- */
+
+static void empty_tree_gives_only_the_never_absent_fields(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	char *json = NULL;
+
+	take(t, &s);
+	assert_null(s.cpu_model);
+	assert_null(s.cpu_vendor);
+	assert_false(s.total_memory_kib.present);
+	assert_false(s.hugepages_total.present);
+	assert_false(s.hugepages_free.present);
+	assert_false(s.hugepages_size_kib.present);
+	assert_null(s.thp_enabled);
+	assert_null(s.thp_defrag);
+	assert_false(s.sched_tunables.present);
+	assert_false(s.online_cpus.present);
+	assert_false(s.numa_nodes.present);
+	assert_int_equal(s.cpufreq_governor.n, 0);
+	assert_null(s.kernel_name);	/* never the machine's own uname */
+	assert_null(s.kernel_release);
+	assert_null(s.arch);
+	assert_null(s.kernel_cmdline);
+	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
+	assert_int_equal(s.config_task_xacct, HOSTCTX_XACCT_UNKNOWN);
+	assert_null(s.heap_state);
+
+	assert_int_equal(hostctx_snapshot_to_json(&s, &json, NULL), 0);
+	assert_non_null(strstr(json, "\"task_delayacct\""));
+	assert_non_null(strstr(json, "\"config_task_xacct\""));
+	assert_null(strstr(json, "null"));
+	free(json);
+	hostctx_snapshot_clear(&s);
+}
+
+static void root_must_be_a_directory(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+
+	assert_true(hostctx_root_open(at(t, "does-not-exist"), &root) < 0);
+	assert_null(root);
+	put(t, "plainfile", "x");
+	assert_true(hostctx_root_open(at(t, "plainfile"), &root) < 0);
+	assert_null(root);
+}
+
+static void live_root(void **state)
+{
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+	struct utsname u;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	assert_int_equal(hostctx_root_open(NULL, &root), 0);
+	assert_true(hostctx_root_is_live(root));
+	take_with(root, &s);
+	assert_int_equal(uname(&u), 0);
+	assert_str(s.kernel_name, "Linux");
+	assert_str(s.kernel_release, u.release);
+	assert_str(s.arch, u.machine);
+	assert_u64(s.online_cpus, (uint64_t)online);
+	assert_true(s.numa_nodes.present);
+	assert_true(s.numa_nodes.value >= 1);
+	assert_true(s.total_memory_kib.present);
+	assert_true(s.sched_tunables.present);
+	assert_non_null(s.kernel_cmdline);
+	assert_int_not_equal(s.task_delayacct, HOSTCTX_DELAYACCT_ABSENT);
+	assert_int_not_equal(s.config_task_xacct, HOSTCTX_XACCT_ABSENT);
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+
+	/* "/" is the live root too */
+	assert_int_equal(hostctx_root_open("/", &root), 0);
+	assert_true(hostctx_root_is_live(root));
+	hostctx_root_close(root);
+}
+
+/* ---- sched_tunables (reference 53) ------------------------------------ */
+
+static void sched_walk_filters_and_trims(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, KERNEL "/sched_a", " 1 \n");
+	put(t, KERNEL "/sched_migration_cost_ns", "500000\n");
+	put_bytes(t, KERNEL "/sched_trailing_nul", LIT("5\n\0"));
+	put(t, KERNEL "/sched_inner", "a  b\n");
+	dir_at(t, KERNEL "/sched_subdir");
+	put(t, KERNEL "/sched_subdir/sched_inside", "9\n");
+	put(t, KERNEL "/not_sched_x", "1\n");
+	put(t, KERNEL "/xsched_y", "1\n");
+	put(t, KERNEL "/ostype", "Linux\n");
+	put(t, KERNEL "/target", "7\n");
+	link_at(t, KERNEL "/sched_link", "target");
+	link_at(t, KERNEL "/sched_dangling", "nowhere");
+	link_at(t, KERNEL "/sched_loop", "sched_loop");
+	put(t, KERNEL "/sched_empty", "");
+	put(t, KERNEL "/sched_ws", " \t\r\n");
+	put_bytes(t, KERNEL "/sched_nul", LIT("1\0 2\n"));
+	put(t, KERNEL "/sched_badutf8", "\xff\xfe\n");
+	put_repeated(t, KERNEL "/sched_huge", '1', 1 << 20);
+	fifo_at(t, KERNEL "/sched_fifo");
+
+	take(t, &s);
+	assert_tunables(&s.sched_tunables,
+			"sched_a=1;sched_inner=a  b;sched_migration_cost_ns=500000;"
+			"sched_trailing_nul=5");
+	assert_str(s.kernel_name, "Linux");
+	hostctx_snapshot_clear(&s);
+}
+
+static void sched_kernel_dir_missing_is_absent(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, "proc/cmdline", "ro\n");
+	dir_at(t, "proc/sys");
+	take(t, &s);
+	assert_false(s.sched_tunables.present);
+	hostctx_snapshot_clear(&s);
+
+	/* a file where the directory should be cannot be listed */
+	put(t, KERNEL, "sched_x\n");
+	take(t, &s);
+	assert_false(s.sched_tunables.present);
+	hostctx_snapshot_clear(&s);
+}
+
+static void sched_kernel_dir_empty_is_present_and_empty(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	dir_at(t, KERNEL);
+	take(t, &s);
+	assert_true(s.sched_tunables.present);
+	assert_int_equal(s.sched_tunables.n, 0);
+	hostctx_snapshot_clear(&s);
+
+	/* only non-qualifying entries: still {} */
+	put(t, KERNEL "/sched_empty", "\n");
+	put(t, KERNEL "/not_sched", "1\n");
+	dir_at(t, KERNEL "/sched_domain");
+	take(t, &s);
+	assert_true(s.sched_tunables.present);
+	assert_int_equal(s.sched_tunables.n, 0);
+	hostctx_snapshot_clear(&s);
+}
+
+static void sched_is_reread_every_snapshot(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+
+	put(t, KERNEL "/sched_x", "1\n");
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	take_with(root, &s);
+	assert_tunables(&s.sched_tunables, "sched_x=1");
+	hostctx_snapshot_clear(&s);
+	put(t, KERNEL "/sched_x", "2\n");
+	put(t, KERNEL "/sched_y", "3\n");
+	take_with(root, &s);
+	assert_tunables(&s.sched_tunables, "sched_x=2;sched_y=3");
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+}
+
+/* ---- task_delayacct (reference 72) ------------------------------------- */
+
+static void delayacct_states(void **state)
+{
+	static const struct {
+		const char *content;	/* NULL: missing */
+		size_t len;
+		enum hostctx_delayacct expected;
+	} cases[] = {
+		{ NULL, 0, HOSTCTX_DELAYACCT_CONFIG_OFF },
+		{ LIT("0\n"), HOSTCTX_DELAYACCT_RUNTIME_OFF },
+		{ LIT("1\n"), HOSTCTX_DELAYACCT_ON },
+		{ LIT(""), HOSTCTX_DELAYACCT_CONFIG_OFF },
+		{ LIT(" \n"), HOSTCTX_DELAYACCT_CONFIG_OFF },
+		{ LIT(" 1 \r\n"), HOSTCTX_DELAYACCT_ON },
+		{ LIT("2\n"), HOSTCTX_DELAYACCT_RUNTIME_OFF },
+		{ LIT("1\n\0"), HOSTCTX_DELAYACCT_ON },
+		{ LIT("1\0" "1\n"), HOSTCTX_DELAYACCT_CONFIG_OFF },	/* NUL inside: unreadable */
+	};
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+
+	dir_at(t, KERNEL);
+	/* one root for all: the value must be re-read every time */
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unlink(at(t, KERNEL "/task_delayacct"));
+		if (cases[i].content)
+			put_bytes(t, KERNEL "/task_delayacct", cases[i].content,
+				  cases[i].len);
+		take_with(root, &s);
+		if (s.task_delayacct != cases[i].expected)
+			fail_msg("case %zu: got %d, expected %d", i,
+				 s.task_delayacct, cases[i].expected);
+		hostctx_snapshot_clear(&s);
+	}
+
+	/* a directory and a FIFO are unreadable */
+	remove_at(t, KERNEL "/task_delayacct");
+	dir_at(t, KERNEL "/task_delayacct");
+	take_with(root, &s);
+	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
+	hostctx_snapshot_clear(&s);
+	remove_at(t, KERNEL "/task_delayacct");
+	fifo_at(t, KERNEL "/task_delayacct");
+	take_with(root, &s);
+	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+}
+
+/* ---- config.gz (reference 74) ------------------------------------------- */
+
+static void put_gzip(const struct tree *t, const char *rel, const char *text, int damage)
+{
+	size_t len = strlen(text), cap = compressBound(len) + 64;
+	unsigned char *out = malloc(cap);
+	z_stream z;
+
+	assert_non_null(out);
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)text;
+	z.avail_in = len;
+	z.next_out = out;
+	z.avail_out = cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	len = cap - z.avail_out;
+	deflateEnd(&z);
+	if (damage == 1)	/* bad method byte: corrupt from the start */
+		out[2] = 7;
+	if (damage == 2)	/* cut in the middle */
+		len /= 2;
+	put_bytes(t, rel, out, len);
+	free(out);
+}
+
+/* A config of n noise lines with the answer line (if any) near the top. */
+static char *config_text(const char *answer, unsigned n)
+{
+	char *text = malloc((size_t)n * 48 + 128), *p = text;
+	uint32_t seed = 7;
+
+	assert_non_null(text);
+	p += sprintf(p, "#\n# Automatically generated file; DO NOT EDIT.\n#\n");
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 150 && answer)
+			p += sprintf(p, "%s\n", answer);
+		seed = seed * 1103515245u + 12345u;
+		p += sprintf(p, "CONFIG_N_%08x_%u=y\n", seed, i);
+	}
+	return text;
+}
+
+static enum hostctx_xacct xacct_of(const struct tree *t)
+{
+	struct hostctx_snapshot s;
+	enum hostctx_xacct v;
+
+	take(t, &s);	/* a fresh root each time: a root caches the answer */
+	v = s.config_task_xacct;
+	hostctx_snapshot_clear(&s);
+	return v;
+}
+
+static void xacct_states(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_free_ char *on = config_text("CONFIG_TASK_XACCT=y", 400);
+	_cleanup_free_ char *off = config_text("# CONFIG_TASK_XACCT is not set", 400);
+	_cleanup_free_ char *none = config_text("CONFIG_TASK_XACCT_EXTRA=y", 400);
+	_cleanup_free_ char *big = config_text("CONFIG_TASK_XACCT=y", 20000);
+
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* missing */
+	put_gzip(t, "proc/config.gz", on, 0);
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+	put_gzip(t, "proc/config.gz", off, 0);
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_OFF);
+	put_gzip(t, "proc/config.gz", none, 0);
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+	put_gzip(t, "proc/config.gz", on, 1);
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* corrupt */
+	put(t, "proc/config.gz", "CONFIG_TASK_XACCT=y\n");
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* not gzip */
+	put(t, "proc/config.gz", "");
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* empty */
+	/* a config.gz above the 64 KiB cap: read until the answer */
+	put_gzip(t, "proc/config.gz", big, 0);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(at(t, "proc/config.gz"), &st), 0);
+		assert_true(st.st_size > HCTX_READ_CAP);
+	}
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+	put_gzip(t, "proc/config.gz", big, 2);	/* cut after the answer */
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+
+	remove_at(t, "proc/config.gz");
+	dir_at(t, "proc/config.gz");
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+	remove_at(t, "proc/config.gz");
+	fifo_at(t, "proc/config.gz");
+	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+}
+
+/* ---- THP, cmdline, uname --------------------------------------------------- */
+
+static void thp_menus_kept_verbatim(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	const char *start;
+	size_t len;
+
+	put(t, THP "/enabled", "always [madvise] never\n");
+	put(t, THP "/defrag", "always defer [defer+madvise] madvise never\n");
+	take(t, &s);
+	assert_str(s.thp_enabled, "always [madvise] never");
+	assert_str(s.thp_defrag, "always defer [defer+madvise] madvise never");
+	assert_true(hostctx_bracketed_active(s.thp_defrag, &start, &len));
+	assert_int_equal(len, strlen("defer+madvise"));
+	hostctx_snapshot_clear(&s);
+
+	remove_at(t, THP "/defrag");
+	put(t, THP "/enabled", "  \n");
+	take(t, &s);
+	assert_null(s.thp_enabled);
+	assert_null(s.thp_defrag);
+	hostctx_snapshot_clear(&s);
+}
+
+static void cmdline_trimmed(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=abc ro  quiet \n");
+	take(t, &s);
+	assert_str(s.kernel_cmdline, "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=abc ro  quiet");
+	hostctx_snapshot_clear(&s);
+}
+
+static void uname_from_the_tree(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, KERNEL "/ostype", "Linux\n");
+	put(t, KERNEL "/osrelease", "6.1.0-18-amd64\n");
+	put(t, KERNEL "/arch", "riscv64\n");
+	take(t, &s);
+	assert_str(s.kernel_name, "Linux");
+	assert_str(s.kernel_release, "6.1.0-18-amd64");
+	assert_str(s.arch, "riscv64");
+	/* none of them is a sched_* tunable */
+	assert_tunables(&s.sched_tunables, "");
+	hostctx_snapshot_clear(&s);
+
+	remove_at(t, KERNEL "/osrelease");
+	remove_at(t, KERNEL "/arch");
+	take(t, &s);
+	assert_str(s.kernel_name, "Linux");
+	assert_null(s.kernel_release);
+	assert_null(s.arch);
+	hostctx_snapshot_clear(&s);
+}
+
+static void meminfo_from_the_tree(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, "proc/meminfo",
+	    "MemTotal:   400016779264 kB\nMemFree: 5 kB\nHugePages_Total:       0\n"
+	    "HugePages_Free:        0\nHugepagesize:    1024 kB\n");
+	take(t, &s);
+	assert_u64(s.total_memory_kib, 400016779264ull);
+	assert_u64(s.hugepages_total, 0);
+	assert_u64(s.hugepages_free, 0);
+	assert_u64(s.hugepages_size_kib, 1024);
+	hostctx_snapshot_clear(&s);
+}
+
+/* ---- defensive reads ------------------------------------------------------- */
+
+static void fifo_where_a_file_should_be(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	fifo_at(t, "proc/cmdline");
+	fifo_at(t, "proc/cpuinfo");
+	fifo_at(t, "proc/meminfo");
+	fifo_at(t, THP "/enabled");
+	fifo_at(t, KERNEL "/ostype");
+	fifo_at(t, CPU "/online");
+	take(t, &s);	/* must return: the alarm fails the run otherwise */
+	assert_null(s.kernel_cmdline);
+	assert_null(s.cpu_model);
+	assert_false(s.total_memory_kib.present);
+	assert_null(s.thp_enabled);
+	assert_null(s.kernel_name);
+	assert_false(s.online_cpus.present);
+	hostctx_snapshot_clear(&s);
+}
+
+static void directory_where_a_file_should_be(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	dir_at(t, "proc/cmdline");
+	dir_at(t, "proc/cpuinfo");
+	dir_at(t, "proc/meminfo");
+	dir_at(t, THP "/enabled");
+	dir_at(t, CPU "/online");
+	take(t, &s);
+	assert_null(s.kernel_cmdline);
+	assert_null(s.cpu_model);
+	assert_false(s.total_memory_kib.present);
+	assert_null(s.thp_enabled);
+	assert_false(s.online_cpus.present);
+	hostctx_snapshot_clear(&s);
+}
+
+static void files_above_64k_are_unreadable(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put_repeated(t, "proc/cmdline", 'a', HCTX_READ_CAP);	/* exactly the cap */
+	take(t, &s);
+	assert_non_null(s.kernel_cmdline);
+	assert_int_equal(strlen(s.kernel_cmdline), HCTX_READ_CAP);
+	hostctx_snapshot_clear(&s);
+
+	put_repeated(t, "proc/cmdline", 'a', HCTX_READ_CAP + 1);
+	put_repeated(t, THP "/enabled", 'b', 1 << 20);
+	put_repeated(t, "proc/meminfo", ' ', 1 << 20);
+	take(t, &s);
+	assert_null(s.kernel_cmdline);
+	assert_null(s.thp_enabled);
+	assert_false(s.total_memory_kib.present);
+	hostctx_snapshot_clear(&s);
+}
+
+static void nul_or_bad_utf8_inside_a_value(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put_bytes(t, "proc/cmdline", LIT("ro\0quiet\n"));
+	put_bytes(t, THP "/enabled", LIT("always [madvise] never\n\0\0"));
+	put(t, THP "/defrag", "\xc3\x28\n");
+	take(t, &s);
+	assert_null(s.kernel_cmdline);
+	assert_str(s.thp_enabled, "always [madvise] never");
+	assert_null(s.thp_defrag);
+	hostctx_snapshot_clear(&s);
+}
+
+static void symlink_loops_do_not_hang(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	cpus(t, 2, "0-1\n");
+	link_at(t, NODE "/node0/cpu0", ".");
+	link_at(t, NODE "/node0/cpu1", ".");
+	link_at(t, CPU "/cpu0/node0", ".");
+	link_at(t, CPU "/cpu1/node0", ".");
+	link_at(t, CPU "/cpu1/cpufreq", ".");
+	link_at(t, CPU "/cpu0/cpufreq", "../cpu0/cpufreq");	/* itself */
+	link_at(t, "proc/cmdline", "cmdline2");
+	link_at(t, "proc/cmdline2", "cmdline");
+	take(t, &s);
+	assert_u64(s.online_cpus, 2);
+	assert_u64(s.numa_nodes, 1);
+	assert_int_equal(s.cpufreq_governor.n, 0);
+	assert_null(s.kernel_cmdline);
+	hostctx_snapshot_clear(&s);
+}
+
+/* ---- online CPUs ----------------------------------------------------------- */
+
+static void online_list_parsing(void **state)
+{
+	static const struct {
+		const char *content;
+		size_t len;
+		long expected;	/* -1: absent */
+	} cases[] = {
+		{ LIT("0-3,8,10-11\n"), 7 },
+		{ LIT("0-3\n\0"), 4 },
+		{ LIT("0\n"), 1 },
+		{ LIT("1-5,8-19\n"), 17 },
+		{ LIT("0-4095\n"), 4096 },
+		{ LIT("0-3\r\n"), 4 },
+		{ LIT(""), -1 },
+		{ LIT("\n"), -1 },
+		{ LIT("3-1\n"), -1 },
+		{ LIT("0,,1\n"), -1 },
+		{ LIT("0-2x\n"), -1 },
+		{ LIT("0-3\n0-3\n"), -1 },
+		{ LIT("0\0-3\n"), -1 },
+	};
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+
+	cpus(t, 4, NULL);
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	put(t, NODE "/node0/cpulist", "0-3\n");
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_bytes(t, CPU "/online", cases[i].content, cases[i].len);
+		take_with(root, &s);
+		if (cases[i].expected < 0) {
+			if (s.online_cpus.present)
+				fail_msg("case %zu: expected absent, got %llu", i,
+					 (unsigned long long)s.online_cpus.value);
+			/* the fields that need the online list go with it */
+			assert_false(s.numa_nodes.present);
+			assert_int_equal(s.cpufreq_governor.n, 0);
+		} else {
+			assert_u64(s.online_cpus, (uint64_t)cases[i].expected);
+			assert_u64(s.numa_nodes, 1);
+		}
+		hostctx_snapshot_clear(&s);
+	}
+	hostctx_root_close(root);
+}
+
+static void no_online_file_drops_online_numa_and_governors(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	cpus(t, 2, NULL);
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	put(t, CPU "/cpu1/cpufreq/scaling_governor", "performance\n");
+	put(t, NODE "/node0/cpulist", "0\n");
+	put(t, NODE "/node1/cpulist", "1\n");
+	put(t, CPU "/possible", "0-1\n");
+	put(t, CPU "/present", "0-1\n");
+	take(t, &s);
+	assert_false(s.online_cpus.present);
+	assert_false(s.numa_nodes.present);
+	assert_int_equal(s.cpufreq_governor.n, 0);
+	hostctx_snapshot_clear(&s);
+}
+
+static void hotplug_is_seen_between_snapshots(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+
+	cpus(t, 4, "0-3\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	take_with(root, &s);
+	assert_u64(s.online_cpus, 4);
+	assert_governors(&s.cpufreq_governor, "0=performance");
+	hostctx_snapshot_clear(&s);
+	put(t, CPU "/online", "0-1\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "powersave\n");
+	take_with(root, &s);
+	assert_u64(s.online_cpus, 2);
+	assert_governors(&s.cpufreq_governor, "0=powersave");
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+}
+
+/* ---- NUMA nodes ------------------------------------------------------------- */
+
+static void numa_from_cpulist(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpulist", "2-3\n\0");
+	put(t, NODE "/online", "0-1\n");
+	put(t, NODE "/possible", "0-1\n");
+	put(t, NODE "/has_cpu", "0-1\n");
+	dir_at(t, NODE "/power");
+	dir_at(t, NODE "/nodefoo");	/* not a node directory */
+	put(t, NODE "/nodefoo/cpulist", "0-3\n");
+	assert_numa(t, 2);
+}
+
+static void numa_cpulist_wins_over_cpumap(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	put(t, NODE "/node0/cpulist", "0-3\n");
+	put(t, NODE "/node0/cpumap", "00000003\n");
+	put(t, NODE "/node1/cpulist", "\n");		/* CPU-less */
+	put(t, NODE "/node1/cpumap", "0000000c\n");
+	assert_numa(t, 1);
+}
+
+static void numa_from_cpumap_only(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 64, "0-63\n");
+	put(t, NODE "/node0/cpumap", "55555555,55555555\n");
+	put(t, NODE "/node2/cpumap", "22222222,22222222\n");
+	put(t, NODE "/node3/cpumap", "88888888,88888888\n");
+	assert_numa(t, 3);
+}
+
+static void numa_mixed_cpulist_and_cpumap(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpumap", "0000000c\n");
+	assert_numa(t, 2);
+}
+
+static void numa_from_cpu_node_links(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	dir_at(t, NODE "/node0");
+	dir_at(t, NODE "/node1");
+	put(t, NODE "/node0/meminfo", "Node 0 MemTotal: 1 kB\n");
+	link_at(t, CPU "/cpu0/node0", "../../node/node0");
+	link_at(t, CPU "/cpu1/node0", "../../node/node0");
+	link_at(t, CPU "/cpu2/node1", "../../node/node1");
+	link_at(t, CPU "/cpu3/node1", ".");	/* as some dumps have them */
+	assert_numa(t, 2);
+}
+
+static void numa_from_node_cpu_entries(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	link_at(t, NODE "/node0/cpu0", "../../cpu/cpu0");
+	link_at(t, NODE "/node0/cpu1", ".");
+	link_at(t, NODE "/node4/cpu2", "../../cpu/cpu2");
+	link_at(t, NODE "/node4/cpu3", ".");
+	put(t, NODE "/node4/cpufoo", "x\n");
+	dir_at(t, NODE "/node7");	/* memory only */
+	assert_numa(t, 2);
+}
+
+static void numa_no_node_dir_is_one(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 8, "0-7\n");
+	assert_numa(t, 1);
+	dir_at(t, NODE);
+	assert_numa(t, 1);
+	dir_at(t, NODE "/node0");	/* a node without any CPU information */
+	dir_at(t, NODE "/node1");
+	assert_numa(t, 1);
+}
+
+static void numa_sparse_node_ids(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 6, "0-5\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node2/cpulist", "2-3\n");
+	put(t, NODE "/node5/cpulist", "4-5\n");
+	assert_numa(t, 3);
+}
+
+static void numa_memory_only_and_offline_nodes_excluded(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 6, "0-1,4\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpulist", "\n");		/* memory only */
+	put(t, NODE "/node2/cpulist", "2-3\n");	/* only offline CPUs */
+	put(t, NODE "/node3/cpulist", "4-5\n");
+	put(t, NODE "/node9/cpumap", "00000000\n");
+	assert_numa(t, 2);
+}
+
+static void numa_unreadable_node_lists(void **state)
+{
+	struct tree *t = *state;
+
+	cpus(t, 4, "0-3\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpulist", "garbage\n");	/* unparseable: no CPUs */
+	put(t, NODE "/node2/cpulist", "2-3\n");
+	assert_numa(t, 2);
+}
+
+/* ---- governors ---------------------------------------------------------------- */
+
+static void governors_for_some_online_cpus(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	cpus(t, 12, "0-3,10\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	put(t, CPU "/cpu2/cpufreq/scaling_governor", " powersave \n\0");
+	put(t, CPU "/cpu3/cpufreq/scaling_governor", "  \n");
+	put(t, CPU "/cpu5/cpufreq/scaling_governor", "ondemand\n");	/* offline */
+	put(t, CPU "/cpu10/cpufreq/scaling_governor", "schedutil\n");
+	take(t, &s);
+	assert_governors(&s.cpufreq_governor, "0=performance,2=powersave,10=schedutil");
+	hostctx_snapshot_clear(&s);
+}
+
+static void governors_through_policy_links(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	cpus(t, 4, "0-3\n");
+	put(t, CPU "/cpufreq/policy0/scaling_governor", "walt\n");
+	put(t, CPU "/cpufreq/policy2/scaling_governor", "schedutil\n");
+	link_at(t, CPU "/cpu0/cpufreq", "../cpufreq/policy0");
+	link_at(t, CPU "/cpu1/cpufreq", "../cpufreq/policy0");
+	link_at(t, CPU "/cpu2/cpufreq", "../cpufreq/policy2");
+	link_at(t, CPU "/cpu3/cpufreq", "../cpu2/cpufreq");	/* old kernels */
+	take(t, &s);
+	assert_governors(&s.cpufreq_governor, "0=walt,1=walt,2=schedutil,3=schedutil");
+	hostctx_snapshot_clear(&s);
+}
+
+static void governors_never_read_outside_the_root(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	char target[PATH_MAX * 2];
+	const char *base = strrchr(t->outside, '/') + 1;
+
+	put_outside(t, "scaling_governor", "escaped\n");
+
+	cpus(t, 4, "0-3\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	/* absolute: would be the outside directory if followed from "/" */
+	link_at(t, CPU "/cpu1/cpufreq", t->outside);
+	/* relative with far too many "..": climbs out of the tree */
+	snprintf(target, sizeof(target), "../../../../../../../../../../%s", t->outside + 1);
+	link_at(t, CPU "/cpu2/cpufreq", target);
+	/* a sibling of the root, reached with exactly enough ".." */
+	snprintf(target, sizeof(target), "../../../../../../%s", base);
+	link_at(t, CPU "/cpu3/cpufreq", target);
+	take(t, &s);
+	assert_governors(&s.cpufreq_governor, "0=performance");
+	hostctx_snapshot_clear(&s);
+
+	/* the whole cpu directory as a link out of the root */
+	put_outside(t, "online", "0\n");
+	put_outside(t, "cpu0/cpufreq/scaling_governor", "escaped\n");
+	rm_rf(at(t, "sys"));
+	dir_at(t, "sys/devices/system");
+	link_at(t, CPU, t->outside);
+	take(t, &s);
+	assert_int_equal(s.cpufreq_governor.n, 0);
+	assert_false(s.online_cpus.present);
+	hostctx_snapshot_clear(&s);
+}
+
+/* ---- cpuinfo ------------------------------------------------------------------ */
+
+static void cpuinfo_long_first_block(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	size_t cap = 16u << 20, len = 0;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	len += (size_t)sprintf(text + len, "processor\t: 0\nvendor_id\t: BigVendor\n");
+	while (len < 200 * 1024)	/* 200 KiB of first block */
+		len += (size_t)sprintf(text + len, "flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat\n");
+	len += (size_t)sprintf(text + len, "model name\t: Late Model\n\n");
+	for (unsigned i = 1; len < cap - 256; i++)
+		len += (size_t)sprintf(text + len,
+				       "processor\t: %u\nvendor_id\t: Other\nmodel name\t: Other Model\n\n", i);
+	put_bytes(t, "proc/cpuinfo", text, len);
+	free(text);
+	take(t, &s);
+	assert_str(s.cpu_model, "Late Model");
+	assert_str(s.cpu_vendor, "BigVendor");
+	hostctx_snapshot_clear(&s);
+}
+
+static void cpuinfo_first_block_only(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+
+	put(t, "proc/cpuinfo",
+	    "vendor_id       : IBM/S390\n# processors    : 4\n\n"
+	    "cpu number      : 0\nmodel name      : not me\n\n");
+	take(t, &s);
+	assert_null(s.cpu_model);
+	assert_str(s.cpu_vendor, "IBM/S390");
+	hostctx_snapshot_clear(&s);
+
+	/* one block, no trailing blank line, CRLF */
+	put(t, "proc/cpuinfo", "processor\t: 0\r\nvendor_id\t: V\r\nmodel name\t: M  X\r\n");
+	take(t, &s);
+	assert_str(s.cpu_model, "M  X");
+	assert_str(s.cpu_vendor, "V");
+	hostctx_snapshot_clear(&s);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(empty_tree_gives_only_the_never_absent_fields),
+		T(root_must_be_a_directory),
+		T(live_root),
+		T(sched_walk_filters_and_trims),
+		T(sched_kernel_dir_missing_is_absent),
+		T(sched_kernel_dir_empty_is_present_and_empty),
+		T(sched_is_reread_every_snapshot),
+		T(delayacct_states),
+		T(xacct_states),
+		T(thp_menus_kept_verbatim),
+		T(cmdline_trimmed),
+		T(uname_from_the_tree),
+		T(meminfo_from_the_tree),
+		T(fifo_where_a_file_should_be),
+		T(directory_where_a_file_should_be),
+		T(files_above_64k_are_unreadable),
+		T(nul_or_bad_utf8_inside_a_value),
+		T(symlink_loops_do_not_hang),
+		T(online_list_parsing),
+		T(no_online_file_drops_online_numa_and_governors),
+		T(hotplug_is_seen_between_snapshots),
+		T(numa_from_cpulist),
+		T(numa_cpulist_wins_over_cpumap),
+		T(numa_from_cpumap_only),
+		T(numa_mixed_cpulist_and_cpumap),
+		T(numa_from_cpu_node_links),
+		T(numa_from_node_cpu_entries),
+		T(numa_no_node_dir_is_one),
+		T(numa_sparse_node_ids),
+		T(numa_memory_only_and_offline_nodes_excluded),
+		T(numa_unreadable_node_lists),
+		T(governors_for_some_online_cpus),
+		T(governors_through_policy_links),
+		T(governors_never_read_outside_the_root),
+		T(cpuinfo_long_first_block),
+		T(cpuinfo_first_block_only),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
