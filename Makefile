@@ -125,7 +125,7 @@ $(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -nodefaultlibs -Wl,-z,defs -Wl,--as-needed \
-	    $(if $(wildcard preload/preload.map),-Wl,--version-script=preload/preload.map) \
+	    $(if $(wildcard preload/preload.map),-Xlinker --version-script=preload/preload.map) \
 	    -o $@ $(PRELOAD_OBJ) -lc
 
 $(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
@@ -148,8 +148,19 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 # Helpers that need special linking say so here.
 HELPER_FLAGS_static_prog := -static
 HELPER_FLAGS_inject_write := -shared -fPIC -ldl
+HELPER_FLAGS_pre_static := -static
+HELPER_FLAGS_pre_ctorlib := -shared -fPIC -Wl,-soname,pre_ctorlib
+HELPER_FLAGS_pre_ctor := $(BUILD)/tests/helpers/pre_ctorlib -Wl,-rpath,'$$ORIGIN'
+$(BUILD)/tests/helpers/pre_ctor: $(BUILD)/tests/helpers/pre_ctorlib
 
-tests: all $(UNIT_BIN) $(HELPER_BIN)
+# The snapshot benchmark `make bench` runs (scripts/bench); not a test.
+BENCH_BIN := $(BUILD)/tests/bench_snapshot
+$(BENCH_BIN): tests/bench/bench_snapshot.c $(LIBA)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS)
+
+tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 # `make check`: install what is missing, build, run every test, end with
 # "N passed, N failed[, N skipped]".
