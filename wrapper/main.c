@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostctx-run - run a command with a snapshot of the host's tunable
+ * state before and after it, recorded in a JSON sidecar file.
+ *
+ * The order matters:
+ *  1. block the signals we forward (before fork: none can be lost);
+ *  2. parse options, open the root (errors here: 125, nothing ran);
+ *  3. fork while still small; the child waits on a gate;
+ *  4. pre snapshot, in-progress record ("complete": false);
+ *  5. release the child, learn whether exec worked;
+ *  6. wait: forward process-sent signals, reap with wait4;
+ *  7. post snapshot, complete record (replaced atomically);
+ *  8. exit with the child's code, or die of the child's signal.
+ * From step 3 on nothing may fail the command: record trouble is a
+ * warning, and only --strict turns it into 125 for a command that
+ * succeeded.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+
+struct run_state {
+	struct run_options opts;
+	struct run_signals sigs;
+	struct run_child child;
+	struct run_target target;
+	struct hostctx_root *root;
+	struct hostctx_sidecar sc;
+	pid_t self;
+	pid_t command_pid;	/* stays set after the reap, unlike child.pid */
+	bool reaped;
+	bool lost;		/* the command was reaped by someone else */
+	bool no_children;	/* wait4 said ECHILD */
+	int status;
+	int exec_errno;
+	struct rusage rusage;
+	struct timespec released, reaped_at;	/* CLOCK_MONOTONIC */
+	bool record_failed;
+};
+
+static double seconds_between(const struct timespec *a,
+			      const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static double timeval_seconds(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+/*
+ * After the fork only: give the wrapper /dev/null for any closed
+ * standard fd, so nothing of ours (a record file, a library fd) can land
+ * on 0-2 and be taken for stdio.  The child keeps what it was given.
+ */
+static void fill_closed_stdio(void)
+{
+	for (int fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR | O_CLOEXEC) < 0)
+			return;
+	}
+}
+
+static void record_write(struct run_state *st)
+{
+	if (run_target_write(&st->target, &st->sc) < 0)
+		st->record_failed = true;
+}
+
+/* The command line, the time and the pre snapshot; "complete": false. */
+static void write_in_progress(struct run_state *st, const struct timespec *t0)
+{
+	char *cwd = getcwd(NULL, 0);
+	int r;
+
+	r = hostctx_sidecar_set_command(&st->sc, st->opts.cmd_argc,
+					st->opts.cmd_argv, cwd);
+	free(cwd);
+	st->sc.mode = strdup("wrapper");
+	if (r < 0 || !st->sc.mode) {
+		run_warn("cannot build the record: %s", strerror(ENOMEM));
+		st->record_failed = true;
+		return;
+	}
+	st->sc.has_started_at = true;
+	st->sc.started_at = *t0;
+	r = hostctx_snapshot_take(st->root, &st->sc.pre);
+	st->sc.has_pre = r == 0;
+	if (r < 0)
+		run_warn("cannot take the pre snapshot: %s", strerror(-r));
+	st->sc.complete = false;
+	record_write(st);
+}
+
+static void note_reaped(struct run_state *st, int status,
+			const struct rusage *ru)
+{
+	st->reaped = true;
+	st->status = status;
+	st->rusage = *ru;
+	clock_gettime(CLOCK_MONOTONIC, &st->reaped_at);
+	clock_gettime(CLOCK_REALTIME, &st->sc.ended_at);
+	st->sc.has_ended_at = true;
+	st->child.pid = -1;	/* forward nothing any more */
+}
+
+/*
+ * Reap what is ready.  Only our command, unless we are a subreaper
+ * waiting for the whole job (a child we had before exec, as in
+ * `cmd & exec hostctx-run ...`, is then reaped too).
+ */
+static void reap_ready(struct run_state *st)
+{
+	bool any = st->opts.wait_descendants;
+
+	if (st->reaped && !any)
+		return;
+	for (;;) {
+		struct rusage ru;
+		int status;
+		pid_t p = wait4(any ? -1 : st->command_pid, &status, WNOHANG,
+				&ru);
+
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0 && errno == ECHILD) {
+			st->no_children = true;
+			if (!st->reaped) {
+				st->lost = true;
+				note_reaped(st, 0, &(struct rusage){ 0 });
+			}
+		}
+		if (p <= 0)
+			return;
+		if (p == st->command_pid) {
+			note_reaped(st, status, &ru);
+			if (!any)
+				return;
+		}
+	}
+}
+
+static int wait_signal(struct run_state *st, siginfo_t *si, double seconds)
+{
+	struct timespec tick = {
+		.tv_sec = (time_t)seconds,
+		.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9),
+	};
+
+	return sigtimedwait(&st->sigs.waitset, si, &tick);
+}
+
+static void wait_for_command(struct run_state *st)
+{
+	reap_ready(st);
+	while (!st->reaped) {
+		siginfo_t si;
+		/* The 1 s tick is a safety net; SIGCHLD wakes us. */
+		int sig = wait_signal(st, &si, 1.0);
+
+		if (sig > 0 && sig != SIGCHLD &&
+		    run_signal_should_forward(&si, st->self))
+			run_forward(&st->child, &si);
+		reap_ready(st);
+	}
+}
+
+/*
+ * --wait-descendants: orphans of the job are ours (subreaper); wait
+ * until none is left, the limit passes, or a process signals us.
+ */
+static void wait_for_descendants(struct run_state *st)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		siginfo_t si;
+		double left;
+		int sig;
+
+		reap_ready(st);
+		if (st->no_children) {
+			st->sc.descendants_left = 0;
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = st->opts.wait_limit_seconds - seconds_between(&start, &now);
+		if (left <= 0)
+			break;
+		sig = wait_signal(st, &si, left < 1.0 ? left : 1.0);
+		if (sig > 0 && sig != SIGCHLD &&
+		    run_signal_should_forward(&si, st->self))
+			break;
+	}
+	st->sc.descendants_left = run_count_descendants(st->self);
+	run_warn("%lld descendant(s) still running after the wait",
+		 st->sc.descendants_left);
+}
+
+static void fill_rusage(struct hostctx_rusage *out, const struct rusage *ru)
+{
+	out->present = true;
+	out->user_seconds = timeval_seconds(&ru->ru_utime);
+	out->system_seconds = timeval_seconds(&ru->ru_stime);
+	out->max_rss_kib = (uint64_t)ru->ru_maxrss;	/* KiB on Linux */
+	out->minor_faults = (uint64_t)ru->ru_minflt;
+	out->major_faults = (uint64_t)ru->ru_majflt;
+	out->voluntary_context_switches = (uint64_t)ru->ru_nvcsw;
+	out->involuntary_context_switches = (uint64_t)ru->ru_nivcsw;
+	out->block_input_ops = (uint64_t)ru->ru_inblock;
+	out->block_output_ops = (uint64_t)ru->ru_oublock;
+}
+
+static void fill_outcome(struct run_state *st)
+{
+	struct hostctx_exit *ex = &st->sc.exit;
+
+	if (st->lost)
+		return;
+	if (WIFSIGNALED(st->status)) {
+		ex->kind = HOSTCTX_EXIT_SIGNAL;
+		ex->signal = WTERMSIG(st->status);
+		ex->core_dumped = WCOREDUMP(st->status);
+	} else {
+		ex->kind = HOSTCTX_EXIT_CODE;
+		ex->code = WEXITSTATUS(st->status);
+	}
+	fill_rusage(&st->sc.rusage, &st->rusage);
+	st->sc.has_wall_seconds = true;
+	st->sc.wall_seconds = seconds_between(&st->released, &st->reaped_at);
+}
+
+static void write_complete(struct run_state *st)
+{
+	int r;
+
+	if (!st->sc.mode)
+		return;		/* could not even build it */
+	fill_outcome(st);
+	r = hostctx_snapshot_take(st->root, &st->sc.post);
+	st->sc.has_post = r == 0;
+	if (r < 0)
+		run_warn("cannot take the post snapshot: %s", strerror(-r));
+	st->sc.complete = true;
+	record_write(st);
+}
+
+static void print_changes(struct run_state *st)
+{
+	struct hostctx_changes changes = { 0 };
+	char *text = NULL;
+
+	if (st->target.file && !st->record_failed)
+		run_error("record: %s", st->target.file);
+	if (!st->sc.has_pre || !st->sc.has_post)
+		return;
+	if (hostctx_diff(&st->sc.pre, &st->sc.post, &changes) < 0)
+		return;
+	if (changes.n == 0)
+		run_error("no host changes during the run");
+	else if (hostctx_changes_format_human(&changes, NULL, NULL, &text) == 0) {
+		run_error("host changes during the run:");
+		run_write_stderr(text, strlen(text));
+	}
+	free(text);
+	hostctx_changes_clear(&changes);
+}
+
+/* The command could not be exec'd: a complete record, 126 or 127. */
+static int finish_exec_failure(struct run_state *st)
+{
+	const char *name = hostctx_errno_name(st->exec_errno);
+	char fallback[32];
+	struct rusage ru;
+	int status;
+
+	run_error("%s: %s", st->opts.cmd_argv[0], strerror(st->exec_errno));
+	while (wait4(st->command_pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	clock_gettime(CLOCK_REALTIME, &st->sc.ended_at);
+	st->sc.has_ended_at = true;
+	if (!name) {
+		snprintf(fallback, sizeof(fallback), "E%d", st->exec_errno);
+		name = fallback;
+	}
+	if (st->sc.mode) {
+		st->sc.exec_error = strdup(name);
+		st->sc.complete = true;
+		record_write(st);
+	}
+	return st->exec_errno == ENOENT ? RUN_EXIT_ENOENT :
+					  RUN_EXIT_CANNOT_INVOKE;
+}
+
+static void cleanup(struct run_state *st)
+{
+	hostctx_sidecar_clear(&st->sc);
+	run_target_clear(&st->target);
+	hostctx_root_close(st->root);
+	st->root = NULL;
+	run_child_close(&st->child);
+}
+
+/* Steps 1-3; returns 0 or the exit status when nothing could start. */
+static int start(struct run_state *st, int argc, char **argv,
+		 struct timespec *t0)
+{
+	int r;
+
+	r = run_signals_setup(&st->sigs);
+	if (r < 0) {
+		run_error("cannot set up signals: %s", strerror(-r));
+		return RUN_EXIT_FAILURE;
+	}
+	switch (run_parse_options(argc, argv, &st->opts)) {
+	case RUN_PARSE_DONE:
+		return EXIT_SUCCESS;
+	case RUN_PARSE_USAGE:
+		return RUN_EXIT_FAILURE;
+	case RUN_PARSE_RUN:
+		break;
+	}
+	run_log_set_quiet(st->opts.quiet);
+	r = hostctx_root_open(st->opts.root, &st->root);
+	if (r < 0) {
+		run_error("cannot open the root %s: %s",
+			  st->opts.root ? st->opts.root : "/", strerror(-r));
+		return RUN_EXIT_FAILURE;
+	}
+	if (st->opts.wait_descendants &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		run_warn("cannot become a subreaper: %s", strerror(errno));
+	st->self = getpid();
+	clock_gettime(CLOCK_REALTIME, t0);
+	r = run_spawn(&st->child, st->opts.cmd_argv, &st->sigs);
+	if (r < 0) {
+		run_error("cannot start %s: %s", st->opts.cmd_argv[0],
+			  strerror(-r));
+		return RUN_EXIT_FAILURE;
+	}
+	st->command_pid = st->child.pid;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run_state st;
+	struct timespec t0;
+	int r, code;
+
+	hostctx_sidecar_init(&st.sc);
+	r = start(&st, argc, argv, &t0);
+	if (r != 0 || st.command_pid <= 0) {
+		cleanup(&st);
+		return r;
+	}
+	fill_closed_stdio();
+	if (run_target_init(&st.target, &st.opts, &t0, st.self) < 0) {
+		run_warn("cannot name the record: %s", strerror(ENOMEM));
+		st.record_failed = true;
+	} else {
+		write_in_progress(&st, &t0);
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &st.released);
+	run_release(&st.child, &st.exec_errno);
+	if (st.exec_errno) {
+		code = finish_exec_failure(&st);
+		cleanup(&st);
+		return code;
+	}
+	wait_for_command(&st);
+	if (st.opts.wait_descendants)
+		wait_for_descendants(&st);
+	write_complete(&st);
+	if (st.opts.verbose)
+		print_changes(&st);
+
+	if (st.lost) {
+		run_error("lost track of %s's status", st.opts.cmd_argv[0]);
+		cleanup(&st);
+		return RUN_EXIT_FAILURE;
+	}
+	cleanup(&st);
+	if (WIFSIGNALED(st.status))
+		run_die_of_signal(WTERMSIG(st.status));
+	code = WEXITSTATUS(st.status);
+	if (code == 0 && st.opts.strict && st.record_failed)
+		return RUN_EXIT_FAILURE;
+	return code;
+}

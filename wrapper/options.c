@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * options.c - the command line.  Options stop at the first operand
+ * ("+" in the getopt string, as timeout(1) and time(1) do), so
+ * `hostctx-run ls -l` runs `ls -l`; `--` is accepted too.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_NEXT_TO = 0x100,
+	OPT_ROOT,
+	OPT_STRICT,
+	OPT_FSYNC,
+	OPT_WAIT_DESCENDANTS,
+};
+
+static const struct option long_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "next-to", required_argument, NULL, OPT_NEXT_TO },
+	{ "output-dir", required_argument, NULL, 'O' },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "fsync", no_argument, NULL, OPT_FSYNC },
+	{ "wait-descendants", optional_argument, NULL, OPT_WAIT_DESCENDANTS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+"Usage: hostctx-run [OPTION]... [--] COMMAND [ARG]...\n"
+"Run COMMAND and record the host's tunable state (/proc, /sys) before and\n"
+"after it in a JSON sidecar file.  COMMAND's stdio, terminal, signals and\n"
+"exit status pass through unchanged.\n"
+"\n"
+"  -o, --output=FILE        write the record to FILE (replaced atomically)\n"
+"      --next-to=FILE       write the record to FILE.hostctx.json\n"
+"  -O, --output-dir=DIR     write a new record in DIR (created if missing)\n"
+"      --root=DIR           read /proc and /sys beneath DIR\n"
+"  -v, --verbose            print the host changes on stderr after the run\n"
+"  -q, --quiet              print no warnings\n"
+"      --strict             exit 125 when the record cannot be written\n"
+"                           and COMMAND succeeded\n"
+"      --fsync              flush the record to disk before exiting\n"
+"      --wait-descendants[=SECONDS]\n"
+"                           wait for every descendant of COMMAND before the\n"
+"                           post snapshot, at most SECONDS (default 60)\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Without -o, --next-to or -O the record goes to $HOSTCTX_OUTPUT (a file),\n"
+"else a new file in $HOSTCTX_DIR, else in the current directory, named\n"
+"COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root.\n"
+"\n"
+"Exit status: COMMAND's (or COMMAND's fatal signal); 125 bad usage or\n"
+"COMMAND could not be started; 126 COMMAND not executable; 127 COMMAND\n"
+"not found.\n";
+
+/* Print on stdout; a failed write is our failure. */
+static enum run_parse_result print_stdout(const char *text)
+{
+	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF) {
+		run_error("write error: %s", strerror(errno));
+		return RUN_PARSE_USAGE;
+	}
+	return RUN_PARSE_DONE;
+}
+
+static int parse_seconds(const char *arg, double *ret)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0 || v > 1e9)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static bool is_empty(const char *s)
+{
+	return s && !*s;
+}
+
+static void usage_hint(void)
+{
+	run_error("try '%s --help' for more information", RUN_PROGRAM);
+}
+
+enum run_parse_result run_parse_options(int argc, char **argv,
+					struct run_options *ret)
+{
+	struct run_options o = {
+		.wait_limit_seconds = RUN_WAIT_DESCENDANTS_DEFAULT,
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:O:vqhV", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.output_file = optarg;
+			break;
+		case OPT_NEXT_TO:
+			o.next_to = optarg;
+			break;
+		case 'O':
+			o.output_dir = optarg;
+			break;
+		case OPT_ROOT:
+			o.root = optarg;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case OPT_STRICT:
+			o.strict = true;
+			break;
+		case OPT_FSYNC:
+			o.fsync = true;
+			break;
+		case OPT_WAIT_DESCENDANTS:
+			o.wait_descendants = true;
+			if (optarg &&
+			    parse_seconds(optarg, &o.wait_limit_seconds) < 0) {
+				run_error("invalid --wait-descendants limit: '%s'",
+					  optarg);
+				return RUN_PARSE_USAGE;
+			}
+			break;
+		case 'h':
+			return print_stdout(usage_text);
+		case 'V':
+			return print_stdout(RUN_PROGRAM " (hostctx) "
+					    HOSTCTX_VERSION "\n");
+		default:
+			if (optopt && optopt < 0x100)
+				run_error("invalid option -- '%c'", optopt);
+			else
+				run_error("unrecognized or incomplete option '%s'",
+					  argv[optind - 1]);
+			usage_hint();
+			return RUN_PARSE_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		run_error("missing COMMAND");
+		usage_hint();
+		return RUN_PARSE_USAGE;
+	}
+	if (is_empty(o.output_file) || is_empty(o.next_to) ||
+	    is_empty(o.output_dir) || is_empty(o.root)) {
+		run_error("an empty file or directory name was given");
+		return RUN_PARSE_USAGE;
+	}
+	if (!o.root)
+		o.root = hostctx_root_from_env(NULL);
+	o.cmd_argc = argc - optind;
+	o.cmd_argv = argv + optind;
+	*ret = o;
+	return RUN_PARSE_RUN;
+}

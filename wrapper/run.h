@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - private to hostctx-run: options, logging, signals, the child
+ * and the record target.  One program, several small files.
+ */
+#ifndef HOSTCTX_RUN_H
+#define HOSTCTX_RUN_H
+
+#include "hostctx.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define RUN_PROGRAM "hostctx-run"
+
+/* Exit codes of our own, as env(1), nice(1) and timeout(1) use them. */
+enum {
+	RUN_EXIT_FAILURE = 125,		/* bad usage, or we could not start it */
+	RUN_EXIT_CANNOT_INVOKE = 126,	/* found but not executable */
+	RUN_EXIT_ENOENT = 127,		/* not found */
+};
+
+/* Default limit of --wait-descendants, in seconds. */
+#define RUN_WAIT_DESCENDANTS_DEFAULT 60.0
+
+/* ---- options.c ---------------------------------------------------- */
+
+struct run_options {
+	const char *output_file;	/* -o */
+	const char *next_to;		/* --next-to */
+	const char *output_dir;		/* -O */
+	const char *root;		/* --root, else $HOSTCTX_ROOT, else NULL */
+	bool verbose;
+	bool quiet;
+	bool strict;
+	bool fsync;
+	bool wait_descendants;
+	double wait_limit_seconds;
+	int cmd_argc;
+	char **cmd_argv;		/* points into main's argv */
+};
+
+enum run_parse_result {
+	RUN_PARSE_RUN,		/* run the command */
+	RUN_PARSE_DONE,		/* --help or --version printed: exit 0 */
+	RUN_PARSE_USAGE,	/* bad usage, reported: exit 125 */
+};
+
+enum run_parse_result run_parse_options(int argc, char **argv,
+					struct run_options *ret);
+
+/* ---- log.c: stderr only, one line, errno kept --------------------- */
+
+void run_log_set_quiet(bool quiet);
+/* A warning: silenced by -q. */
+void run_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An error: always printed. */
+void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Raw text on stderr (for -v). */
+void run_write_stderr(const char *text, size_t len);
+
+/* ---- signals.c ---------------------------------------------------- */
+
+struct run_signals {
+	sigset_t orig_mask;	/* the mask we were given */
+	sigset_t waitset;	/* blocked; read with sigtimedwait */
+	bool chld_changed;	/* SIGCHLD was SIG_IGN/SA_NOCLDWAIT: restore */
+	struct sigaction orig_chld;
+};
+
+/* Before fork: block every signal we forward, make SIGCHLD work. */
+int run_signals_setup(struct run_signals *s);
+/* In the child before exec: the exact mask and dispositions given. */
+void run_signals_restore_in_child(const struct run_signals *s);
+/* Sent to us by another process (not the tty, not ourselves): forward it. */
+bool run_signal_should_forward(const siginfo_t *si, pid_t self);
+/* Die of sig as the child did, without a core of our own. */
+__attribute__((noreturn)) void run_die_of_signal(int sig);
+
+/* ---- spawn.c ------------------------------------------------------ */
+
+struct run_child {
+	pid_t pid;
+	int gate_fd;	/* write end: one byte releases the child */
+	int error_fd;	/* read end: the child's exec errno, or EOF */
+	int pidfd;	/* opened on first forward; -1 */
+};
+
+/*
+ * Fork the child, held on the gate.  Returns 0 or -errno (nothing
+ * started).  The child restores the signal state of sigs and execs argv.
+ */
+int run_spawn(struct run_child *c, char **argv, const struct run_signals *sigs);
+/* Let the child exec.  *ret_exec_errno: 0 when exec succeeded. */
+void run_release(struct run_child *c, int *ret_exec_errno);
+/* Forward sig (with its info for sigqueue) to the unreaped child. */
+void run_forward(struct run_child *c, const siginfo_t *si);
+void run_child_close(struct run_child *c);
+
+/* A new fd >= 3 (close-on-exec) in place of fd, which is closed. */
+int run_fd_above_stdio(int fd);
+
+/* ---- output.c: where the record goes ------------------------------ */
+
+struct run_target {
+	char *file;	/* the record's path once known */
+	char *dir;	/* a directory to create a new name in, else NULL */
+	char *stem;	/* name stem in dir */
+	unsigned flags;	/* HOSTCTX_WRITE_* */
+};
+
+/* Decide from the options and environment.  Returns 0 or -ENOMEM. */
+int run_target_init(struct run_target *t, const struct run_options *o,
+		    const struct timespec *started_at, pid_t pid);
+/* Write (first time: create) the record; warns itself on failure. */
+int run_target_write(struct run_target *t, const struct hostctx_sidecar *sc);
+void run_target_clear(struct run_target *t);
+
+/* ---- descendants.c ------------------------------------------------ */
+
+/* How many processes below pid are alive (via /proc/PID/task/T/children). */
+long long run_count_descendants(pid_t pid);
+
+#endif /* HOSTCTX_RUN_H */
