@@ -164,6 +164,24 @@ enum hostctx_delayacct hctx_delayacct_from_value(const char *value);
 /* Streaming inflate of a gzip buffer, stopping at the answer. */
 enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len);
 
+/* The heap block's JSON rows (json_shared.c), in the reference's order. */
+struct hctx_heap_json_row {
+	const char *name;
+	size_t offset;		/* of a struct hostctx_u64 in struct hostctx_heap */
+};
+extern const struct hctx_heap_json_row hctx_heap_json_rows[];
+extern const size_t hctx_n_heap_json_rows;
+struct hostctx_u64 *hctx_heap_row(struct hostctx_heap *h, size_t i);
+
+/* The rusage block's JSON rows: a double (seconds) or a uint64_t each. */
+struct hctx_rusage_json_row {
+	const char *name;
+	size_t offset;		/* in struct hostctx_rusage */
+	bool seconds;
+};
+extern const struct hctx_rusage_json_row hctx_rusage_json_rows[];
+extern const size_t hctx_n_rusage_json_rows;
+
 /* Free a map's content (snapshot.c). */
 void hctx_kvmap_clear(struct hostctx_kvmap *m);
 void hctx_govmap_clear(struct hostctx_govmap *m);
