@@ -186,6 +186,15 @@ extern const size_t hctx_n_rusage_json_rows;
 void hctx_kvmap_clear(struct hostctx_kvmap *m);
 void hctx_govmap_clear(struct hostctx_govmap *m);
 
+/* ---- time (utc.c) ---------------------------------------------- */
+
+struct hctx_utc {
+	int64_t year;
+	int month, day, hour, min, sec;	/* month and day from 1 */
+};
+/* Like gmtime_r() but without loading the local time zone. */
+void hctx_utc_fields(time_t t, struct hctx_utc *ret);
+
 /* ---- the field table (fields.c) ----------------------------------- */
 
 enum hctx_kind {

@@ -300,15 +300,13 @@ HCTX_EXPORT int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 static void jw_timestamp(struct jw *w, const char *key,
 			 const struct timespec *ts)
 {
-	struct tm tm;
+	struct hctx_utc u;
 	char buf[64];
-	time_t sec = ts->tv_sec;
 
-	if (!gmtime_r(&sec, &tm))
-		memset(&tm, 0, sizeof(tm));
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (long)(ts->tv_nsec / 1000000));
+	hctx_utc_fields(ts->tv_sec, &u);
+	snprintf(buf, sizeof(buf), "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 u.year, u.month, u.day, u.hour, u.min, u.sec,
+		 (long)(ts->tv_nsec / 1000000));
 	jw_string(w, key, buf);
 }
 

@@ -365,7 +365,7 @@ HCTX_EXPORT int hostctx_record_stem(const char *command,
 	char base[STEM_BASENAME_MAX + 1];
 	char stamp[32];
 	const char *slash;
-	struct tm tm;
+	struct hctx_utc u;
 	size_t n = 0;
 
 	if (!command || !when || !ret_stem)
@@ -382,9 +382,11 @@ HCTX_EXPORT int hostctx_record_stem(const char *command,
 	base[n] = '\0';
 	if (n == 0)
 		strcpy(base, "command");
-	if (!gmtime_r(&when->tv_sec, &tm) ||
-	    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
+	hctx_utc_fields(when->tv_sec, &u);
+	if (u.year < 0 || u.year > 9999)
 		return -EOVERFLOW;
+	snprintf(stamp, sizeof(stamp), "%04d%02d%02dT%02d%02d%02dZ", (int)u.year,
+		 u.month, u.day, u.hour, u.min, u.sec);
 	if (asprintf(ret_stem, "%s-%s-%ld", base, stamp, pid) < 0)
 		return -ENOMEM;
 	return 0;
