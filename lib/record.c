@@ -155,6 +155,18 @@ static int write_temp(const char *tmp, const void *data, size_t len,
 			       O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
+	/* Never hold 0-2, even briefly: a caller may have closed them. */
+	if (fd < 3) {
+		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		r = high < 0 ? -errno : 0;
+		close(fd);
+		if (r < 0) {
+			unlink(tmp);
+			return r;
+		}
+		fd = high;
+	}
 	r = fchmod(fd, RECORD_MODE) < 0 ? -errno : 0;
 	if (r == 0)
 		r = write_all(fd, data, len);
