@@ -347,6 +347,9 @@ static int start(struct run_state *st, int argc, char **argv,
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		run_warn("cannot become a subreaper: %s", strerror(errno));
 	st->self = getpid();
+	r = run_mark_preload_owner(st->self);
+	if (r < 0)
+		run_warn("cannot mark the preload library's owner: %s", strerror(-r));
 	clock_gettime(CLOCK_REALTIME, t0);
 	r = run_spawn(&st->child, st->opts.cmd_argv, &st->sigs);
 	if (r < 0) {

@@ -50,6 +50,14 @@ enum run_parse_result {
 enum run_parse_result run_parse_options(int argc, char **argv,
 					struct run_options *ret);
 
+/* ---- preload_marker.c -------------------------------------------- */
+
+/*
+ * With libhostctx-preload.so in LD_PRELOAD, mark the wrapper as the
+ * library's recorded process so that the command writes no record.
+ */
+int run_mark_preload_owner(pid_t self);
+
 /* ---- log.c: stderr only, one line, errno kept --------------------- */
 
 void run_log_set_quiet(bool quiet);

@@ -284,12 +284,14 @@ PY
 	[ "$(cat st)" = 3 ]
 }
 
+# hostctx-run itself may be static (LD_PRELOAD ignored): inject into its
+# dynamically linked twin, built from the same objects.
 inject() {	# ERRNO OP SKIP -- wrapper args
 	local err=$1 op=$2 skip=$3
 	shift 4
 	LD_PRELOAD="$HELPERS/inject_write" INJECT_WRITE_ERRNO=$err \
 		INJECT_WRITE_OP=$op INJECT_WRITE_SKIP=$skip \
-		ASAN_OPTIONS=verify_asan_link_order=0 "$HOSTCTX_RUN" "$@"
+		ASAN_OPTIONS=verify_asan_link_order=0 "$HOSTCTX_RUN_DYNAMIC" "$@"
 }
 
 @test "injected ENOSPC on write: a warning, no record, status kept (--strict: 125)" {
