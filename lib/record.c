@@ -386,7 +386,7 @@ HCTX_EXPORT int hostctx_record_stem(const char *command,
 	if (slash)
 		command = slash + 1;
 	/* Bytes that make names awkward to handle in a shell become '_'. */
-	for (; command[n] && n < STEM_BASENAME_MAX; n++) {
+	for (; n < STEM_BASENAME_MAX && command[n]; n++) {
 		unsigned char c = (unsigned char)command[n];
 
 		base[n] = (c < 0x20 || c == 0x7f) ? '_' : (char)c;
