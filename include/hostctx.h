@@ -302,6 +302,10 @@ struct hostctx_sidecar {
 	struct hostctx_snapshot post;
 };
 
+struct rusage;
+/* Fill out (present = true) from getrusage(2)/wait4(2) figures. */
+void hostctx_rusage_from(struct hostctx_rusage *out, const struct rusage *ru);
+
 void hostctx_sidecar_init(struct hostctx_sidecar *sc);
 void hostctx_sidecar_clear(struct hostctx_sidecar *sc);
 /* Copy argv (argc entries) and cwd into sc. */

@@ -72,25 +72,6 @@ static int absolute_path(const char *path, const char *cwd, char **ret)
 
 /* ---- the process's own figures ------------------------------------- */
 
-static double timeval_seconds(const struct timeval *tv)
-{
-	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
-}
-
-static void rusage_fill(struct hostctx_rusage *out, const struct rusage *ru)
-{
-	out->present = true;
-	out->user_seconds = timeval_seconds(&ru->ru_utime);
-	out->system_seconds = timeval_seconds(&ru->ru_stime);
-	out->max_rss_kib = (uint64_t)ru->ru_maxrss;
-	out->minor_faults = (uint64_t)ru->ru_minflt;
-	out->major_faults = (uint64_t)ru->ru_majflt;
-	out->voluntary_context_switches = (uint64_t)ru->ru_nvcsw;
-	out->involuntary_context_switches = (uint64_t)ru->ru_nivcsw;
-	out->block_input_ops = (uint64_t)ru->ru_inblock;
-	out->block_output_ops = (uint64_t)ru->ru_oublock;
-}
-
 /*
  * VmHWM of /proc/self/status in KiB: the peak of this image only.
  * ru_maxrss would include the parent's peak inherited through
@@ -130,12 +111,12 @@ static void record_rusage(struct hostctx_sidecar *sc)
 	uint64_t hwm;
 
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		rusage_fill(&sc->rusage, &ru);
+		hostctx_rusage_from(&sc->rusage, &ru);
 		if (self_vmhwm_kib(&hwm) == 0)
 			sc->rusage.max_rss_kib = hwm;
 	}
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
-		rusage_fill(&sc->rusage_children, &ru);
+		hostctx_rusage_from(&sc->rusage_children, &ru);
 }
 
 /* ---- heap state ----------------------------------------------------- */

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -97,4 +99,24 @@ HCTX_EXPORT void hostctx_document_clear(struct hostctx_document *d)
 	hostctx_sidecar_clear(&d->sidecar);
 	hostctx_snapshot_clear(&d->snapshot);
 	d->is_sidecar = false;
+}
+
+static double timeval_seconds(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+HCTX_EXPORT void hostctx_rusage_from(struct hostctx_rusage *out,
+				     const struct rusage *ru)
+{
+	out->present = true;
+	out->user_seconds = timeval_seconds(&ru->ru_utime);
+	out->system_seconds = timeval_seconds(&ru->ru_stime);
+	out->max_rss_kib = (uint64_t)ru->ru_maxrss;	/* KiB on Linux */
+	out->minor_faults = (uint64_t)ru->ru_minflt;
+	out->major_faults = (uint64_t)ru->ru_majflt;
+	out->voluntary_context_switches = (uint64_t)ru->ru_nvcsw;
+	out->involuntary_context_switches = (uint64_t)ru->ru_nivcsw;
+	out->block_input_ops = (uint64_t)ru->ru_inblock;
+	out->block_output_ops = (uint64_t)ru->ru_oublock;
 }

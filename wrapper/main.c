@@ -56,11 +56,6 @@ static double seconds_between(const struct timespec *a,
 	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static double timeval_seconds(const struct timeval *tv)
-{
-	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
-}
-
 /*
  * After the fork only: give the wrapper /dev/null for any closed
  * standard fd, so nothing of ours (a record file, a library fd) can land
@@ -213,20 +208,6 @@ static void wait_for_descendants(struct run_state *st)
 		 st->sc.descendants_left);
 }
 
-static void fill_rusage(struct hostctx_rusage *out, const struct rusage *ru)
-{
-	out->present = true;
-	out->user_seconds = timeval_seconds(&ru->ru_utime);
-	out->system_seconds = timeval_seconds(&ru->ru_stime);
-	out->max_rss_kib = (uint64_t)ru->ru_maxrss;	/* KiB on Linux */
-	out->minor_faults = (uint64_t)ru->ru_minflt;
-	out->major_faults = (uint64_t)ru->ru_majflt;
-	out->voluntary_context_switches = (uint64_t)ru->ru_nvcsw;
-	out->involuntary_context_switches = (uint64_t)ru->ru_nivcsw;
-	out->block_input_ops = (uint64_t)ru->ru_inblock;
-	out->block_output_ops = (uint64_t)ru->ru_oublock;
-}
-
 static void fill_outcome(struct run_state *st)
 {
 	struct hostctx_exit *ex = &st->sc.exit;
@@ -241,7 +222,7 @@ static void fill_outcome(struct run_state *st)
 		ex->kind = HOSTCTX_EXIT_CODE;
 		ex->code = WEXITSTATUS(st->status);
 	}
-	fill_rusage(&st->sc.rusage, &st->rusage);
+	hostctx_rusage_from(&st->sc.rusage, &st->rusage);
 	st->sc.has_wall_seconds = true;
 	st->sc.wall_seconds = seconds_between(&st->released, &st->reaped_at);
 }
