@@ -118,13 +118,14 @@ $(HOSTCTX): $(CLI_OBJ) $(LIBA)
 # dynamic loader a run costs ~0.3 ms less (PERF-NOTES; `make bench`).
 # Debian's libz.a is not PIC, so the static binary is not PIE either.
 # STATIC=0 links it dynamically.  A dynamic twin is built for the tests
-# that inject failures with LD_PRELOAD.
+# that inject failures with LD_PRELOAD (same name: the preload library
+# recognises hostctx-run by it).
 STATIC ?= auto
 ifeq ($(SANITIZE),1)
 STATIC := 0
 endif
 STATIC_OK = $(and $(filter-out 0,$(STATIC)),$(wildcard $(shell $(CC) -print-file-name=libz.a)),$(wildcard $(shell $(CC) -print-file-name=libc.a)))
-RUNNER_DYN := $(BUILD)/tests/hostctx-run-dynamic
+RUNNER_DYN := $(BUILD)/tests/dynamic/hostctx-run
 
 $(RUNNER): $(WRAPPER_OBJ) $(LIBA)
 	@mkdir -p $(@D)
