@@ -37,10 +37,22 @@ bool hctx_is_utf8(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned char c = p[i];
+		unsigned char c;
 		size_t need;
 		uint32_t cp;
 
+		/* Fast path: eight ASCII bytes at a time. */
+		while (len - i >= 8) {
+			uint64_t word;
+
+			memcpy(&word, p + i, sizeof(word));
+			if (word & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
+		c = p[i];
 		if (c < 0x80) {
 			i++;
 			continue;

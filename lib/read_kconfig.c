@@ -30,21 +30,87 @@ static void scan_line_end(struct line_scanner *sc)
 	sc->overlong = false;
 }
 
+/* Append part of the current line (overlong lines can never answer). */
+static void scan_append(struct line_scanner *sc, const unsigned char *p, size_t n)
+{
+	if (n > sizeof(sc->line) - sc->len) {
+		sc->overlong = true;
+		return;
+	}
+	memcpy(sc->line + sc->len, p, n);
+	sc->len += n;
+}
+
 /* Feed inflated bytes; true once a line has answered. */
 static bool scan_bytes(struct line_scanner *sc, const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\n') {
-			scan_line_end(sc);
-			if (sc->answer != HOSTCTX_XACCT_ABSENT)
-				return true;
-		} else if (sc->len < sizeof(sc->line)) {
-			sc->line[sc->len++] = (char)p[i];
-		} else {
-			sc->overlong = true;
+	const unsigned char *end = p + n;
+
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (!nl) {
+			scan_append(sc, p, (size_t)(end - p));
+			return false;
 		}
+		scan_append(sc, p, (size_t)(nl - p));
+		scan_line_end(sc);
+		if (sc->answer != HOSTCTX_XACCT_ABSENT)
+			return true;
+		p = nl + 1;
 	}
 	return false;
+}
+
+/* A zero-terminated header field at p + at; the offset after it, or 0. */
+static size_t skip_zstring(const unsigned char *p, size_t len, size_t at)
+{
+	const unsigned char *nul = at < len ? memchr(p + at, 0, len - at) : NULL;
+
+	return nul ? (size_t)(nul - p) + 1 : 0;
+}
+
+/*
+ * Length of the gzip member header at p (RFC 1952), 0 when it is not one
+ * or is cut short.  We inflate the raw deflate data after it ourselves:
+ * zlib's gzip mode would compute a CRC over everything we inflate only to
+ * check it at an end we never reach.
+ */
+static size_t gzip_header_len(const unsigned char *p, size_t len)
+{
+	enum { FHCRC = 2, FEXTRA = 4, FNAME = 8, FCOMMENT = 16, RESERVED = 0xe0 };
+	size_t at = 10;
+
+	if (len < at || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || (p[3] & RESERVED))
+		return 0;
+	if (p[3] & FEXTRA) {
+		if (len < at + 2)
+			return 0;
+		at += 2 + (size_t)(p[at] | p[at + 1] << 8);
+	}
+	if ((p[3] & FNAME) && !(at = skip_zstring(p, len, at)))
+		return 0;
+	if ((p[3] & FCOMMENT) && !(at = skip_zstring(p, len, at)))
+		return 0;
+	if (p[3] & FHCRC)
+		at += 2;
+	return at <= len ? at : 0;
+}
+
+/* After a member's end: step over its trailer and the next header. */
+static bool next_member(z_stream *zs)
+{
+	enum { TRAILER = 8 };	/* CRC32 and size */
+	size_t h;
+
+	if (zs->avail_in <= TRAILER)
+		return false;
+	h = gzip_header_len(zs->next_in + TRAILER, zs->avail_in - TRAILER);
+	if (!h || inflateReset(zs) != Z_OK)
+		return false;
+	zs->next_in += TRAILER + h;
+	zs->avail_in -= (uInt)(TRAILER + h);
+	return true;
 }
 
 enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
@@ -56,14 +122,15 @@ enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
 	z_stream zs;
 	int zr;
 
+	size_t header = gzip_header_len(gz, len);
+
 	memset(&zs, 0, sizeof(zs));
-	if (len < 2 || ((const unsigned char *)gz)[0] != 0x1f ||
-	    ((const unsigned char *)gz)[1] != 0x8b)
+	if (!header)
 		return HOSTCTX_XACCT_UNKNOWN;	/* not gzip */
-	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+	if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
 		return HOSTCTX_XACCT_UNKNOWN;
-	zs.next_in = (unsigned char *)(uintptr_t)gz;
-	zs.avail_in = (uInt)len;
+	zs.next_in = (unsigned char *)(uintptr_t)gz + header;
+	zs.avail_in = (uInt)(len - header);
 	for (;;) {
 		size_t produced;
 
@@ -76,7 +143,7 @@ enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
 		total += produced;
 		if (zr == Z_STREAM_END) {
 			/* concatenated gzip members: carry on with the next */
-			if (zs.avail_in == 0 || inflateReset(&zs) != Z_OK)
+			if (!next_member(&zs))
 				break;
 			continue;
 		}

@@ -1016,6 +1016,82 @@ static struct buf gzip_text(const char *text)
 	return compress_with(text, strlen(text), Z_DEFAULT_COMPRESSION, 31);
 }
 
+/* gzip with every optional header field set (name, extra, comment, hcrc). */
+static struct buf gzip_text_with_header(const char *text)
+{
+	static char name[] = "config", comment[] = "a kernel config";
+	static unsigned char extra[] = { 'h', 'c', 2, 0, 1, 2 };
+	gz_header head;
+	z_stream z;
+	struct buf out;
+	size_t cap = compressBound(strlen(text)) + 128;
+
+	memset(&z, 0, sizeof(z));
+	memset(&head, 0, sizeof(head));
+	head.name = (Bytef *)name;
+	head.comment = (Bytef *)comment;
+	head.extra = extra;
+	head.extra_len = sizeof(extra);
+	head.hcrc = 1;
+	out.data = malloc(cap);
+	assert_non_null(out.data);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflateSetHeader(&z, &head), Z_OK);
+	z.next_in = (unsigned char *)text;
+	z.avail_in = strlen(text);
+	z.next_out = out.data;
+	z.avail_out = cap;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out.len = cap - z.avail_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* `gzip -c a b` or `cat a.gz b.gz`: members one after the other. */
+static struct buf concat(struct buf a, struct buf b)
+{
+	struct buf out = { malloc(a.len + b.len), a.len + b.len };
+
+	assert_non_null(out.data);
+	memcpy(out.data, a.data, a.len);
+	memcpy(out.data + a.len, b.data, b.len);
+	free(a.data);
+	free(b.data);
+	return out;
+}
+
+static void gzip_optional_header_fields(void **state)
+{
+	struct buf b = gzip_text_with_header("CONFIG_A=y\n# CONFIG_TASK_XACCT is not set\n");
+
+	(void)state;
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_OFF);
+	/* cut inside the file name: not even a header */
+	assert_int_equal(hctx_xacct_from_gzip(b.data, 14), HOSTCTX_XACCT_UNKNOWN);
+	free(b.data);
+}
+
+static void gzip_concatenated_members(void **state)
+{
+	struct buf b = concat(gzip_text("CONFIG_A=y\n"),
+			      gzip_text_with_header("CONFIG_TASK_XACCT=y\n"));
+
+	(void)state;
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_ON);
+	free(b.data);
+	/* bytes after a member that are no gzip header: nothing more to read */
+	{
+		static const char junk[] = "CONFIG_TASK_XACCT=y\n(not compressed)";
+		struct buf tail = { malloc(sizeof(junk)), sizeof(junk) };
+
+		assert_non_null(tail.data);
+		memcpy(tail.data, junk, sizeof(junk));
+		b = concat(gzip_text("CONFIG_A=y\n"), tail);
+		assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_UNKNOWN);
+		free(b.data);
+	}
+}
+
 /*
  * A config-like text: the answer line (if any) after `before` lines,
  * then `after` lines of hard-to-compress noise, so the compressed
@@ -1260,6 +1336,8 @@ int main(void)
 		cmocka_unit_test(gzip_damage_after_answer_keeps_answer),
 		cmocka_unit_test(gzip_damage_before_answer_is_unknown),
 		cmocka_unit_test(gzip_bomb_is_bounded),
+		cmocka_unit_test(gzip_optional_header_fields),
+		cmocka_unit_test(gzip_concatenated_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
