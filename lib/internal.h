@@ -86,6 +86,17 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
 		      char **ret);
 
+/*
+ * A field from the trimmed content of rel: *slot is set when it can be
+ * read and left absent otherwise.  Only -ENOMEM is returned: every other
+ * failure is just an absent field.
+ */
+int hctx_read_string_field(struct hostctx_root *root, const char *rel,
+			   char **slot);
+
+/* fd itself, or a close-on-exec duplicate >= 3 (fd closed); or -errno. */
+int hctx_fd_above_stdio(int fd);
+
 /* The same for one entry of a directory fd from hctx_list_dir. */
 int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
 			 const char *name, char **ret);

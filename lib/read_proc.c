@@ -16,23 +16,6 @@
 /* /proc/cpuinfo can be many MiB; we need its first block only. */
 #define CPUINFO_CAP (1024 * 1024)
 
-static int store_string(char **slot, int r, char *value)
-{
-	if (r == 0)
-		*slot = value;
-	/* Only running out of memory stops a snapshot; the rest is "absent". */
-	return r == -ENOMEM ? r : 0;
-}
-
-static int read_string_field(struct hctx_reader *rd, const char *rel,
-			     char **slot)
-{
-	char *value = NULL;
-	int r = hctx_read_trimmed(rd->root, rel, &value);
-
-	return store_string(slot, r, value);
-}
-
 /* Read until the first block has ended (or EOF); *ret_len its length. */
 static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 			     size_t *ret_len)
@@ -111,7 +94,7 @@ int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s)
 
 int hctx_read_cmdline(struct hctx_reader *rd, struct hostctx_snapshot *s)
 {
-	return read_string_field(rd, "proc/cmdline", &s->kernel_cmdline);
+	return hctx_read_string_field(rd->root, "proc/cmdline", &s->kernel_cmdline);
 }
 
 struct sched_walk {
@@ -193,12 +176,12 @@ int hctx_read_uname(struct hctx_reader *rd, struct hostctx_snapshot *s)
 
 	if (!hostctx_root_is_live(rd->root)) {
 		/* A captured tree describes another machine: never ask ours. */
-		r = read_string_field(rd, "proc/sys/kernel/ostype", &s->kernel_name);
+		r = hctx_read_string_field(rd->root, "proc/sys/kernel/ostype", &s->kernel_name);
 		if (r == 0)
-			r = read_string_field(rd, "proc/sys/kernel/osrelease",
+			r = hctx_read_string_field(rd->root, "proc/sys/kernel/osrelease",
 					      &s->kernel_release);
 		if (r == 0)
-			r = read_string_field(rd, "proc/sys/kernel/arch", &s->arch);
+			r = hctx_read_string_field(rd->root, "proc/sys/kernel/arch", &s->arch);
 		return r;
 	}
 	if (uname(&u) < 0)

@@ -13,26 +13,18 @@
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"
 
-static int keep_string(char **slot, int r, char *value)
-{
-	if (r == 0)
-		*slot = value;
-	return r == -ENOMEM ? r : 0;
-}
-
 int hctx_read_thp(struct hctx_reader *rd, struct hostctx_snapshot *s)
 {
-	char *value = NULL;
-	int r;
-
 	/* Kept verbatim, brackets and all: the menu is part of the answer. */
-	r = hctx_read_trimmed(rd->root, "sys/kernel/mm/transparent_hugepage/enabled", &value);
-	r = keep_string(&s->thp_enabled, r, value);
+	int r = hctx_read_string_field(rd->root,
+				       "sys/kernel/mm/transparent_hugepage/enabled",
+				       &s->thp_enabled);
+
 	if (r < 0)
 		return r;
-	value = NULL;
-	r = hctx_read_trimmed(rd->root, "sys/kernel/mm/transparent_hugepage/defrag", &value);
-	return keep_string(&s->thp_defrag, r, value);
+	return hctx_read_string_field(rd->root,
+				      "sys/kernel/mm/transparent_hugepage/defrag",
+				      &s->thp_defrag);
 }
 
 /* The online list, read once per snapshot and shared by three fields. */

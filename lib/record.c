@@ -156,16 +156,10 @@ static int write_temp(const char *tmp, const void *data, size_t len,
 	if (fd < 0)
 		return -errno;
 	/* Never hold 0-2, even briefly: a caller may have closed them. */
-	if (fd < 3) {
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		r = high < 0 ? -errno : 0;
-		close(fd);
-		if (r < 0) {
-			unlink(tmp);
-			return r;
-		}
-		fd = high;
+	fd = hctx_fd_above_stdio(fd);
+	if (fd < 0) {
+		unlink(tmp);
+		return fd;
 	}
 	r = fchmod(fd, RECORD_MODE) < 0 ? -errno : 0;
 	if (r == 0)

@@ -23,6 +23,19 @@
 /* 0: untried, 1: works, -1: kernel too old (ENOSYS) */
 static int openat2_state;
 
+/* Our fds stay clear of 0-2: a caller may have closed them. */
+int hctx_fd_above_stdio(int fd)
+{
+	int high, err;
+
+	if (fd < 0 || fd >= 3)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	err = errno;
+	close(fd);
+	return high >= 0 ? high : -err;
+}
+
 HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_root)
 {
 	struct hostctx_root *root;
@@ -32,16 +45,9 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 	fd = open(live ? "/" : dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* Keep our fds clear of 0-2: a caller may have closed them. */
-	if (fd < 3) {
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		int saved = errno;
-
-		close(fd);
-		if (high < 0)
-			return -saved;
-		fd = high;
-	}
+	fd = hctx_fd_above_stdio(fd);
+	if (fd < 0)
+		return fd;
 	root = calloc(1, sizeof(*root));
 	/* Scratch buffers for every read: no allocation per file. */
 	if (root) {
@@ -256,35 +262,32 @@ static int open_beneath(struct hostctx_root *root, const char *rel, int flags)
 	return open_resolved(root, rel, flags);
 }
 
+/* A FIFO, socket or device where a file should be is unreadable. */
+static int check_regular(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EINVAL;
+}
+
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
 {
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	struct stat st;
-	int fd, r = 0;
+	int fd, r;
 
 	if (want_dir)
 		flags |= O_DIRECTORY;
 	fd = open_beneath(root, rel, flags);
+	fd = hctx_fd_above_stdio(fd);
 	if (fd < 0)
 		return fd;
-	if (fd < 3) {
-		int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		r = high < 0 ? -errno : 0;
-		close(fd);
-		if (r < 0)
-			return r;
-		fd = high;
-	}
 	if (want_dir)
 		return fd;
-	/* A FIFO, socket or device where a file should be is unreadable. */
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else if (S_ISDIR(st.st_mode))
-		r = -EISDIR;
-	else if (!S_ISREG(st.st_mode))
-		r = -EINVAL;
+	r = check_regular(fd);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -325,14 +328,9 @@ static ssize_t read_fd(int fd, char *buf, size_t cap)
 /* Regular files only, read with the cap; always closes fd. */
 static ssize_t checked_read(int fd, char *buf)
 {
-	struct stat st;
-	ssize_t n;
+	ssize_t n = check_regular(fd);
 
-	if (fstat(fd, &st) < 0)
-		n = -errno;
-	else if (!S_ISREG(st.st_mode))
-		n = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	else
+	if (n == 0)
 		n = read_fd(fd, buf, HCTX_READ_CAP);
 	close(fd);
 	return n;
@@ -358,6 +356,17 @@ int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 	if (n < 0)
 		return (int)n;
 	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
+}
+
+int hctx_read_string_field(struct hostctx_root *root, const char *rel,
+			   char **slot)
+{
+	char *value = NULL;
+	int r = hctx_read_trimmed(root, rel, &value);
+
+	if (r == 0)
+		*slot = value;
+	return r == -ENOMEM ? r : 0;
 }
 
 int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
