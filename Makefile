@@ -52,7 +52,11 @@ ifneq ($(V),1)
 Q := @
 endif
 
-LIB_SRC     := $(sort $(wildcard lib/*.c))
+# lib/preload_support.c is the preload library's recording half: it is
+# linked into libhostctx-preload.so only, with the library's sources but
+# the JSON reader (which needs cJSON).
+PRELOAD_CORE_SRC := $(filter-out lib/json_read.c,$(sort $(wildcard lib/*.c)))
+LIB_SRC     := $(filter-out lib/preload_support.c,$(sort $(wildcard lib/*.c)))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 WRAPPER_SRC := $(sort $(wildcard wrapper/*.c))
 PRELOAD_SRC := $(sort $(wildcard preload/*.c))
@@ -63,7 +67,8 @@ OBJ := $(BUILD)/obj
 LIB_OBJ     := $(LIB_SRC:%.c=$(OBJ)/%.o)
 CLI_OBJ     := $(CLI_SRC:%.c=$(OBJ)/%.o)
 WRAPPER_OBJ := $(WRAPPER_SRC:%.c=$(OBJ)/%.o)
-PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(OBJ)/%.o)
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(OBJ)/%.o) \
+               $(PRELOAD_CORE_SRC:%.c=$(OBJ)/preload-core/%.o)
 
 LIBSO   := $(BUILD)/lib/libhostctx.so
 LIBA    := $(BUILD)/lib/libhostctx.a
@@ -137,16 +142,25 @@ $(RUNNER_DYN): $(WRAPPER_OBJ) $(LIBA)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $(WRAPPER_OBJ) $(LIBA) $(LDFLAGS) -Wl,--as-needed $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null)
 
-# The preload library: libc only (it dlopens libhostctx.so beside itself
-# in the one process it records).  Never built with sanitizers.
-$(PRELOAD_OBJ): CFLAGS := $(CSTD) $(OPT) $(WARN) -fPIC -fvisibility=hidden -fno-strict-aliasing
+# The preload library: the glue in preload/ plus the library's sources
+# it records with, compiled again without sanitizers (ASan would have to
+# come first in LD_PRELOAD) and all hidden.  Its only NEEDED entry is
+# libc: zlib is dlopen()ed by the recorded process alone, libhostctx.so
+# (beside it) only to resume a record after exec.  libgcc is static.
+PRELOAD_CFLAGS := $(CSTD) $(OPT) $(WARN) -fPIC -fvisibility=hidden -fno-strict-aliasing
+$(PRELOAD_OBJ): CFLAGS := $(PRELOAD_CFLAGS)
 $(PRELOAD_OBJ): LDFLAGS :=
+$(OBJ)/preload-core/%.o: %.c $(DEPSTAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< (preload)"
+	$(Q)$(CC) $(CPPFLAGS) $(PRELOAD_CFLAGS) $(DEP_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -nodefaultlibs -Wl,-z,defs -Wl,--as-needed \
 	    $(if $(wildcard preload/preload.map),-Xlinker --version-script=preload/preload.map) \
-	    -o $@ $(PRELOAD_OBJ) -lc
+	    -o $@ $(PRELOAD_OBJ) -lc -lgcc
 
 $(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
 	@mkdir -p $(@D)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * preload_support.c - the recording half of libhostctx-preload.so.
+ * preload_support.c - the recording half of libhostctx-preload.so
+ * (linked into it, not into libhostctx.so; see preload_support.h).
  *
- * libhostctx-preload.so decides whether the current process is the one
- * to record and, only then, dlopen()s this library and calls
- * hostctx_preload_begin() from its constructor and
- * hostctx_preload_finish() from its exit hook (see preload_support.h).
+ * preload/preload.c decides whether the current process is the one to
+ * record and, only then, calls hctx_preload_begin() from its constructor
+ * and hctx_preload_finish() from its exit hook.
  *
  * Everything here runs inside somebody else's program, so: the
  * environment comes from the constructor's envp (bash exports its own
@@ -299,15 +299,19 @@ static int record_new(const struct hctx_preload_begin_args *args,
 }
 
 /* The same process after exec: carry on with the record on disk. */
-static int record_resume(const char *path, struct hctx_preload_record *rec)
+static int record_resume(const struct hctx_preload_begin_args *args,
+			 struct hctx_preload_record *rec)
 {
+	const char *path = args->resume_path;
 	struct hostctx_document doc;
 	int r;
 
 	if (!*path)
 		return -ENOENT;	/* the in-progress record was never written */
+	if (!args->load_document)
+		return -EOPNOTSUPP;
 	hostctx_document_init(&doc);
-	r = hostctx_document_load(path, &doc, NULL);
+	r = args->load_document(path, &doc, NULL);
 	if (r < 0)
 		return r;
 	if (!doc.is_sidecar || !doc.sidecar.mode ||
@@ -337,15 +341,14 @@ static int sidecar_identify(struct hostctx_sidecar *sc)
 	return sc->tool_name && sc->tool_version && sc->mode ? 0 : -ENOMEM;
 }
 
-HCTX_EXPORT int hostctx_preload_begin(const struct hctx_preload_begin_args *args,
-				      struct hctx_preload_record **ret_record,
-				      char *path_buf, size_t path_cap)
+int hctx_preload_begin(const struct hctx_preload_begin_args *args,
+		       struct hctx_preload_record **ret_record,
+		       char *path_buf, size_t path_cap)
 {
 	struct hctx_preload_record *rec;
 	int r;
 
-	if (!args || args->abi != HCTX_PRELOAD_ABI || !ret_record ||
-	    !path_buf || path_cap == 0)
+	if (!args || !ret_record || !path_buf || path_cap == 0)
 		return -EINVAL;
 	rec = calloc(1, sizeof(*rec));
 	if (!rec)
@@ -357,7 +360,7 @@ HCTX_EXPORT int hostctx_preload_begin(const struct hctx_preload_begin_args *args
 		rec->root = NULL;
 
 	if (args->resume_path)
-		r = record_resume(args->resume_path, rec);
+		r = record_resume(args, rec);
 	else
 		r = sidecar_identify(&rec->sidecar);
 	if (r == 0 && !args->resume_path)
@@ -402,8 +405,8 @@ static void record_times(struct hctx_preload_record *rec)
 	}
 }
 
-HCTX_EXPORT int hostctx_preload_finish(struct hctx_preload_record *rec,
-				       bool has_status, int status)
+int hctx_preload_finish(struct hctx_preload_record *rec, bool has_status,
+			int status)
 {
 	struct hostctx_sidecar *sc;
 	struct hostctx_heap *heap;

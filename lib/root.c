@@ -301,10 +301,12 @@ static ssize_t read_fd(int fd, char *buf, size_t cap)
 
 	for (;;) {
 		/*
-		 * procfs allocates a kernel buffer the size of the request:
-		 * ask for 4 KiB first, more only when the file is bigger.
+		 * /proc/sys allocates and zeroes a kernel buffer the size of
+		 * each request, even the one that only finds the end of the
+		 * file (4.1 us with 64 KiB asked, 2.2 us with 4 KiB): ask for
+		 * 4 KiB, then as much again as read so far.
 		 */
-		size_t want = len == 0 ? 4096 : cap + 1 - len;
+		size_t want = len < 4096 ? 4096 : len;
 		ssize_t n;
 
 		if (want > cap + 1 - len)

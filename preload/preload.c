@@ -3,11 +3,12 @@
  * preload.c - libhostctx-preload.so: records one sidecar for the process
  * started with LD_PRELOAD, from inside it.
  *
- * This file is loaded into every descendant of that process, so it is
- * only the glue that decides who records; descendants leave after a scan
- * of envp and one getpid().  The recorded process (and it alone) loads
- * libhostctx.so from beside this file and hands it the work
- * (lib/preload_support.c).
+ * This file is loaded into every descendant of that process, so the
+ * glue here decides who records and descendants leave after a scan of
+ * envp and one getpid().  The recording itself is lib/preload_support.c,
+ * linked into this library with the snapshot code it needs; the
+ * recorded process (and it alone) runs it, loading zlib on first use
+ * (zlib_loader.c) and libhostctx.so only to resume after exec.
  *
  * Rules kept here (process-handling.md section 3): no libc function is
  * interposed; the environment is read from the constructor's envp (bash
@@ -48,7 +49,6 @@ static char marker[sizeof(MARKER_NAME) + 48 + PATH_MAX];
 static struct {
 	long pid;
 	struct hctx_preload_record *record;
-	hctx_preload_finish_fn *finish;
 	int finished;		/* set atomically: the hook runs once */
 } owner;
 
@@ -253,19 +253,23 @@ static void on_program_exit(int status, void *unused)
 	    !__atomic_exchange_n(&owner.finished, 1, __ATOMIC_ACQ_REL)) {
 		unsigned held = std_fds_hold();
 
-		owner.finish(owner.record, true, status);
+		hctx_preload_finish(owner.record, true, status);
 		std_fds_release(held);
 	}
 	errno = saved_errno;
 }
 
-/* libhostctx.so from the directory this library was loaded from. */
-static void *libhostctx_open(void)
+/*
+ * hostctx_document_load() from libhostctx.so in this library's own
+ * directory: only a resumed record needs a JSON reader (and cJSON).
+ */
+static hctx_document_load_fn *document_loader(void)
 {
 	char path[PATH_MAX];
 	Dl_info info;
 	const char *slash;
 	size_t dirlen;
+	void *lib;
 
 	if (!dladdr((void *)marker_format, &info) || !info.dli_fname)
 		return NULL;
@@ -275,7 +279,11 @@ static void *libhostctx_open(void)
 		return NULL;
 	memcpy(path, info.dli_fname, dirlen);
 	memcpy(path + dirlen, LIBHOSTCTX, sizeof(LIBHOSTCTX));
-	return dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	lib = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+	if (!lib)
+		return NULL;
+	/* The handle stays: the parsed record's strings are plain malloc. */
+	return (hctx_document_load_fn *)dlsym(lib, "hostctx_document_load");
 }
 
 /*
@@ -285,21 +293,18 @@ static void *libhostctx_open(void)
 static void record_start(int argc, char **argv, char **envp,
 			 const char *resume_path, char *path, size_t cap)
 {
-	void *lib = libhostctx_open();
-	hctx_preload_begin_fn *begin;
 	struct hctx_preload_begin_args args = {
-		.abi = HCTX_PRELOAD_ABI, .argc = argc, .argv = argv,
-		.envp = envp, .pid = owner.pid, .resume_path = resume_path,
+		.argc = argc, .argv = argv, .envp = envp, .pid = owner.pid,
+		.resume_path = resume_path,
 	};
 
-	if (!lib)
-		return;
-	begin = (hctx_preload_begin_fn *)dlsym(lib, HCTX_PRELOAD_BEGIN_SYMBOL);
-	owner.finish = (hctx_preload_finish_fn *)
-		dlsym(lib, HCTX_PRELOAD_FINISH_SYMBOL);
-	if (!begin || !owner.finish ||
-	    begin(&args, &owner.record, path, cap) < 0)
-		return;	/* cannot record: stay silent (lib stays loaded) */
+	if (resume_path) {
+		args.load_document = document_loader();
+		if (!args.load_document)
+			return;
+	}
+	if (hctx_preload_begin(&args, &owner.record, path, cap) < 0)
+		return;	/* cannot record: stay silent */
 	on_exit(on_program_exit, NULL);
 }
 

@@ -112,6 +112,31 @@ no_temp_files() {
 	[ -z "$output" ]
 }
 
+@test "preload: zlib is loaded by the recorded process only, cJSON only to resume" {
+	# A new record: the snapshot code is in the library itself and
+	# zlib comes in for config.gz; neither libhostctx.so nor cJSON.
+	run with_preload "$P" print-libs
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"libz.so"* ]]
+	[[ "$output" != *"libcjson"* ]]
+	[[ "$output" != *"libhostctx.so"* ]]
+	[ "$(count_records)" -eq 1 ]
+	# A descendant maps the preload library and nothing more of ours.
+	rm -f "$dir"/*
+	run with_preload "$P" system "$P print-libs"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"libhostctx-preload.so"* ]]
+	[[ "$output" != *"libz.so"* ]]
+	[[ "$output" != *"libcjson"* ]]
+	# After exec the record is read back: libhostctx.so and cJSON.
+	rm -f "$dir"/*
+	run with_preload sh -c "exec '$P' print-libs"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"libhostctx.so"* ]]
+	[[ "$output" == *"libcjson"* ]]
+	assert_complete_record "$(the_record)" 0
+}
+
 # ---- L1: exits that run the hook ------------------------------------------
 
 @test "preload L1: return from main: one complete record with the exit code" {
@@ -467,13 +492,17 @@ no_temp_files() {
 		skip "no 32-bit toolchain (gcc-multilib) installed"
 	# Debian's values of $LIB: lib/x86_64-linux-gnu for 64 bits; lib32
 	# (libc6-i386, what gcc-multilib brings) or lib/i386-linux-gnu
-	# (multiarch libc6:i386) for 32.  The 32-bit build is the glue only:
-	# descendants never load libhostctx.so.
+	# (multiarch libc6:i386) for 32.  The 32-bit library is built from
+	# the same sources as the Makefile's (the library's but the JSON
+	# reader), linked as strictly.
 	mkdir -p "$t/root/lib/x86_64-linux-gnu" "$t/root/lib/i386-linux-gnu" "$t/root/lib32"
 	cp "$LIB" "$(dirname "$LIB")/libhostctx.so" "$t/root/lib/x86_64-linux-gnu/"
+	src=$TESTS_DIR/..
 	cc -m32 -std=gnu11 -O2 -fPIC -shared -fvisibility=hidden -D_GNU_SOURCE \
-		-nodefaultlibs -o "$t/root/lib32/libhostctx-preload.so" \
-		"$TESTS_DIR/../preload/preload.c" -lc
+		-I"$src/include" -nodefaultlibs -Wl,-z,defs \
+		-Xlinker --version-script="$src/preload/preload.map" \
+		-o "$t/root/lib32/libhostctx-preload.so" "$src"/preload/*.c \
+		$(ls "$src"/lib/*.c | grep -v '/json_read\.c$') -lc -lgcc
 	cp "$t/root/lib32/libhostctx-preload.so" "$t/root/lib/i386-linux-gnu/"
 	run env LD_PRELOAD="$t/root/\$LIB/libhostctx-preload.so" HOSTCTX_DIR="$dir" \
 		"$P" system "$t/m32"

@@ -6,6 +6,7 @@
  * load on the machine).
  * PRE_BENCH_PRELOAD=path adds LD_PRELOAD=path to the children's
  * environment only, so this driver itself never loads the library.
+ * PRE_BENCH_DIRS=base gives run i HOSTCTX_DIR=base/i (made beforehand).
  * Used by scripts/bench.d/preload.sh.
  */
 #include <stdio.h>
@@ -18,18 +19,24 @@
 
 extern char **environ;
 
+static char *dir_slot;		/* "HOSTCTX_DIR=base/i", rewritten per run */
+static const char *dir_base;
+
 static char **child_env(void)
 {
 	const char *preload = getenv("PRE_BENCH_PRELOAD");
-	size_t n = 0;
+	size_t n = 0, used = 0;
 	char **env;
 
+	dir_base = getenv("PRE_BENCH_DIRS");
 	while (environ[n])
 		n++;
-	env = calloc(n + 2, sizeof(*env));
+	env = calloc(n + 3, sizeof(*env));
 	if (!env)
 		exit(2);
-	memcpy(env, environ, n * sizeof(*env));
+	for (size_t i = 0; i < n; i++)
+		if (!dir_base || strncmp(environ[i], "HOSTCTX_DIR=", 12) != 0)
+			env[used++] = environ[i];
 	if (preload && *preload) {
 		char *v = malloc(strlen(preload) + sizeof("LD_PRELOAD="));
 
@@ -37,7 +44,13 @@ static char **child_env(void)
 			exit(2);
 		strcpy(v, "LD_PRELOAD=");
 		strcat(v, preload);
-		env[n] = v;
+		env[used++] = v;
+	}
+	if (dir_base) {
+		dir_slot = malloc(strlen(dir_base) + 64);
+		if (!dir_slot)
+			exit(2);
+		env[used++] = dir_slot;
 	}
 	return env;
 }
@@ -55,7 +68,11 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (long i = 0; i < n; i++) {
 		int status;
-		pid_t pid = fork();
+		pid_t pid;
+
+		if (dir_base)
+			sprintf(dir_slot, "HOSTCTX_DIR=%s/%ld", dir_base, i);
+		pid = fork();
 
 		if (pid < 0)
 			return 1;

@@ -20,6 +20,26 @@
 
 extern char **environ;
 
+/* The shared objects mapped now, one basename per line, in map order. */
+static int print_libs(void)
+{
+	char line[4096], last[4096] = "";
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *slash = strrchr(line, '/');
+
+		if (!slash || !strstr(slash, ".so") || !strcmp(slash, last))
+			continue;
+		snprintf(last, sizeof(last), "%s", slash);
+		fputs(slash + 1, stdout);
+	}
+	fclose(f);
+	return 0;
+}
+
 static int code_arg(int argc, char **argv)
 {
 	return argc > 2 ? atoi(argv[2]) : 0;
@@ -146,6 +166,8 @@ int main(int argc, char **argv)
 		make_hostile(argc > 2 ? argv[2] : NULL);
 		return 7;
 	}
+	if (!strcmp(mode, "print-libs"))
+		return print_libs();
 	if (!strcmp(mode, "print-env")) {
 		for (char **e = environ; *e; e++)
 			printf("%s\n", *e);
