@@ -398,6 +398,41 @@ static void strings_are_escaped_and_round_trip(void **state)
 	hostctx_snapshot_clear(&s);
 }
 
+/*
+ * The writer's buffer starts at 4 KiB and doubles: an argument of
+ * 100000 bytes with escapes everywhere (also across every growth) and a
+ * number token longer than any fixed scratch buffer must come out whole.
+ */
+static void large_documents_are_written_whole(void **state)
+{
+	enum { BIG = 100000 };
+	struct hostctx_sidecar sc;
+	struct hostctx_document d;
+	char *big = malloc(BIG + 1), *argv[] = { "prog", big, NULL };
+	char *text;
+	size_t len;
+
+	assert_non_null(big);
+	for (size_t i = 0; i < BIG; i++)
+		big[i] = "ab\"\\\n\x01"[i % 6];
+	big[BIG] = '\0';
+	hostctx_sidecar_init(&sc);
+	assert_int_equal(hostctx_sidecar_set_command(&sc, 2, argv, "/"), 0);
+	sc.has_wall_seconds = true;
+	sc.wall_seconds = 1e300;	/* "%.6f": 308 characters */
+	assert_int_equal(hostctx_sidecar_to_json(&sc, &text, &len), 0);
+	assert_int_equal(strlen(text), len);
+	assert_int_equal(text[len - 1], '\n');
+	parse_ok(text, &d);
+	assert_int_equal(d.sidecar.argc, 2);
+	assert_string_equal(d.sidecar.argv[1], big);
+	assert_true(d.sidecar.wall_seconds == 1e300);
+	hostctx_document_clear(&d);
+	free(text);
+	hostctx_sidecar_clear(&sc);
+	free(big);
+}
+
 static void invalid_utf8_is_replaced(void **state)
 {
 	struct hostctx_sidecar sc;
@@ -1124,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(integers_are_written_exactly),
 		cmocka_unit_test(value_beyond_2_53_is_written_exactly),
 		cmocka_unit_test(strings_are_escaped_and_round_trip),
+		cmocka_unit_test(large_documents_are_written_whole),
 		cmocka_unit_test(invalid_utf8_is_replaced),
 		cmocka_unit_test(heap_round_trips),
 		cmocka_unit_test(heap_absent_fields_are_omitted),
