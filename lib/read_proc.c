@@ -27,9 +27,10 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 	if (fd < 0)
 		return fd;
 	for (;;) {
+		size_t step = len == 0 && root->cpuinfo_step ? root->cpuinfo_step : 2048;
 		ssize_t n;
 
-		if (cap - len < 4096) {
+		while (cap - len < step + 1) {
 			char *p;
 
 			if (cap >= CPUINFO_CAP)
@@ -41,11 +42,13 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 			buf = p;
 		}
 		/*
-		 * seq_file renders whole CPU records until the request is
-		 * met: 2 KiB steps stop after the first one (~1.5 KiB) instead
-		 * of paying for a second CPU's frequency probe.
+		 * seq_file renders whole CPU records (~8 us each on x86) until
+		 * a request is met, and renders the next one as soon as a
+		 * request outlasts the record it is in.  A first request the
+		 * size of the last first block gets that record alone; a
+		 * wrong size only costs the next record, as before.
 		 */
-		n = read(fd, buf + len, cap - len < 2048 ? cap - len : 2048);
+		n = read(fd, buf + len, step);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -60,6 +63,8 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 		if (end)
 			break;
 	}
+	/* A read size, not a value: what is read is never taken from here. */
+	root->cpuinfo_step = end < CPUINFO_CAP ? end : 0;
 	buf[end] = '\0';
 	*ret_len = end;
 	*ret = TAKE_PTR(buf);

@@ -1107,6 +1107,54 @@ static void cpuinfo_first_block_only(void **state)
 	hostctx_snapshot_clear(&s);
 }
 
+/*
+ * One root remembers how long cpuinfo's first block was, to ask for
+ * exactly that next time.  A block that grew or shrank in between (or a
+ * big one after a small one) must still be read whole and alone.
+ */
+static void cpuinfo_first_block_changes_between_snapshots(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot s;
+	char big[9000];
+	size_t len;
+
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	put(t, "proc/cpuinfo", "vendor_id\t: A\nmodel name\t: Short\n\n"
+	    "vendor_id\t: B\nmodel name\t: Second\n\n");
+	take_with(root, &s);
+	assert_str(s.cpu_model, "Short");
+	hostctx_snapshot_clear(&s);
+
+	put(t, "proc/cpuinfo", "vendor_id\t: A\nmodel name\t: Much Longer Model Name\n\n"
+	    "vendor_id\t: B\nmodel name\t: Second\n\n");
+	take_with(root, &s);
+	assert_str(s.cpu_model, "Much Longer Model Name");
+	hostctx_snapshot_clear(&s);
+
+	put(t, "proc/cpuinfo", "vendor_id\t: A\nmodel name\t: S\n\n"
+	    "vendor_id\t: B\nmodel name\t: Second\n\n");
+	take_with(root, &s);
+	assert_str(s.cpu_model, "S");
+	assert_str(s.cpu_vendor, "A");
+	hostctx_snapshot_clear(&s);
+
+	/* Bigger than the buffer's first size: grown before the read. */
+	len = (size_t)sprintf(big, "vendor_id\t: A\n");
+	while (len < sizeof(big) - 200)
+		len += (size_t)sprintf(big + len, "flags\t\t: fpu vme de pse tsc msr\n");
+	sprintf(big + len, "model name\t: Big\n\nmodel name\t: Second\n\n");
+	put(t, "proc/cpuinfo", big);
+	take_with(root, &s);
+	assert_str(s.cpu_model, "Big");
+	hostctx_snapshot_clear(&s);
+	take_with(root, &s);	/* now with the big block's length */
+	assert_str(s.cpu_model, "Big");
+	hostctx_snapshot_clear(&s);
+	hostctx_root_close(root);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1147,6 +1195,7 @@ int main(void)
 		T(governors_never_read_outside_the_root),
 		T(cpuinfo_long_first_block),
 		T(cpuinfo_first_block_only),
+		T(cpuinfo_first_block_changes_between_snapshots),
 	};
 #undef T
 
