@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pre_bench N PROG [ARG...] - run PROG N times (fork, exec, wait, one at
- * a time) and print the mean microseconds per run on stdout: wall clock,
- * then CPU time (user + system of the children, less disturbed by other
- * load on the machine).
- * PRE_BENCH_PRELOAD=path adds LD_PRELOAD=path to the children's
- * environment only, so this driver itself never loads the library.
- * PRE_BENCH_DIRS=base gives run i HOSTCTX_DIR=base/i (made beforehand).
- * Used by scripts/bench.d/preload.sh.
+ * pre_bench [-d DIR] ROUNDS LIB... -- PROG [ARG...]
+ *
+ * Runs PROG once per LIB in each of ROUNDS rounds (fork, exec, wait, one
+ * at a time), with LD_PRELOAD=LIB in the child's environment only ("-"
+ * for none), and prints one line per LIB: the median wall clock and the
+ * median CPU time (user + system, from wait4) of its runs, in
+ * microseconds.  Runs of different LIBs alternate, so a machine whose
+ * speed drifts (this VM's varies by 1.5x within minutes) slows them all
+ * alike; per-run medians keep a stray slow run from moving the figure.
+ *
+ * -d DIR: the run of LIB number k in round r gets HOSTCTX_DIR=DIR/k/r, a
+ * directory the caller made beforehand.  Used by scripts/bench.d/preload.sh.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,79 +24,150 @@
 
 extern char **environ;
 
-static char *dir_slot;		/* "HOSTCTX_DIR=base/i", rewritten per run */
-static const char *dir_base;
-
-static char **child_env(void)
-{
-	const char *preload = getenv("PRE_BENCH_PRELOAD");
-	size_t n = 0, used = 0;
+struct config {
+	const char *lib;	/* NULL: no LD_PRELOAD */
 	char **env;
+	char *dir_slot;		/* "HOSTCTX_DIR=..." in env, or NULL */
+	double *wall, *cpu;	/* per round */
+};
 
-	dir_base = getenv("PRE_BENCH_DIRS");
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p) {
+		perror("pre_bench");
+		exit(2);
+	}
+	return p;
+}
+
+/* The environment with LD_PRELOAD=lib and a HOSTCTX_DIR slot if asked. */
+static void config_env(struct config *c, const char *dir_base)
+{
+	size_t n = 0, used = 0;
+
 	while (environ[n])
 		n++;
-	env = calloc(n + 3, sizeof(*env));
-	if (!env)
-		exit(2);
-	for (size_t i = 0; i < n; i++)
-		if (!dir_base || strncmp(environ[i], "HOSTCTX_DIR=", 12) != 0)
-			env[used++] = environ[i];
-	if (preload && *preload) {
-		char *v = malloc(strlen(preload) + sizeof("LD_PRELOAD="));
+	c->env = xcalloc(n + 3, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		if (dir_base && strncmp(environ[i], "HOSTCTX_DIR=", 12) == 0)
+			continue;
+		if (strncmp(environ[i], "LD_PRELOAD=", 11) == 0)
+			continue;
+		c->env[used++] = environ[i];
+	}
+	if (c->lib) {
+		char *v = xcalloc(strlen(c->lib) + sizeof("LD_PRELOAD="), 1);
 
-		if (!v)
-			exit(2);
 		strcpy(v, "LD_PRELOAD=");
-		strcat(v, preload);
-		env[used++] = v;
+		strcat(v, c->lib);
+		c->env[used++] = v;
 	}
 	if (dir_base) {
-		dir_slot = malloc(strlen(dir_base) + 64);
-		if (!dir_slot)
-			exit(2);
-		env[used++] = dir_slot;
+		c->dir_slot = xcalloc(strlen(dir_base) + 64, 1);
+		c->env[used++] = c->dir_slot;
 	}
-	return env;
+}
+
+static double timespec_us(const struct timespec *a, const struct timespec *b)
+{
+	return ((double)(b->tv_sec - a->tv_sec) * 1e9 +
+		(double)(b->tv_nsec - a->tv_nsec)) / 1e3;
+}
+
+static double rusage_us(const struct rusage *ru)
+{
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e6 +
+	       (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec);
+}
+
+/* One run of prog; false when it could not run or did not exit 0. */
+static bool run_once(char **prog, char **env, double *wall, double *cpu)
+{
+	struct timespec a, b;
+	struct rusage ru;
+	int status;
+	pid_t pid;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		execve(prog[0], prog, env);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	*wall = timespec_us(&a, &b);
+	*cpu = rusage_us(&ru);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, long n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pre_bench [-d DIR] ROUNDS LIB... -- PROG [ARG...]\n");
+	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	struct timespec a, b;
-	char **env = child_env();
-	long n;
+	const char *dir_base = NULL;
+	struct config *cfg;
+	long rounds, ncfg = 0;
+	char **prog = NULL;
+	int i = 1;
 
-	if (argc < 3 || (n = strtol(argv[1], NULL, 10)) <= 0) {
-		fprintf(stderr, "usage: pre_bench N PROG [ARG...]\n");
-		return 2;
+	if (argc > 2 && strcmp(argv[1], "-d") == 0) {
+		dir_base = argv[2];
+		i = 3;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (long i = 0; i < n; i++) {
-		int status;
-		pid_t pid;
-
-		if (dir_base)
-			sprintf(dir_slot, "HOSTCTX_DIR=%s/%ld", dir_base, i);
-		pid = fork();
-
-		if (pid < 0)
-			return 1;
-		if (pid == 0) {
-			execve(argv[2], argv + 2, env);
-			_exit(127);
+	if (i >= argc || (rounds = strtol(argv[i++], NULL, 10)) <= 0)
+		return usage();
+	cfg = xcalloc((size_t)argc, sizeof(*cfg));
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			prog = argv + i + 1;
+			break;
 		}
-		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0)
-			return 1;
+		cfg[ncfg].lib = strcmp(argv[i], "-") ? argv[i] : NULL;
+		cfg[ncfg].wall = xcalloc((size_t)rounds, sizeof(double));
+		cfg[ncfg].cpu = xcalloc((size_t)rounds, sizeof(double));
+		config_env(&cfg[ncfg], dir_base);
+		ncfg++;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	struct rusage ru;
+	if (!prog || !prog[0] || ncfg == 0)
+		return usage();
 
-	getrusage(RUSAGE_CHILDREN, &ru);
-	printf("%.1f %.1f\n",
-	       ((double)(b.tv_sec - a.tv_sec) * 1e9 +
-		(double)(b.tv_nsec - a.tv_nsec)) / 1e3 / (double)n,
-	       ((double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec)) / (double)n);
+	for (long r = 0; r < rounds; r++) {
+		for (long k = 0; k < ncfg; k++) {
+			struct config *c = &cfg[k];
+
+			if (c->dir_slot)
+				sprintf(c->dir_slot, "HOSTCTX_DIR=%s/%ld/%ld", dir_base, k, r);
+			if (!run_once(prog, c->env, &c->wall[r], &c->cpu[r])) {
+				fprintf(stderr, "pre_bench: %s failed\n", prog[0]);
+				return 1;
+			}
+		}
+	}
+	for (long k = 0; k < ncfg; k++)
+		printf("%.1f %.1f\n", median(cfg[k].wall, rounds),
+		       median(cfg[k].cpu, rounds));
 	return 0;
 }
