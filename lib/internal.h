@@ -57,7 +57,6 @@ struct hostctx_root {
 	int fd;			/* O_PATH directory fd of the root */
 	bool live;		/* "/" : uname() may be used */
 	int xacct_cache;	/* enum hostctx_xacct + 1 once known, else 0 */
-	size_t cpuinfo_step;	/* first read of cpuinfo: its last first block */
 	char *scratch;		/* HCTX_READ_CAP + 1 bytes */
 	char *dirbuf;		/* HCTX_DIRBUF bytes for getdents64 */
 };

@@ -15,8 +15,37 @@
 
 /* /proc/cpuinfo can be many MiB; we need its first block only. */
 #define CPUINFO_CAP (1024 * 1024)
+/* Up to here the lines read so far may answer before the block ends. */
+#define CPUINFO_EARLY (4 * 1024)
 
-/* Read until the first block has ended (or EOF); *ret_len its length. */
+/*
+ * When the complete lines of text already hold a non-empty model name
+ * and vendor_id (later lines of the block cannot change the first ones),
+ * *ret_end is their length; otherwise 0.
+ */
+static int cpuinfo_answered(const char *text, size_t len, size_t *ret_end)
+{
+	const char *last_nl = memrchr(text, '\n', len);
+	char *model = NULL, *vendor = NULL;
+	size_t complete;
+	int r;
+
+	*ret_end = 0;
+	if (!last_nl)
+		return 0;
+	complete = (size_t)(last_nl + 1 - text);
+	r = hctx_parse_cpuinfo(text, complete, &model, &vendor);
+	if (r == 0 && model && vendor)
+		*ret_end = complete;
+	free(model);
+	free(vendor);
+	return r;
+}
+
+/*
+ * Read until the first block has ended, the lines read answer both
+ * fields, or EOF; *ret_len is the length that counts.
+ */
 static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 			     size_t *ret_len)
 {
@@ -27,10 +56,19 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 	if (fd < 0)
 		return fd;
 	for (;;) {
-		size_t step = len == 0 && root->cpuinfo_step ? root->cpuinfo_step : 2048;
+		/*
+		 * seq_file renders whole CPU records (~8 us each on x86, and
+		 * the frequency probe may interrupt the CPU it describes)
+		 * until a request is met, and the next record as soon as a
+		 * read drains the current one.  A first read of 1 KiB is
+		 * answered from the first record alone, and on x86 it holds
+		 * both fields, so that is usually the only read.
+		 */
+		size_t step = len == 0 ? 1024 : 2048;
 		ssize_t n;
+		int r;
 
-		while (cap - len < step + 1) {
+		if (cap - len < step + 1) {
 			char *p;
 
 			if (cap >= CPUINFO_CAP)
@@ -41,13 +79,6 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 				return -ENOMEM;
 			buf = p;
 		}
-		/*
-		 * seq_file renders whole CPU records (~8 us each on x86) until
-		 * a request is met, and renders the next one as soon as a
-		 * request outlasts the record it is in.  A first request the
-		 * size of the last first block gets that record alone; a
-		 * wrong size only costs the next record, as before.
-		 */
 		n = read(fd, buf + len, step);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -62,9 +93,14 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 		end = hctx_cpuinfo_first_block_end(buf, len);
 		if (end)
 			break;
+		if (len <= CPUINFO_EARLY) {
+			r = cpuinfo_answered(buf, len, &end);
+			if (r < 0)
+				return r;
+			if (end)
+				break;
+		}
 	}
-	/* A read size, not a value: what is read is never taken from here. */
-	root->cpuinfo_step = end < CPUINFO_CAP ? end : 0;
 	buf[end] = '\0';
 	*ret_len = end;
 	*ret = TAKE_PTR(buf);
