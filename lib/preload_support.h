@@ -14,7 +14,7 @@
 #ifndef HOSTCTX_PRELOAD_SUPPORT_H
 #define HOSTCTX_PRELOAD_SUPPORT_H
 
-#include "../include/hostctx.h"
+#include "hostctx.h"
 
 #include <stdbool.h>
 #include <stddef.h>
