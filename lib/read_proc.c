@@ -19,35 +19,36 @@
 #define CPUINFO_EARLY (4 * 1024)
 
 /*
- * When the complete lines of text already hold a non-empty model name
- * and vendor_id (later lines of the block cannot change the first ones),
- * *ret_end is their length; otherwise 0.
+ * Parse the complete lines of text.  They answer when they hold a
+ * non-empty model name and vendor_id (later lines of the block cannot
+ * change the first ones): 1 with both kept in *model and *vendor,
+ * otherwise 0 with neither.
  */
-static int cpuinfo_answered(const char *text, size_t len, size_t *ret_end)
+static int cpuinfo_answered(const char *text, size_t len, char **model,
+			    char **vendor)
 {
 	const char *last_nl = memrchr(text, '\n', len);
-	char *model = NULL, *vendor = NULL;
-	size_t complete;
 	int r;
 
-	*ret_end = 0;
 	if (!last_nl)
 		return 0;
-	complete = (size_t)(last_nl + 1 - text);
-	r = hctx_parse_cpuinfo(text, complete, &model, &vendor);
-	if (r == 0 && model && vendor)
-		*ret_end = complete;
-	free(model);
-	free(vendor);
-	return r;
+	r = hctx_parse_cpuinfo(text, (size_t)(last_nl + 1 - text), model, vendor);
+	if (r < 0)
+		return r;
+	if (*model && *vendor)
+		return 1;
+	free(*model);
+	free(*vendor);
+	*model = *vendor = NULL;
+	return 0;
 }
 
 /*
- * Read until the first block has ended, the lines read answer both
- * fields, or EOF; *ret_len is the length that counts.
+ * The fields from the first block: read until it has ended, the lines
+ * read answer both fields, or EOF.
  */
-static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
-			     size_t *ret_len)
+static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
+			       char **vendor)
 {
 	_cleanup_close_ int fd = hctx_open(root, "proc/cpuinfo", false);
 	_cleanup_free_ char *buf = NULL;
@@ -94,28 +95,19 @@ static int read_cpuinfo_head(struct hostctx_root *root, char **ret,
 		if (end)
 			break;
 		if (len <= CPUINFO_EARLY) {
-			r = cpuinfo_answered(buf, len, &end);
-			if (r < 0)
-				return r;
-			if (end)
-				break;
+			r = cpuinfo_answered(buf, len, model, vendor);
+			if (r != 0)
+				return r < 0 ? r : 0;
 		}
 	}
-	buf[end] = '\0';
-	*ret_len = end;
-	*ret = TAKE_PTR(buf);
-	return 0;
+	return hctx_parse_cpuinfo(buf, end, model, vendor);
 }
 
 int hctx_read_cpuinfo(struct hctx_reader *rd, struct hostctx_snapshot *s)
 {
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r = read_cpuinfo_head(rd->root, &text, &len);
+	int r = read_cpuinfo_fields(rd->root, &s->cpu_model, &s->cpu_vendor);
 
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
-	return hctx_parse_cpuinfo(text, len, &s->cpu_model, &s->cpu_vendor);
+	return r < 0 && r != -ENOMEM ? 0 : r;
 }
 
 int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s)
