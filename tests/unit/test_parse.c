@@ -62,19 +62,52 @@ static void assert_identity(const char *text, size_t len, const char *model,
 	identity_free(&id);
 }
 
-static struct hctx_meminfo meminfo(const char *text, size_t len)
-{
-	struct hctx_meminfo m;
+/* One meminfo key's answer: hctx_meminfo_value's return and value. */
+struct meminfo_key {
+	int r;
+	uint64_t value;
+};
 
-	memset(&m, 0, sizeof(m));
-	hctx_parse_meminfo(text, len, &m);
+/* The four keys the snapshot's memory rows read, each asked on its own. */
+struct meminfo_view {
+	struct meminfo_key mem_total_kib;
+	struct meminfo_key hugepages_total;
+	struct meminfo_key hugepages_free;
+	struct meminfo_key hugepages_size_kib;
+};
+
+static struct meminfo_key meminfo_key(const char *text, size_t len,
+				      const char *key)
+{
+	struct meminfo_key k = { 0, 0xdeadbeef };
+
+	k.r = hctx_meminfo_value(text, len, key, &k.value);
+	if (k.r < 0)	/* out-parameters are written only on success */
+		assert_int_equal(k.value, 0xdeadbeef);
+	return k;
+}
+
+static struct meminfo_view meminfo(const char *text, size_t len)
+{
+	struct meminfo_view m;
+
+	m.mem_total_kib = meminfo_key(text, len, "MemTotal");
+	m.hugepages_total = meminfo_key(text, len, "HugePages_Total");
+	m.hugepages_free = meminfo_key(text, len, "HugePages_Free");
+	m.hugepages_size_kib = meminfo_key(text, len, "Hugepagesize");
 	return m;
 }
 
-static void assert_u64(struct hostctx_u64 v, uint64_t expected)
+static void assert_u64(struct meminfo_key k, uint64_t expected)
 {
-	assert_true(v.present);
-	assert_int_equal(v.value, expected);
+	assert_int_equal(k.r, 0);
+	assert_int_equal(k.value, expected);
+}
+
+/* Absent: -ENOENT when no line has the key, -EINVAL when none is a number. */
+static void assert_absent(struct meminfo_key k, int err)
+{
+	assert_int_equal(k.r, err);
 }
 
 static void assert_trimmed(const char *text, size_t len, const char *expected)
@@ -341,7 +374,7 @@ static const char real_meminfo[] =
 
 static void meminfo_happy_path(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT(real_meminfo));
+	struct meminfo_view m = meminfo(LIT(real_meminfo));
 
 	assert_u64(m.mem_total_kib, 400016779264ull);	/* above 2^32 */
 	assert_u64(m.hugepages_total, 8);
@@ -351,27 +384,27 @@ static void meminfo_happy_path(void **state)
 
 static void meminfo_empty_input(void **state)
 {
-	struct hctx_meminfo m = meminfo("", 0);
+	struct meminfo_view m = meminfo("", 0);
 
-	assert_false(m.mem_total_kib.present);
-	assert_false(m.hugepages_total.present);
-	assert_false(m.hugepages_free.present);
-	assert_false(m.hugepages_size_kib.present);
+	assert_absent(m.mem_total_kib, -ENOENT);
+	assert_absent(m.hugepages_total, -ENOENT);
+	assert_absent(m.hugepages_free, -ENOENT);
+	assert_absent(m.hugepages_size_kib, -ENOENT);
 }
 
 static void meminfo_missing_fields_stay_absent(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: 1024 kB\nMemFree: 12 kB\n"));
+	struct meminfo_view m = meminfo(LIT("MemTotal: 1024 kB\nMemFree: 12 kB\n"));
 
 	assert_u64(m.mem_total_kib, 1024);
-	assert_false(m.hugepages_total.present);
-	assert_false(m.hugepages_free.present);
-	assert_false(m.hugepages_size_kib.present);
+	assert_absent(m.hugepages_total, -ENOENT);
+	assert_absent(m.hugepages_free, -ENOENT);
+	assert_absent(m.hugepages_size_kib, -ENOENT);
 }
 
 static void meminfo_zero_is_present(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("HugePages_Total:       0\nHugePages_Free: 0\n"));
+	struct meminfo_view m = meminfo(LIT("HugePages_Total:       0\nHugePages_Free: 0\n"));
 
 	assert_u64(m.hugepages_total, 0);
 	assert_u64(m.hugepages_free, 0);
@@ -379,20 +412,20 @@ static void meminfo_zero_is_present(void **state)
 
 static void meminfo_non_numeric_skipped(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: lots kB\n"
+	struct meminfo_view m = meminfo(LIT("MemTotal: lots kB\n"
 					   "HugePages_Total: 12abc\n"
 					   "HugePages_Free: 4\n"
 					   "Hugepagesize: 0x800 kB\n"));
 
-	assert_false(m.mem_total_kib.present);
-	assert_false(m.hugepages_total.present);
+	assert_absent(m.mem_total_kib, -EINVAL);
+	assert_absent(m.hugepages_total, -EINVAL);
 	assert_u64(m.hugepages_free, 4);
-	assert_false(m.hugepages_size_kib.present);
+	assert_absent(m.hugepages_size_kib, -EINVAL);
 }
 
 static void meminfo_unknown_fields_tolerated(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("FutureField: yes please\n"
+	struct meminfo_view m = meminfo(LIT("FutureField: yes please\n"
 					   "MemTotal: 77 kB\n"
 					   "memtotal: 99 kB\n"
 					   "MemTotalX: 98 kB\n"
@@ -404,7 +437,7 @@ static void meminfo_unknown_fields_tolerated(void **state)
 
 static void meminfo_crlf(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: 5 kB\r\n"
+	struct meminfo_view m = meminfo(LIT("MemTotal: 5 kB\r\n"
 					   "HugePages_Total: 7\r\n"
 					   "HugePages_Free: 6\r\n"
 					   "Hugepagesize: 2048 kB\r\n"));
@@ -417,41 +450,45 @@ static void meminfo_crlf(void **state)
 
 static void meminfo_duplicate_last_wins(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: 1 kB\nMemTotal: 2 kB\nMemTotal: 3 kB\n"));
+	struct meminfo_view m = meminfo(LIT("MemTotal: 1 kB\nMemTotal: 2 kB\nMemTotal: 3 kB\n"));
 
 	assert_u64(m.mem_total_kib, 3);
+
+	/* the last VALID occurrence wins: bad lines around it change nothing */
+	m = meminfo(LIT("MemTotal: x kB\nMemTotal: 4 kB\nMemTotal: -1 kB\n"));
+	assert_u64(m.mem_total_kib, 4);
 }
 
 static void meminfo_line_without_colon(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: 10 kB\n"
+	struct meminfo_view m = meminfo(LIT("MemTotal: 10 kB\n"
 					   "HugePages_Total 99\n"
 					   "garbage\n"
 					   "HugePages_Free: 2\n"));
 
 	assert_u64(m.mem_total_kib, 10);
-	assert_false(m.hugepages_total.present);
+	assert_absent(m.hugepages_total, -ENOENT);
 	assert_u64(m.hugepages_free, 2);
 }
 
 static void meminfo_empty_value(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal:\nHugepagesize:    \n"));
+	struct meminfo_view m = meminfo(LIT("MemTotal:\nHugepagesize:    \n"));
 
-	assert_false(m.mem_total_kib.present);
-	assert_false(m.hugepages_size_kib.present);
+	assert_absent(m.mem_total_kib, -EINVAL);
+	assert_absent(m.hugepages_size_kib, -EINVAL);
 }
 
 static void meminfo_negative_and_overflow_skipped(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("MemTotal: -1 kB\n"
+	struct meminfo_view m = meminfo(LIT("MemTotal: -1 kB\n"
 					   "HugePages_Total: 18446744073709551616\n"
 					   "HugePages_Free: 99999999999999999999999\n"
 					   "Hugepagesize: 2048 kB\n"));
 
-	assert_false(m.mem_total_kib.present);
-	assert_false(m.hugepages_total.present);
-	assert_false(m.hugepages_free.present);
+	assert_absent(m.mem_total_kib, -EINVAL);
+	assert_absent(m.hugepages_total, -EINVAL);
+	assert_absent(m.hugepages_free, -EINVAL);
 	assert_u64(m.hugepages_size_kib, 2048);
 
 	/* A skipped later line does not undo an earlier good one. */
@@ -463,7 +500,7 @@ static void meminfo_negative_and_overflow_skipped(void **state)
 
 static void meminfo_key_is_trimmed(void **state)
 {
-	struct hctx_meminfo m = meminfo(LIT("  MemTotal  :\t 42 kB\n"));
+	struct meminfo_view m = meminfo(LIT("  MemTotal  :\t 42 kB\n"));
 
 	assert_u64(m.mem_total_kib, 42);
 }
@@ -892,12 +929,12 @@ static void bracketed_nested_truncates(void **state)
 static void kconfig_three_states(void **state)
 {
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("CONFIG_TASK_XACCT=y\n")),
-			 HOSTCTX_XACCT_ON);
+			 HCTX_XACCT_ON);
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("# CONFIG_TASK_XACCT is not set\n")),
-			 HOSTCTX_XACCT_OFF);
+			 HCTX_XACCT_OFF);
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("CONFIG_TASKSTATS=y\n")),
-			 HOSTCTX_XACCT_UNKNOWN);
-	assert_int_equal(hctx_parse_kconfig_xacct("", 0), HOSTCTX_XACCT_UNKNOWN);
+			 HCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_parse_kconfig_xacct("", 0), HCTX_XACCT_UNKNOWN);
 }
 
 static void kconfig_extra_symbol_does_not_match(void **state)
@@ -911,7 +948,7 @@ static void kconfig_extra_symbol_does_not_match(void **state)
 						       "CONFIG_TASK_XACCT = y\n"
 						       "#CONFIG_TASK_XACCT is not set\n"
 						       "# CONFIG_TASK_XACCT is not set!\n")),
-			 HOSTCTX_XACCT_UNKNOWN);
+			 HCTX_XACCT_UNKNOWN);
 }
 
 static void kconfig_line_in_a_real_config(void **state)
@@ -935,51 +972,95 @@ static void kconfig_line_in_a_real_config(void **state)
 		"CONFIG_TASK_XACCT=y\n"
 		"CONFIG_TASK_IO_ACCOUNTING=y\n";
 
-	assert_int_equal(hctx_parse_kconfig_xacct(LIT(config)), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_parse_kconfig_xacct(LIT(config)), HCTX_XACCT_ON);
 	/* no trailing newline, CRLF, surrounding blanks */
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("A=1\nCONFIG_TASK_XACCT=y")),
-			 HOSTCTX_XACCT_ON);
+			 HCTX_XACCT_ON);
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("A=1\r\nCONFIG_TASK_XACCT=y\r\n")),
-			 HOSTCTX_XACCT_ON);
+			 HCTX_XACCT_ON);
 	assert_int_equal(hctx_parse_kconfig_xacct(LIT("  # CONFIG_TASK_XACCT is not set\t\n")),
-			 HOSTCTX_XACCT_OFF);
+			 HCTX_XACCT_OFF);
 }
 
 static void kconfig_single_lines(void **state)
 {
-	assert_int_equal(hctx_kconfig_line_xacct(LIT("CONFIG_TASK_XACCT=y")), HOSTCTX_XACCT_ON);
-	assert_int_equal(hctx_kconfig_line_xacct(LIT(" CONFIG_TASK_XACCT=y \r")), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_kconfig_line_xacct(LIT("CONFIG_TASK_XACCT=y")), HCTX_XACCT_ON);
+	assert_int_equal(hctx_kconfig_line_xacct(LIT(" CONFIG_TASK_XACCT=y \r")), HCTX_XACCT_ON);
 	assert_int_equal(hctx_kconfig_line_xacct(LIT("# CONFIG_TASK_XACCT is not set")),
-			 HOSTCTX_XACCT_OFF);
+			 HCTX_XACCT_OFF);
 	assert_int_equal(hctx_kconfig_line_xacct(LIT("CONFIG_TASK_XACCT_EXTRA=y")),
-			 HOSTCTX_XACCT_ABSENT);
-	assert_int_equal(hctx_kconfig_line_xacct(LIT("CONFIG_TASK_XACCT=n")), HOSTCTX_XACCT_ABSENT);
-	assert_int_equal(hctx_kconfig_line_xacct("", 0), HOSTCTX_XACCT_ABSENT);
+			 HCTX_XACCT_ABSENT);
+	assert_int_equal(hctx_kconfig_line_xacct(LIT("CONFIG_TASK_XACCT=n")), HCTX_XACCT_ABSENT);
+	assert_int_equal(hctx_kconfig_line_xacct("", 0), HCTX_XACCT_ABSENT);
 	/* len bounds the line */
-	assert_int_equal(hctx_kconfig_line_xacct("CONFIG_TASK_XACCT=yes", 19), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_kconfig_line_xacct("CONFIG_TASK_XACCT=yes", 19), HCTX_XACCT_ON);
 }
 
 static void delayacct_from_value(void **state)
 {
-	assert_int_equal(hctx_delayacct_from_value(NULL), HOSTCTX_DELAYACCT_CONFIG_OFF);
-	assert_int_equal(hctx_delayacct_from_value("0"), HOSTCTX_DELAYACCT_RUNTIME_OFF);
-	assert_int_equal(hctx_delayacct_from_value("1"), HOSTCTX_DELAYACCT_ON);
-	assert_int_equal(hctx_delayacct_from_value("2"), HOSTCTX_DELAYACCT_RUNTIME_OFF);
-	assert_int_equal(hctx_delayacct_from_value("01"), HOSTCTX_DELAYACCT_RUNTIME_OFF);
-	assert_int_equal(hctx_delayacct_from_value("10"), HOSTCTX_DELAYACCT_RUNTIME_OFF);
-	assert_int_equal(hctx_delayacct_from_value("on"), HOSTCTX_DELAYACCT_RUNTIME_OFF);
+	assert_string_equal(hctx_delayacct_from_value(NULL), "config_off");
+	assert_string_equal(hctx_delayacct_from_value("0"), "runtime_off");
+	assert_string_equal(hctx_delayacct_from_value("1"), "on");
+	assert_string_equal(hctx_delayacct_from_value("2"), "runtime_off");
+	assert_string_equal(hctx_delayacct_from_value("01"), "runtime_off");
+	assert_string_equal(hctx_delayacct_from_value("10"), "runtime_off");
+	assert_string_equal(hctx_delayacct_from_value("on"), "runtime_off");
+}
+
+static const struct hctx_spec *row_spec(const char *name)
+{
+	const struct hctx_field *f = hctx_field_by_name(name, strlen(name));
+
+	assert_non_null(f);
+	return f->spec;
+}
+
+/* The human spelling of an enum name, as the report prints it. */
+static char *human_enum(const char *json_name)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct hctx_human h = { open_memstream(&text, &len) };
+
+	assert_non_null(h.f);
+	hctx_human_enum(&h, json_name);
+	assert_int_equal(fclose(h.f), 0);
+	return text;
+}
+
+static void assert_human_enum(const char *json_name, const char *human)
+{
+	char *text = human_enum(json_name);
+
+	assert_string_equal(text, human);
+	free(text);
 }
 
 static void enum_names(void **state)
 {
-	assert_string_equal(hostctx_delayacct_json_name(HOSTCTX_DELAYACCT_CONFIG_OFF), "config_off");
-	assert_string_equal(hostctx_delayacct_json_name(HOSTCTX_DELAYACCT_RUNTIME_OFF), "runtime_off");
-	assert_string_equal(hostctx_delayacct_json_name(HOSTCTX_DELAYACCT_ON), "on");
-	assert_string_equal(hostctx_delayacct_human_name(HOSTCTX_DELAYACCT_CONFIG_OFF), "config-off");
-	assert_string_equal(hostctx_delayacct_human_name(HOSTCTX_DELAYACCT_RUNTIME_OFF), "runtime-off");
-	assert_string_equal(hostctx_xacct_name(HOSTCTX_XACCT_ON), "on");
-	assert_string_equal(hostctx_xacct_name(HOSTCTX_XACCT_OFF), "off");
-	assert_string_equal(hostctx_xacct_name(HOSTCTX_XACCT_UNKNOWN), "unknown");
+	const struct hctx_spec *delay = row_spec("task_delayacct");
+	const struct hctx_spec *xacct = row_spec("config_task_xacct");
+
+	/* the rows' name tables are the JSON names, in the enums' order */
+	assert_int_equal(delay->kind, HCTX_KIND_ENUM);
+	assert_string_equal(delay->names[0], "config_off");
+	assert_string_equal(delay->names[1], "runtime_off");
+	assert_string_equal(delay->names[2], "on");
+	assert_null(delay->names[3]);
+	/* every name hctx_delayacct_from_value gives is in the row */
+	for (const char *const *n = delay->names; *n; n++)
+		assert_true(strcmp(hctx_delayacct_from_value(NULL), *n) == 0 ||
+			    strcmp(hctx_delayacct_from_value("0"), *n) == 0 ||
+			    strcmp(hctx_delayacct_from_value("1"), *n) == 0);
+	assert_human_enum("config_off", "config-off");
+	assert_human_enum("runtime_off", "runtime-off");
+	assert_human_enum("on", "on");
+
+	assert_int_equal(xacct->kind, HCTX_KIND_ENUM);
+	assert_string_equal(xacct->names[HCTX_XACCT_ON], "on");
+	assert_string_equal(xacct->names[HCTX_XACCT_OFF], "off");
+	assert_string_equal(xacct->names[HCTX_XACCT_UNKNOWN], "unknown");
+	assert_null(xacct->names[HCTX_XACCT_UNKNOWN + 1]);
 }
 
 /* ---- config.gz (reference 74 + CLARIFICATIONS) ----------------------- */
@@ -1065,9 +1146,9 @@ static void gzip_optional_header_fields(void **state)
 	struct buf b = gzip_text_with_header("CONFIG_A=y\n# CONFIG_TASK_XACCT is not set\n");
 
 	(void)state;
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_OFF);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_OFF);
 	/* cut inside the file name: not even a header */
-	assert_int_equal(hctx_xacct_from_gzip(b.data, 14), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, 14), HCTX_XACCT_UNKNOWN);
 	free(b.data);
 }
 
@@ -1077,7 +1158,7 @@ static void gzip_concatenated_members(void **state)
 			      gzip_text_with_header("CONFIG_TASK_XACCT=y\n"));
 
 	(void)state;
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_ON);
 	free(b.data);
 	/* bytes after a member that are no gzip header: nothing more to read */
 	{
@@ -1087,7 +1168,7 @@ static void gzip_concatenated_members(void **state)
 		assert_non_null(tail.data);
 		memcpy(tail.data, junk, sizeof(junk));
 		b = concat(gzip_text("CONFIG_A=y\n"), tail);
-		assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_UNKNOWN);
+		assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_UNKNOWN);
 		free(b.data);
 	}
 }
@@ -1120,9 +1201,9 @@ static void gzip_on_off_missing(void **state)
 	struct buf off = gzip_text("CONFIG_TASKSTATS=y\n# CONFIG_TASK_XACCT is not set\n");
 	struct buf missing = gzip_text("CONFIG_TASKSTATS=y\nCONFIG_TASK_XACCT_EXTRA=y\n");
 
-	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HOSTCTX_XACCT_ON);
-	assert_int_equal(hctx_xacct_from_gzip(off.data, off.len), HOSTCTX_XACCT_OFF);
-	assert_int_equal(hctx_xacct_from_gzip(missing.data, missing.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(off.data, off.len), HCTX_XACCT_OFF);
+	assert_int_equal(hctx_xacct_from_gzip(missing.data, missing.len), HCTX_XACCT_UNKNOWN);
 	free(on.data);
 	free(off.data);
 	free(missing.data);
@@ -1137,16 +1218,16 @@ static void gzip_real_sized_config(void **state)
 	struct buf b;
 
 	b = gzip_text(on_text);
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_ON);
 	free(b.data);
 	b = gzip_text(off_text);
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_OFF);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_OFF);
 	free(b.data);
 	b = gzip_text(late);	/* the answer ~250 KB in */
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_ON);
 	free(b.data);
 	b = gzip_text(none);
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_UNKNOWN);
 	free(b.data);
 }
 
@@ -1162,7 +1243,7 @@ static void gzip_answer_split_across_reads(void **state)
 		text[pad - 1] = '\n';
 		strcpy(text + pad, "CONFIG_TASK_XACCT=y\n");
 		b = gzip_text(text);
-		assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_ON);
+		assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_ON);
 		free(b.data);
 	}
 }
@@ -1172,13 +1253,13 @@ static void gzip_not_gzip_is_unknown(void **state)
 	static const char plain[] = "CONFIG_TASK_XACCT=y\n";
 	struct buf zlib_stream = compress_with(LIT(plain), Z_DEFAULT_COMPRESSION, 15);
 
-	assert_int_equal(hctx_xacct_from_gzip(LIT(plain)), HOSTCTX_XACCT_UNKNOWN);
-	assert_int_equal(hctx_xacct_from_gzip(LIT("\x1f\x8b")), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(LIT(plain)), HCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(LIT("\x1f\x8b")), HCTX_XACCT_UNKNOWN);
 	assert_int_equal(hctx_xacct_from_gzip(LIT("\x1f\x8b\x08\x00garbage-garbage")),
-			 HOSTCTX_XACCT_UNKNOWN);
+			 HCTX_XACCT_UNKNOWN);
 	/* A zlib (not gzip) stream of the same text is not gzip either. */
 	assert_int_equal(hctx_xacct_from_gzip(zlib_stream.data, zlib_stream.len),
-			 HOSTCTX_XACCT_UNKNOWN);
+			 HCTX_XACCT_UNKNOWN);
 	free(zlib_stream.data);
 }
 
@@ -1186,9 +1267,9 @@ static void gzip_empty_is_unknown(void **state)
 {
 	struct buf empty = gzip_text("");
 
-	assert_int_equal(hctx_xacct_from_gzip("", 0), HOSTCTX_XACCT_UNKNOWN);
-	assert_int_equal(hctx_xacct_from_gzip(NULL, 0), HOSTCTX_XACCT_UNKNOWN);
-	assert_int_equal(hctx_xacct_from_gzip(empty.data, empty.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip("", 0), HCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(NULL, 0), HCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(empty.data, empty.len), HCTX_XACCT_UNKNOWN);
 	free(empty.data);
 }
 
@@ -1201,15 +1282,15 @@ static void gzip_damage_after_answer_keeps_answer(void **state)
 
 	assert_true(on.len > 40000);	/* the cut lies far after the answer */
 	/* truncated */
-	assert_int_equal(hctx_xacct_from_gzip(on.data, cut), HOSTCTX_XACCT_ON);
-	assert_int_equal(hctx_xacct_from_gzip(off.data, off.len / 2), HOSTCTX_XACCT_OFF);
+	assert_int_equal(hctx_xacct_from_gzip(on.data, cut), HCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(off.data, off.len / 2), HCTX_XACCT_OFF);
 	/* bad CRC / length trailer */
 	on.data[on.len - 6] ^= 0xff;
 	on.data[on.len - 2] ^= 0xff;
-	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HCTX_XACCT_ON);
 	/* garbage from the middle to the end */
 	memset(on.data + cut, 0xa5, on.len - cut);
-	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(on.data, on.len), HCTX_XACCT_ON);
 	free(on.data);
 	free(off.data);
 }
@@ -1223,13 +1304,13 @@ static void gzip_damage_before_answer_is_unknown(void **state)
 	unsigned char *bad_header;
 
 	/* truncated long before the answer */
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len / 10), HOSTCTX_XACCT_UNKNOWN);
-	assert_int_equal(hctx_xacct_from_gzip(b.data, 10), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len / 10), HCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, 10), HCTX_XACCT_UNKNOWN);
 
 	/* a stored block whose LEN/NLEN disagree: nothing inflates */
-	assert_int_equal(hctx_xacct_from_gzip(stored.data, stored.len), HOSTCTX_XACCT_ON);
+	assert_int_equal(hctx_xacct_from_gzip(stored.data, stored.len), HCTX_XACCT_ON);
 	stored.data[10 + 1] ^= 0x55;	/* 10-byte header, then BFINAL/BTYPE, LEN */
-	assert_int_equal(hctx_xacct_from_gzip(stored.data, stored.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(stored.data, stored.len), HCTX_XACCT_UNKNOWN);
 	free(stored.data);
 
 	/* a bad compression method in the header */
@@ -1237,7 +1318,7 @@ static void gzip_damage_before_answer_is_unknown(void **state)
 	assert_non_null(bad_header);
 	memcpy(bad_header, b.data, b.len);
 	bad_header[2] = 7;
-	assert_int_equal(hctx_xacct_from_gzip(bad_header, b.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(bad_header, b.len), HCTX_XACCT_UNKNOWN);
 	free(bad_header);
 	free(b.data);
 }
@@ -1252,7 +1333,7 @@ static void gzip_bomb_is_bounded(void **state)
 	assert_non_null(zeros);
 	b = compress_with(zeros, len, 9, 31);
 	free(zeros);
-	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(hctx_xacct_from_gzip(b.data, b.len), HCTX_XACCT_UNKNOWN);
 	free(b.data);
 }
 

@@ -200,13 +200,14 @@ static int teardown(void **state)
 
 /* ---- taking snapshots ------------------------------------------------- */
 
-static void take_with(struct hostctx_root *root, struct hostctx_snapshot *s)
+static void take_with(struct hostctx_root *root, struct hostctx_snapshot **s)
 {
-	hostctx_snapshot_init(s);
+	*s = NULL;
 	assert_int_equal(hostctx_snapshot_take(root, s), 0);
+	assert_non_null(*s);
 }
 
-static void take(const struct tree *t, struct hostctx_snapshot *s)
+static void take(const struct tree *t, struct hostctx_snapshot **s)
 {
 	struct hostctx_root *root = NULL;
 
@@ -216,62 +217,119 @@ static void take(const struct tree *t, struct hostctx_snapshot *s)
 	hostctx_root_close(root);
 }
 
-static void assert_str(const char *got, const char *expected)
+/* A string (or enum) field at path; expected NULL means absent. */
+static void assert_str(const struct hostctx_snapshot *s, const char *path,
+		       const char *expected)
 {
+	const char *got = NULL;
+	int r = hostctx_snapshot_get_string(s, path, &got);
+
 	if (!expected) {
-		if (got)
-			fail_msg("expected absent, got \"%s\"", got);
+		if (r == 0)
+			fail_msg("%s: expected absent, got \"%s\"", path, got);
+		assert_int_equal(r, -ENOENT);
 		return;
 	}
-	if (!got)
-		fail_msg("expected \"%s\", got absent", expected);
+	if (r == -ENOENT)
+		fail_msg("%s: expected \"%s\", got absent", path, expected);
+	assert_int_equal(r, 0);
+	assert_non_null(got);
 	assert_string_equal(got, expected);
 }
 
-static void assert_u64(struct hostctx_u64 v, uint64_t expected)
+static void assert_u64(const struct hostctx_snapshot *s, const char *path,
+		       uint64_t expected)
 {
-	if (!v.present)
-		fail_msg("expected %llu, got absent", (unsigned long long)expected);
-	assert_int_equal(v.value, expected);
+	uint64_t got = 0;
+	int r = hostctx_snapshot_get_u64(s, path, &got);
+
+	if (r == -ENOENT)
+		fail_msg("%s: expected %llu, got absent", path,
+			 (unsigned long long)expected);
+	assert_int_equal(r, 0);
+	assert_int_equal(got, expected);
+}
+
+/* The string at path, which must be there. */
+static const char *str_of(const struct hostctx_snapshot *s, const char *path)
+{
+	const char *got = NULL;
+
+	assert_int_equal(hostctx_snapshot_get_string(s, path, &got), 0);
+	assert_non_null(got);
+	return got;
+}
+
+/* Nothing at path: no type, and every getter says -ENOENT. */
+static void assert_absent(const struct hostctx_snapshot *s, const char *path)
+{
+	const char *str = NULL;
+	uint64_t u = 0;
+
+	if (hostctx_snapshot_type(s, path) != HOSTCTX_TYPE_ABSENT)
+		fail_msg("%s: expected absent, got type %d", path,
+			 (int)hostctx_snapshot_type(s, path));
+	assert_int_equal(hostctx_snapshot_get_string(s, path, &str), -ENOENT);
+	assert_int_equal(hostctx_snapshot_get_u64(s, path, &u), -ENOENT);
+}
+
+static void assert_present(const struct hostctx_snapshot *s, const char *path)
+{
+	if (hostctx_snapshot_type(s, path) == HOSTCTX_TYPE_ABSENT)
+		fail_msg("%s: expected present, got absent", path);
+}
+
+/* "k=v;k=v" (sep ";") or "0=performance,2=powersave" (sep ",") for the
+ * map at path in map order; "(absent)" when there is no map. */
+static void assert_map(const struct hostctx_snapshot *s, const char *path,
+		       const char *sep, const char *expected)
+{
+	char got[8192] = "";
+	size_t len = 0, n = 0;
+	const char **keys = NULL;
+
+	if (hostctx_snapshot_type(s, path) == HOSTCTX_TYPE_ABSENT) {
+		assert_string_equal("(absent)", expected);
+		return;
+	}
+	assert_int_equal(hostctx_snapshot_type(s, path), HOSTCTX_TYPE_OBJECT);
+	assert_int_equal(hostctx_snapshot_keys(s, path, &keys, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		char member[512];
+		const char *value = NULL;
+
+		snprintf(member, sizeof(member), "%s.%s", path, keys[i]);
+		assert_int_equal(hostctx_snapshot_get_string(s, member, &value), 0);
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s=%s",
+					i ? sep : "", keys[i], value);
+	}
+	free(keys);
+	assert_string_equal(got, expected);
 }
 
 static void assert_numa(const struct tree *t, uint64_t expected)
 {
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	take(t, &s);
-	assert_u64(s.numa_nodes, expected);
-	hostctx_snapshot_clear(&s);
+	assert_u64(s, "numa_nodes", expected);
+	hostctx_snapshot_free(s);
 }
 
-/* "0=performance,2=powersave" or "" for an empty map */
-static void assert_governors(const struct hostctx_govmap *m, const char *expected)
+/* "0=performance,2=powersave", or "" when no CPU has one (omitted). */
+static void assert_governors(const struct hostctx_snapshot *s, const char *expected)
 {
-	char got[4096] = "";
-	size_t len = 0;
-
-	for (size_t i = 0; i < m->n; i++)
-		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%u=%s",
-					i ? "," : "", m->items[i].cpu,
-					m->items[i].governor);
-	assert_string_equal(got, expected);
-}
-
-/* "k=v;k=v" in map order, or "(absent)" */
-static void assert_tunables(const struct hostctx_kvmap *m, const char *expected)
-{
-	char got[8192] = "";
-	size_t len = 0;
-
-	if (!m->present) {
-		assert_string_equal("(absent)", expected);
+	if (!*expected) {
+		assert_absent(s, "cpufreq_governor");
 		return;
 	}
-	for (size_t i = 0; i < m->n; i++)
-		len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s=%s",
-					i ? ";" : "", m->items[i].key,
-					m->items[i].value);
-	assert_string_equal(got, expected);
+	assert_map(s, "cpufreq_governor", ",", expected);
+}
+
+/* "k=v;k=v" in map order, "" for {}, or "(absent)" */
+static void assert_tunables(const struct hostctx_snapshot *s, const char *expected)
+{
+	assert_map(s, "sched_tunables", ";", expected);
 }
 
 /* ---- roots ----------------------------------------------------------- */
@@ -279,36 +337,44 @@ static void assert_tunables(const struct hostctx_kvmap *m, const char *expected)
 static void empty_tree_gives_only_the_never_absent_fields(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	char *json = NULL;
 
 	take(t, &s);
-	assert_null(s.cpu_model);
-	assert_null(s.cpu_vendor);
-	assert_false(s.total_memory_kib.present);
-	assert_false(s.hugepages_total.present);
-	assert_false(s.hugepages_free.present);
-	assert_false(s.hugepages_size_kib.present);
-	assert_null(s.thp_enabled);
-	assert_null(s.thp_defrag);
-	assert_false(s.sched_tunables.present);
-	assert_false(s.online_cpus.present);
-	assert_false(s.numa_nodes.present);
-	assert_int_equal(s.cpufreq_governor.n, 0);
-	assert_null(s.kernel_name);	/* never the machine's own uname */
-	assert_null(s.kernel_release);
-	assert_null(s.arch);
-	assert_null(s.kernel_cmdline);
-	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
-	assert_int_equal(s.config_task_xacct, HOSTCTX_XACCT_UNKNOWN);
-	assert_null(s.heap_state);
+	/*
+	 * Every row of the table is absent (kernel_*: never the machine's
+	 * own uname) but the two accounting fields, which always answer.
+	 */
+	for (size_t i = 0; i < hostctx_field_count(); i++) {
+		const char *name = hostctx_field_name(i);
 
-	assert_int_equal(hostctx_snapshot_to_json(&s, &json, NULL), 0);
+		if (strcmp(name, "task_delayacct") == 0 ||
+		    strcmp(name, "config_task_xacct") == 0)
+			continue;
+		assert_absent(s, name);
+	}
+	assert_str(s, "task_delayacct", "config_off");
+	assert_str(s, "config_task_xacct", "unknown");
+	{
+		const char **keys = NULL;
+		size_t n = 0;
+
+		assert_int_equal(hostctx_snapshot_keys(s, "", &keys, &n), 0);
+		assert_int_equal(n, 2);
+		/* in table order */
+		assert_true(hostctx_field_index("task_delayacct") <
+			    hostctx_field_index("config_task_xacct"));
+		assert_string_equal(keys[0], "task_delayacct");
+		assert_string_equal(keys[1], "config_task_xacct");
+		free(keys);
+	}
+
+	assert_int_equal(hostctx_snapshot_to_json(s, &json, NULL), 0);
 	assert_non_null(strstr(json, "\"task_delayacct\""));
 	assert_non_null(strstr(json, "\"config_task_xacct\""));
 	assert_null(strstr(json, "null"));
 	free(json);
-	hostctx_snapshot_clear(&s);
+	hostctx_snapshot_free(s);
 }
 
 static void root_must_be_a_directory(void **state)
@@ -326,7 +392,7 @@ static void root_must_be_a_directory(void **state)
 static void live_root(void **state)
 {
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	struct utsname u;
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -334,18 +400,23 @@ static void live_root(void **state)
 	assert_true(hostctx_root_is_live(root));
 	take_with(root, &s);
 	assert_int_equal(uname(&u), 0);
-	assert_str(s.kernel_name, "Linux");
-	assert_str(s.kernel_release, u.release);
-	assert_str(s.arch, u.machine);
-	assert_u64(s.online_cpus, (uint64_t)online);
-	assert_true(s.numa_nodes.present);
-	assert_true(s.numa_nodes.value >= 1);
-	assert_true(s.total_memory_kib.present);
-	assert_true(s.sched_tunables.present);
-	assert_non_null(s.kernel_cmdline);
-	assert_int_not_equal(s.task_delayacct, HOSTCTX_DELAYACCT_ABSENT);
-	assert_int_not_equal(s.config_task_xacct, HOSTCTX_XACCT_ABSENT);
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "kernel_name", "Linux");
+	assert_str(s, "kernel_release", u.release);
+	assert_str(s, "arch", u.machine);
+	assert_u64(s, "online_cpus", (uint64_t)online);
+	assert_present(s, "numa_nodes");
+	{
+		uint64_t nodes = 0;
+
+		assert_int_equal(hostctx_snapshot_get_u64(s, "numa_nodes", &nodes), 0);
+		assert_true(nodes >= 1);
+	}
+	assert_present(s, "total_memory_kib");
+	assert_present(s, "sched_tunables");
+	assert_int_equal(hostctx_snapshot_type(s, "kernel_cmdline"), HOSTCTX_TYPE_STRING);
+	assert_int_equal(hostctx_snapshot_type(s, "task_delayacct"), HOSTCTX_TYPE_STRING);
+	assert_int_equal(hostctx_snapshot_type(s, "config_task_xacct"), HOSTCTX_TYPE_STRING);
+	hostctx_snapshot_free(s);
 	hostctx_root_close(root);
 
 	/* "/" is the live root too */
@@ -359,7 +430,7 @@ static void live_root(void **state)
 static void sched_walk_filters_and_trims(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, KERNEL "/sched_a", " 1 \n");
 	put(t, KERNEL "/sched_migration_cost_ns", "500000\n");
@@ -382,68 +453,66 @@ static void sched_walk_filters_and_trims(void **state)
 	fifo_at(t, KERNEL "/sched_fifo");
 
 	take(t, &s);
-	assert_tunables(&s.sched_tunables,
+	assert_tunables(s,
 			"sched_a=1;sched_inner=a  b;sched_migration_cost_ns=500000;"
 			"sched_trailing_nul=5");
-	assert_str(s.kernel_name, "Linux");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "kernel_name", "Linux");
+	hostctx_snapshot_free(s);
 }
 
 static void sched_kernel_dir_missing_is_absent(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, "proc/cmdline", "ro\n");
 	dir_at(t, "proc/sys");
 	take(t, &s);
-	assert_false(s.sched_tunables.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "sched_tunables");
+	hostctx_snapshot_free(s);
 
 	/* a file where the directory should be cannot be listed */
 	put(t, KERNEL, "sched_x\n");
 	take(t, &s);
-	assert_false(s.sched_tunables.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "sched_tunables");
+	hostctx_snapshot_free(s);
 }
 
 static void sched_kernel_dir_empty_is_present_and_empty(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	dir_at(t, KERNEL);
 	take(t, &s);
-	assert_true(s.sched_tunables.present);
-	assert_int_equal(s.sched_tunables.n, 0);
-	hostctx_snapshot_clear(&s);
+	assert_tunables(s, "");	/* present and empty: {} */
+	hostctx_snapshot_free(s);
 
 	/* only non-qualifying entries: still {} */
 	put(t, KERNEL "/sched_empty", "\n");
 	put(t, KERNEL "/not_sched", "1\n");
 	dir_at(t, KERNEL "/sched_domain");
 	take(t, &s);
-	assert_true(s.sched_tunables.present);
-	assert_int_equal(s.sched_tunables.n, 0);
-	hostctx_snapshot_clear(&s);
+	assert_tunables(s, "");	/* present and empty: {} */
+	hostctx_snapshot_free(s);
 }
 
 static void sched_is_reread_every_snapshot(void **state)
 {
 	struct tree *t = *state;
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, KERNEL "/sched_x", "1\n");
 	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
 	take_with(root, &s);
-	assert_tunables(&s.sched_tunables, "sched_x=1");
-	hostctx_snapshot_clear(&s);
+	assert_tunables(s, "sched_x=1");
+	hostctx_snapshot_free(s);
 	put(t, KERNEL "/sched_x", "2\n");
 	put(t, KERNEL "/sched_y", "3\n");
 	take_with(root, &s);
-	assert_tunables(&s.sched_tunables, "sched_x=2;sched_y=3");
-	hostctx_snapshot_clear(&s);
+	assert_tunables(s, "sched_x=2;sched_y=3");
+	hostctx_snapshot_free(s);
 	hostctx_root_close(root);
 }
 
@@ -454,21 +523,21 @@ static void delayacct_states(void **state)
 	static const struct {
 		const char *content;	/* NULL: missing */
 		size_t len;
-		enum hostctx_delayacct expected;
+		const char *expected;
 	} cases[] = {
-		{ NULL, 0, HOSTCTX_DELAYACCT_CONFIG_OFF },
-		{ LIT("0\n"), HOSTCTX_DELAYACCT_RUNTIME_OFF },
-		{ LIT("1\n"), HOSTCTX_DELAYACCT_ON },
-		{ LIT(""), HOSTCTX_DELAYACCT_CONFIG_OFF },
-		{ LIT(" \n"), HOSTCTX_DELAYACCT_CONFIG_OFF },
-		{ LIT(" 1 \r\n"), HOSTCTX_DELAYACCT_ON },
-		{ LIT("2\n"), HOSTCTX_DELAYACCT_RUNTIME_OFF },
-		{ LIT("1\n\0"), HOSTCTX_DELAYACCT_ON },
-		{ LIT("1\0" "1\n"), HOSTCTX_DELAYACCT_CONFIG_OFF },	/* NUL inside: unreadable */
+		{ NULL, 0, "config_off" },
+		{ LIT("0\n"), "runtime_off" },
+		{ LIT("1\n"), "on" },
+		{ LIT(""), "config_off" },
+		{ LIT(" \n"), "config_off" },
+		{ LIT(" 1 \r\n"), "on" },
+		{ LIT("2\n"), "runtime_off" },
+		{ LIT("1\n\0"), "on" },
+		{ LIT("1\0" "1\n"), "config_off" },	/* NUL inside: unreadable */
 	};
 	struct tree *t = *state;
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	dir_at(t, KERNEL);
 	/* one root for all: the value must be re-read every time */
@@ -479,23 +548,28 @@ static void delayacct_states(void **state)
 			put_bytes(t, KERNEL "/task_delayacct", cases[i].content,
 				  cases[i].len);
 		take_with(root, &s);
-		if (s.task_delayacct != cases[i].expected)
-			fail_msg("case %zu: got %d, expected %d", i,
-				 s.task_delayacct, cases[i].expected);
-		hostctx_snapshot_clear(&s);
+		{
+			const char *got = NULL;
+
+			assert_int_equal(hostctx_snapshot_get_string(s, "task_delayacct", &got), 0);
+			if (strcmp(got, cases[i].expected) != 0)
+				fail_msg("case %zu: got %s, expected %s", i, got,
+					 cases[i].expected);
+		}
+		hostctx_snapshot_free(s);
 	}
 
 	/* a directory and a FIFO are unreadable */
 	remove_at(t, KERNEL "/task_delayacct");
 	dir_at(t, KERNEL "/task_delayacct");
 	take_with(root, &s);
-	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "task_delayacct", "config_off");
+	hostctx_snapshot_free(s);
 	remove_at(t, KERNEL "/task_delayacct");
 	fifo_at(t, KERNEL "/task_delayacct");
 	take_with(root, &s);
-	assert_int_equal(s.task_delayacct, HOSTCTX_DELAYACCT_CONFIG_OFF);
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "task_delayacct", "config_off");
+	hostctx_snapshot_free(s);
 	hostctx_root_close(root);
 }
 
@@ -542,15 +616,23 @@ static char *config_text(const char *answer, unsigned n)
 	return text;
 }
 
-static enum hostctx_xacct xacct_of(const struct tree *t)
+/* config_task_xacct as enum hctx_xacct: its row names the states in that order. */
+static enum hctx_xacct xacct_of(const struct tree *t)
 {
-	struct hostctx_snapshot s;
-	enum hostctx_xacct v;
+	const struct hctx_field *f = hctx_field_by_name(LIT("config_task_xacct"));
+	struct hostctx_snapshot *s = NULL;
+	const char *name = NULL;
+	int v = -1;
 
 	take(t, &s);	/* a fresh root each time: a root caches the answer */
-	v = s.config_task_xacct;
-	hostctx_snapshot_clear(&s);
-	return v;
+	assert_int_equal(hostctx_snapshot_get_string(s, "config_task_xacct", &name), 0);
+	for (int i = 0; f->spec->names[i]; i++)
+		if (strcmp(f->spec->names[i], name) == 0)
+			v = i;
+	if (v < 0)
+		fail_msg("config_task_xacct: \"%s\" is not in the row's names", name);
+	hostctx_snapshot_free(s);
+	return (enum hctx_xacct)v;
 }
 
 static void xacct_states(void **state)
@@ -561,19 +643,19 @@ static void xacct_states(void **state)
 	_cleanup_free_ char *none = config_text("CONFIG_TASK_XACCT_EXTRA=y", 400);
 	_cleanup_free_ char *big = config_text("CONFIG_TASK_XACCT=y", 20000);
 
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* missing */
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);	/* missing */
 	put_gzip(t, "proc/config.gz", on, 0);
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_ON);
 	put_gzip(t, "proc/config.gz", off, 0);
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_OFF);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_OFF);
 	put_gzip(t, "proc/config.gz", none, 0);
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);
 	put_gzip(t, "proc/config.gz", on, 1);
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* corrupt */
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);	/* corrupt */
 	put(t, "proc/config.gz", "CONFIG_TASK_XACCT=y\n");
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* not gzip */
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);	/* not gzip */
 	put(t, "proc/config.gz", "");
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);	/* empty */
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);	/* empty */
 	/* a config.gz above the 64 KiB cap: read until the answer */
 	put_gzip(t, "proc/config.gz", big, 0);
 	{
@@ -582,16 +664,16 @@ static void xacct_states(void **state)
 		assert_int_equal(stat(at(t, "proc/config.gz"), &st), 0);
 		assert_true(st.st_size > HCTX_READ_CAP);
 	}
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_ON);
 	put_gzip(t, "proc/config.gz", big, 2);	/* cut after the answer */
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_ON);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_ON);
 
 	remove_at(t, "proc/config.gz");
 	dir_at(t, "proc/config.gz");
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);
 	remove_at(t, "proc/config.gz");
 	fifo_at(t, "proc/config.gz");
-	assert_int_equal(xacct_of(t), HOSTCTX_XACCT_UNKNOWN);
+	assert_int_equal(xacct_of(t), HCTX_XACCT_UNKNOWN);
 }
 
 /* ---- THP, cmdline, uname --------------------------------------------------- */
@@ -599,77 +681,77 @@ static void xacct_states(void **state)
 static void thp_menus_kept_verbatim(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	const char *start;
 	size_t len;
 
 	put(t, THP "/enabled", "always [madvise] never\n");
 	put(t, THP "/defrag", "always defer [defer+madvise] madvise never\n");
 	take(t, &s);
-	assert_str(s.thp_enabled, "always [madvise] never");
-	assert_str(s.thp_defrag, "always defer [defer+madvise] madvise never");
-	assert_true(hostctx_bracketed_active(s.thp_defrag, &start, &len));
+	assert_str(s, "thp_enabled", "always [madvise] never");
+	assert_str(s, "thp_defrag", "always defer [defer+madvise] madvise never");
+	assert_true(hostctx_bracketed_active(str_of(s, "thp_defrag"), &start, &len));
 	assert_int_equal(len, strlen("defer+madvise"));
-	hostctx_snapshot_clear(&s);
+	hostctx_snapshot_free(s);
 
 	remove_at(t, THP "/defrag");
 	put(t, THP "/enabled", "  \n");
 	take(t, &s);
-	assert_null(s.thp_enabled);
-	assert_null(s.thp_defrag);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "thp_enabled");
+	assert_absent(s, "thp_defrag");
+	hostctx_snapshot_free(s);
 }
 
 static void cmdline_trimmed(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, "proc/cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=abc ro  quiet \n");
 	take(t, &s);
-	assert_str(s.kernel_cmdline, "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=abc ro  quiet");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "kernel_cmdline", "BOOT_IMAGE=/boot/vmlinuz-6.1.0 root=UUID=abc ro  quiet");
+	hostctx_snapshot_free(s);
 }
 
 static void uname_from_the_tree(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, KERNEL "/ostype", "Linux\n");
 	put(t, KERNEL "/osrelease", "6.1.0-18-amd64\n");
 	put(t, KERNEL "/arch", "riscv64\n");
 	take(t, &s);
-	assert_str(s.kernel_name, "Linux");
-	assert_str(s.kernel_release, "6.1.0-18-amd64");
-	assert_str(s.arch, "riscv64");
+	assert_str(s, "kernel_name", "Linux");
+	assert_str(s, "kernel_release", "6.1.0-18-amd64");
+	assert_str(s, "arch", "riscv64");
 	/* none of them is a sched_* tunable */
-	assert_tunables(&s.sched_tunables, "");
-	hostctx_snapshot_clear(&s);
+	assert_tunables(s, "");
+	hostctx_snapshot_free(s);
 
 	remove_at(t, KERNEL "/osrelease");
 	remove_at(t, KERNEL "/arch");
 	take(t, &s);
-	assert_str(s.kernel_name, "Linux");
-	assert_null(s.kernel_release);
-	assert_null(s.arch);
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "kernel_name", "Linux");
+	assert_absent(s, "kernel_release");
+	assert_absent(s, "arch");
+	hostctx_snapshot_free(s);
 }
 
 static void meminfo_from_the_tree(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, "proc/meminfo",
 	    "MemTotal:   400016779264 kB\nMemFree: 5 kB\nHugePages_Total:       0\n"
 	    "HugePages_Free:        0\nHugepagesize:    1024 kB\n");
 	take(t, &s);
-	assert_u64(s.total_memory_kib, 400016779264ull);
-	assert_u64(s.hugepages_total, 0);
-	assert_u64(s.hugepages_free, 0);
-	assert_u64(s.hugepages_size_kib, 1024);
-	hostctx_snapshot_clear(&s);
+	assert_u64(s, "total_memory_kib", 400016779264ull);
+	assert_u64(s, "hugepages_total", 0);
+	assert_u64(s, "hugepages_free", 0);
+	assert_u64(s, "hugepages_size_kib", 1024);
+	hostctx_snapshot_free(s);
 }
 
 /* ---- defensive reads ------------------------------------------------------- */
@@ -677,7 +759,7 @@ static void meminfo_from_the_tree(void **state)
 static void fifo_where_a_file_should_be(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	fifo_at(t, "proc/cmdline");
 	fifo_at(t, "proc/cpuinfo");
@@ -686,19 +768,19 @@ static void fifo_where_a_file_should_be(void **state)
 	fifo_at(t, KERNEL "/ostype");
 	fifo_at(t, CPU "/online");
 	take(t, &s);	/* must return: the alarm fails the run otherwise */
-	assert_null(s.kernel_cmdline);
-	assert_null(s.cpu_model);
-	assert_false(s.total_memory_kib.present);
-	assert_null(s.thp_enabled);
-	assert_null(s.kernel_name);
-	assert_false(s.online_cpus.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "kernel_cmdline");
+	assert_absent(s, "cpu_model");
+	assert_absent(s, "total_memory_kib");
+	assert_absent(s, "thp_enabled");
+	assert_absent(s, "kernel_name");
+	assert_absent(s, "online_cpus");
+	hostctx_snapshot_free(s);
 }
 
 static void directory_where_a_file_should_be(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	dir_at(t, "proc/cmdline");
 	dir_at(t, "proc/cpuinfo");
@@ -706,54 +788,53 @@ static void directory_where_a_file_should_be(void **state)
 	dir_at(t, THP "/enabled");
 	dir_at(t, CPU "/online");
 	take(t, &s);
-	assert_null(s.kernel_cmdline);
-	assert_null(s.cpu_model);
-	assert_false(s.total_memory_kib.present);
-	assert_null(s.thp_enabled);
-	assert_false(s.online_cpus.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "kernel_cmdline");
+	assert_absent(s, "cpu_model");
+	assert_absent(s, "total_memory_kib");
+	assert_absent(s, "thp_enabled");
+	assert_absent(s, "online_cpus");
+	hostctx_snapshot_free(s);
 }
 
 static void files_above_64k_are_unreadable(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put_repeated(t, "proc/cmdline", 'a', HCTX_READ_CAP);	/* exactly the cap */
 	take(t, &s);
-	assert_non_null(s.kernel_cmdline);
-	assert_int_equal(strlen(s.kernel_cmdline), HCTX_READ_CAP);
-	hostctx_snapshot_clear(&s);
+	assert_int_equal(strlen(str_of(s, "kernel_cmdline")), HCTX_READ_CAP);
+	hostctx_snapshot_free(s);
 
 	put_repeated(t, "proc/cmdline", 'a', HCTX_READ_CAP + 1);
 	put_repeated(t, THP "/enabled", 'b', 1 << 20);
 	put_repeated(t, "proc/meminfo", ' ', 1 << 20);
 	take(t, &s);
-	assert_null(s.kernel_cmdline);
-	assert_null(s.thp_enabled);
-	assert_false(s.total_memory_kib.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "kernel_cmdline");
+	assert_absent(s, "thp_enabled");
+	assert_absent(s, "total_memory_kib");
+	hostctx_snapshot_free(s);
 }
 
 static void nul_or_bad_utf8_inside_a_value(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put_bytes(t, "proc/cmdline", LIT("ro\0quiet\n"));
 	put_bytes(t, THP "/enabled", LIT("always [madvise] never\n\0\0"));
 	put(t, THP "/defrag", "\xc3\x28\n");
 	take(t, &s);
-	assert_null(s.kernel_cmdline);
-	assert_str(s.thp_enabled, "always [madvise] never");
-	assert_null(s.thp_defrag);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "kernel_cmdline");
+	assert_str(s, "thp_enabled", "always [madvise] never");
+	assert_absent(s, "thp_defrag");
+	hostctx_snapshot_free(s);
 }
 
 static void symlink_loops_do_not_hang(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 2, "0-1\n");
 	link_at(t, NODE "/node0/cpu0", ".");
@@ -765,11 +846,11 @@ static void symlink_loops_do_not_hang(void **state)
 	link_at(t, "proc/cmdline", "cmdline2");
 	link_at(t, "proc/cmdline2", "cmdline");
 	take(t, &s);
-	assert_u64(s.online_cpus, 2);
-	assert_u64(s.numa_nodes, 1);
-	assert_int_equal(s.cpufreq_governor.n, 0);
-	assert_null(s.kernel_cmdline);
-	hostctx_snapshot_clear(&s);
+	assert_u64(s, "online_cpus", 2);
+	assert_u64(s, "numa_nodes", 1);
+	assert_absent(s, "cpufreq_governor");
+	assert_absent(s, "kernel_cmdline");
+	hostctx_snapshot_free(s);
 }
 
 /* ---- online CPUs ----------------------------------------------------------- */
@@ -797,7 +878,7 @@ static void online_list_parsing(void **state)
 	};
 	struct tree *t = *state;
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 4, NULL);
 	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
@@ -807,17 +888,19 @@ static void online_list_parsing(void **state)
 		put_bytes(t, CPU "/online", cases[i].content, cases[i].len);
 		take_with(root, &s);
 		if (cases[i].expected < 0) {
-			if (s.online_cpus.present)
+			uint64_t got = 0;
+
+			if (hostctx_snapshot_get_u64(s, "online_cpus", &got) != -ENOENT)
 				fail_msg("case %zu: expected absent, got %llu", i,
-					 (unsigned long long)s.online_cpus.value);
+					 (unsigned long long)got);
 			/* the fields that need the online list go with it */
-			assert_false(s.numa_nodes.present);
-			assert_int_equal(s.cpufreq_governor.n, 0);
+			assert_absent(s, "numa_nodes");
+			assert_absent(s, "cpufreq_governor");
 		} else {
-			assert_u64(s.online_cpus, (uint64_t)cases[i].expected);
-			assert_u64(s.numa_nodes, 1);
+			assert_u64(s, "online_cpus", (uint64_t)cases[i].expected);
+			assert_u64(s, "numa_nodes", 1);
 		}
-		hostctx_snapshot_clear(&s);
+		hostctx_snapshot_free(s);
 	}
 	hostctx_root_close(root);
 }
@@ -825,7 +908,7 @@ static void online_list_parsing(void **state)
 static void no_online_file_drops_online_numa_and_governors(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 2, NULL);
 	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
@@ -835,31 +918,31 @@ static void no_online_file_drops_online_numa_and_governors(void **state)
 	put(t, CPU "/possible", "0-1\n");
 	put(t, CPU "/present", "0-1\n");
 	take(t, &s);
-	assert_false(s.online_cpus.present);
-	assert_false(s.numa_nodes.present);
-	assert_int_equal(s.cpufreq_governor.n, 0);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "online_cpus");
+	assert_absent(s, "numa_nodes");
+	assert_absent(s, "cpufreq_governor");
+	hostctx_snapshot_free(s);
 }
 
 static void hotplug_is_seen_between_snapshots(void **state)
 {
 	struct tree *t = *state;
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 4, "0-3\n");
 	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
 	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
 	take_with(root, &s);
-	assert_u64(s.online_cpus, 4);
-	assert_governors(&s.cpufreq_governor, "0=performance");
-	hostctx_snapshot_clear(&s);
+	assert_u64(s, "online_cpus", 4);
+	assert_governors(s, "0=performance");
+	hostctx_snapshot_free(s);
 	put(t, CPU "/online", "0-1\n");
 	put(t, CPU "/cpu0/cpufreq/scaling_governor", "powersave\n");
 	take_with(root, &s);
-	assert_u64(s.online_cpus, 2);
-	assert_governors(&s.cpufreq_governor, "0=powersave");
-	hostctx_snapshot_clear(&s);
+	assert_u64(s, "online_cpus", 2);
+	assert_governors(s, "0=powersave");
+	hostctx_snapshot_free(s);
 	hostctx_root_close(root);
 }
 
@@ -996,7 +1079,7 @@ static void numa_unreadable_node_lists(void **state)
 static void governors_for_some_online_cpus(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 12, "0-3,10\n");
 	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
@@ -1005,14 +1088,14 @@ static void governors_for_some_online_cpus(void **state)
 	put(t, CPU "/cpu5/cpufreq/scaling_governor", "ondemand\n");	/* offline */
 	put(t, CPU "/cpu10/cpufreq/scaling_governor", "schedutil\n");
 	take(t, &s);
-	assert_governors(&s.cpufreq_governor, "0=performance,2=powersave,10=schedutil");
-	hostctx_snapshot_clear(&s);
+	assert_governors(s, "0=performance,2=powersave,10=schedutil");
+	hostctx_snapshot_free(s);
 }
 
 static void governors_through_policy_links(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	cpus(t, 4, "0-3\n");
 	put(t, CPU "/cpufreq/policy0/scaling_governor", "walt\n");
@@ -1022,14 +1105,14 @@ static void governors_through_policy_links(void **state)
 	link_at(t, CPU "/cpu2/cpufreq", "../cpufreq/policy2");
 	link_at(t, CPU "/cpu3/cpufreq", "../cpu2/cpufreq");	/* old kernels */
 	take(t, &s);
-	assert_governors(&s.cpufreq_governor, "0=walt,1=walt,2=schedutil,3=schedutil");
-	hostctx_snapshot_clear(&s);
+	assert_governors(s, "0=walt,1=walt,2=schedutil,3=schedutil");
+	hostctx_snapshot_free(s);
 }
 
 static void governors_never_read_outside_the_root(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	char target[PATH_MAX * 2];
 	const char *base = strrchr(t->outside, '/') + 1;
 
@@ -1046,8 +1129,8 @@ static void governors_never_read_outside_the_root(void **state)
 	snprintf(target, sizeof(target), "../../../../../../%s", base);
 	link_at(t, CPU "/cpu3/cpufreq", target);
 	take(t, &s);
-	assert_governors(&s.cpufreq_governor, "0=performance");
-	hostctx_snapshot_clear(&s);
+	assert_governors(s, "0=performance");
+	hostctx_snapshot_free(s);
 
 	/* the whole cpu directory as a link out of the root */
 	put_outside(t, "online", "0\n");
@@ -1056,9 +1139,9 @@ static void governors_never_read_outside_the_root(void **state)
 	dir_at(t, "sys/devices/system");
 	link_at(t, CPU, t->outside);
 	take(t, &s);
-	assert_int_equal(s.cpufreq_governor.n, 0);
-	assert_false(s.online_cpus.present);
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "cpufreq_governor");
+	assert_absent(s, "online_cpus");
+	hostctx_snapshot_free(s);
 }
 
 /* ---- cpuinfo ------------------------------------------------------------------ */
@@ -1066,7 +1149,7 @@ static void governors_never_read_outside_the_root(void **state)
 static void cpuinfo_long_first_block(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	size_t cap = 16u << 20, len = 0;
 	char *text = malloc(cap);
 
@@ -1081,30 +1164,30 @@ static void cpuinfo_long_first_block(void **state)
 	put_bytes(t, "proc/cpuinfo", text, len);
 	free(text);
 	take(t, &s);
-	assert_str(s.cpu_model, "Late Model");
-	assert_str(s.cpu_vendor, "BigVendor");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "cpu_model", "Late Model");
+	assert_str(s, "cpu_vendor", "BigVendor");
+	hostctx_snapshot_free(s);
 }
 
 static void cpuinfo_first_block_only(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 
 	put(t, "proc/cpuinfo",
 	    "vendor_id       : IBM/S390\n# processors    : 4\n\n"
 	    "cpu number      : 0\nmodel name      : not me\n\n");
 	take(t, &s);
-	assert_null(s.cpu_model);
-	assert_str(s.cpu_vendor, "IBM/S390");
-	hostctx_snapshot_clear(&s);
+	assert_absent(s, "cpu_model");
+	assert_str(s, "cpu_vendor", "IBM/S390");
+	hostctx_snapshot_free(s);
 
 	/* one block, no trailing blank line, CRLF */
 	put(t, "proc/cpuinfo", "processor\t: 0\r\nvendor_id\t: V\r\nmodel name\t: M  X\r\n");
 	take(t, &s);
-	assert_str(s.cpu_model, "M  X");
-	assert_str(s.cpu_vendor, "V");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "cpu_model", "M  X");
+	assert_str(s, "cpu_vendor", "V");
+	hostctx_snapshot_free(s);
 }
 
 /*
@@ -1116,7 +1199,7 @@ static void cpuinfo_first_block_only(void **state)
 static void cpuinfo_stops_once_both_fields_are_read(void **state)
 {
 	struct tree *t = *state;
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	size_t len;
 	char *text = malloc(2u << 20);
 
@@ -1127,9 +1210,9 @@ static void cpuinfo_stops_once_both_fields_are_read(void **state)
 		len += (size_t)sprintf(text + len, "flags\t\t: fpu vme de pse\n");
 	put_bytes(t, "proc/cpuinfo", text, len);
 	take(t, &s);
-	assert_str(s.cpu_model, "Early");
-	assert_str(s.cpu_vendor, "A");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "cpu_model", "Early");
+	assert_str(s, "cpu_vendor", "A");
+	hostctx_snapshot_free(s);
 
 	/* The model name line is cut by the first 1 KiB read. */
 	len = (size_t)sprintf(text, "vendor_id\t: A\n");
@@ -1138,8 +1221,8 @@ static void cpuinfo_stops_once_both_fields_are_read(void **state)
 	sprintf(text + len, "model name\t: Cut Across The First Read\n\n");
 	put(t, "proc/cpuinfo", text);
 	take(t, &s);
-	assert_str(s.cpu_model, "Cut Across The First Read");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "cpu_model", "Cut Across The First Read");
+	hostctx_snapshot_free(s);
 
 	/* An empty model name first; the real one comes after 1 KiB. */
 	len = (size_t)sprintf(text, "vendor_id\t: A\nmodel name\t:  \n");
@@ -1148,9 +1231,72 @@ static void cpuinfo_stops_once_both_fields_are_read(void **state)
 	sprintf(text + len, "model name\t: Later\n\nmodel name\t: Second\n\n");
 	put(t, "proc/cpuinfo", text);
 	take(t, &s);
-	assert_str(s.cpu_model, "Later");
-	hostctx_snapshot_clear(&s);
+	assert_str(s, "cpu_model", "Later");
+	hostctx_snapshot_free(s);
 	free(text);
+}
+
+/* ---- why a field is absent --------------------------------------------- */
+
+static void assert_why(const struct hostctx_snapshot *s, const char *field,
+		       int err, const char *path)
+{
+	const char *got = "untouched";
+	int r = hostctx_snapshot_why(s, field, &got);
+
+	if (r != err)
+		fail_msg("%s: why %d (%s), expected %d", field, r,
+			 r > 0 ? strerror(r) : "-", err);
+	if (!path) {
+		assert_null(got);
+		return;
+	}
+	if (!got)
+		fail_msg("%s: no path, expected %s", field, path);
+	assert_string_equal(got, path);
+}
+
+static void why_a_field_is_absent(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot *s = NULL;
+
+	put(t, THP "/enabled", "always [madvise] never\n");
+	put(t, "proc/meminfo", "MemTotal: 1024 kB\n");
+	take(t, &s);
+	/* present: 0, no path */
+	assert_why(s, "thp_enabled", 0, NULL);
+	assert_why(s, "total_memory_kib", 0, NULL);
+	/* a missing file: ENOENT and the root-relative path tried */
+	assert_why(s, "thp_defrag", ENOENT, THP "/defrag");
+	assert_why(s, "kernel_cmdline", ENOENT, "proc/cmdline");
+	assert_why(s, "cpu_model", ENOENT, "proc/cpuinfo");
+	/* the source was read, the key is not in it */
+	assert_int_not_equal(hostctx_snapshot_why(s, "hugepages_total", NULL), 0);
+	/* every absent row has a reason, every present one none */
+	for (size_t i = 0; i < hostctx_field_count(); i++) {
+		const char *name = hostctx_field_name(i);
+		int r = hostctx_snapshot_why(s, name, NULL);
+
+		if (strcmp(name, "heap_state") == 0)
+			continue;	/* never read from the host */
+		if (hostctx_snapshot_type(s, name) == HOSTCTX_TYPE_ABSENT)
+			assert_true(r > 0);
+		else
+			assert_int_equal(r, 0);
+	}
+	/* an unknown field name */
+	assert_int_equal(hostctx_snapshot_why(s, "no_such_field", NULL), -ENOENT);
+	hostctx_snapshot_free(s);
+
+	/* an unreadable file says so: a directory where the file should be */
+	remove_at(t, THP "/enabled");
+	dir_at(t, THP "/enabled");
+	take(t, &s);
+	assert_absent(s, "thp_enabled");
+	assert_true(hostctx_snapshot_why(s, "thp_enabled", NULL) > 0);
+	assert_int_not_equal(hostctx_snapshot_why(s, "thp_enabled", NULL), ENOENT);
+	hostctx_snapshot_free(s);
 }
 
 int main(void)
@@ -1194,6 +1340,7 @@ int main(void)
 		T(cpuinfo_long_first_block),
 		T(cpuinfo_first_block_only),
 		T(cpuinfo_stops_once_both_fields_are_read),
+		T(why_a_field_is_absent),
 	};
 #undef T
 
