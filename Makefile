@@ -20,7 +20,7 @@ CC := cc
 endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
-        -Wstrict-prototypes -Wvla -Wno-unused-parameter
+        -Wstrict-prototypes -Wvla -Wno-unused-parameter -Wswitch-enum
 CSTD := -std=gnu11
 OPT  ?= -O2 -g
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
@@ -100,10 +100,12 @@ $(OBJ)/%.o: %.c $(DEPSTAMP)
 # The library hides everything but the names marked HCTX_EXPORT.
 $(LIB_OBJ): CFLAGS += -fvisibility=hidden
 
-$(LIBSO): $(LIB_OBJ)
+$(LIBSO): $(LIB_OBJ) lib/libhostctx.sym
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -shared -Wl,-soname,libhostctx.so.0 -Wl,-z,defs -o $@ $^ $(LDFLAGS) $(DEP_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,libhostctx.so.0 -Wl,-z,defs \
+	    -Wl,--version-script=lib/libhostctx.sym -o $@ $(LIB_OBJ) $(LDFLAGS) $(DEP_LIBS)
+	$(Q)ln -sf libhostctx.so $(@D)/libhostctx.so.0
 
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(@D)

@@ -29,17 +29,22 @@ static inline void cli_freep(void *p)
 {
 	free(*(void **)p);
 }
-static inline void cli_document_clearp(struct hostctx_document *d)
+static inline void cli_document_freep(struct hostctx_document **d)
 {
-	hostctx_document_clear(d);
+	hostctx_document_free(*d);
 }
-static inline void cli_changes_clearp(struct hostctx_changes *c)
+static inline void cli_changes_freep(struct hostctx_changes **c)
 {
-	hostctx_changes_clear(c);
+	hostctx_changes_free(*c);
+}
+static inline void cli_snapshot_freep(struct hostctx_snapshot **s)
+{
+	hostctx_snapshot_free(*s);
 }
 #define _cleanup_free_ __attribute__((cleanup(cli_freep)))
-#define _cleanup_document_ __attribute__((cleanup(cli_document_clearp)))
-#define _cleanup_changes_ __attribute__((cleanup(cli_changes_clearp)))
+#define _cleanup_document_ __attribute__((cleanup(cli_document_freep)))
+#define _cleanup_changes_ __attribute__((cleanup(cli_changes_freep)))
+#define _cleanup_snapshot_ __attribute__((cleanup(cli_snapshot_freep)))
 
 /* ---- log.c: every message is one line on stderr -------------------- */
 
@@ -67,9 +72,9 @@ int cli_close_stdout(void);
 /*
  * Load a sidecar or snapshot from path ("-" is standard input).  On
  * failure the problem has been reported (one line naming the file) and
- * -1 is returned; doc is left initialised and empty.
+ * -1 is returned; *doc is left NULL.
  */
-int cli_load_document(const char *path, struct hostctx_document *doc);
+int cli_load_document(const char *path, struct hostctx_document **doc);
 /* The name used in messages for path ("-" reads as standard input). */
 const char *cli_display_name(const char *path);
 

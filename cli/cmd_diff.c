@@ -80,19 +80,21 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 static const struct hostctx_snapshot *
 compared_snapshot(const char *path, const struct hostctx_document *doc)
 {
-	const struct hostctx_sidecar *sc = &doc->sidecar;
+	const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
+	const struct hostctx_snapshot *post;
 
-	if (!doc->is_sidecar)
-		return &doc->snapshot;
-	if (sc->has_post)
-		return &sc->post;
-	if (!sc->complete)
+	if (!sc)
+		return hostctx_document_snapshot(doc);
+	post = hostctx_sidecar_snapshot(sc, HOSTCTX_POST);
+	if (post)
+		return post;
+	if (!hostctx_sidecar_complete(sc))
 		cli_file_error(cli_display_name(path),
 			       "record has no post snapshot (incomplete)");
-	else if (sc->exec_error)
+	else if (hostctx_sidecar_exec_error(sc))
 		cli_file_error(cli_display_name(path),
 			       "record has no post snapshot (the command did not start: %s)",
-			       sc->exec_error);
+			       hostctx_sidecar_exec_error(sc));
 	else
 		cli_file_error(cli_display_name(path),
 			       "record has no post snapshot");
@@ -103,44 +105,35 @@ compared_snapshot(const char *path, const struct hostctx_document *doc)
 static const struct hostctx_snapshot *
 record_pre(const char *path, const struct hostctx_document *doc)
 {
-	if (!doc->is_sidecar) {
+	const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
+
+	if (!sc) {
 		cli_file_error(cli_display_name(path),
 			       "a snapshot, not a sidecar record: give a second file to compare it with");
 		return NULL;
 	}
-	if (!doc->sidecar.has_pre) {
+	if (!hostctx_sidecar_snapshot(sc, HOSTCTX_PRE)) {
 		cli_file_error(cli_display_name(path),
 			       "record has no pre snapshot");
 		return NULL;
 	}
-	return &doc->sidecar.pre;
+	return hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
 }
 
-static bool heap_state_ignored(const struct diff_opts *o)
-{
-	for (size_t i = 0; i < o->n_globs; i++)
-		if (fnmatch(o->globs[i], "heap_state", 0) == 0)
-			return true;
-	return false;
-}
-
+/*
+ * Only the changes are printed: heap_state is never compared (show
+ * renders it), so what is printed is exactly what sets the status.
+ */
 static int print_changes(const struct diff_opts *o,
-			 const struct hostctx_changes *changes,
-			 const struct hostctx_snapshot *a,
-			 const struct hostctx_snapshot *b)
+			 const struct hostctx_changes *changes)
 {
 	_cleanup_free_ char *text = NULL;
 	int r;
 
-	if (o->json) {
+	if (o->json)
 		r = hostctx_changes_to_json(changes, &text, NULL);
-	} else {
-		/* heap_state lines are informative only; --ignore hides them. */
-		bool hide_heap = heap_state_ignored(o);
-
-		r = hostctx_changes_format_human(changes, hide_heap ? NULL : a,
-						 hide_heap ? NULL : b, &text);
-	}
+	else
+		r = hostctx_changes_format_human(changes, &text);
 	if (r < 0)
 		return r;
 	cli_print(text);
@@ -150,34 +143,32 @@ static int print_changes(const struct diff_opts *o,
 static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
 		   const struct hostctx_snapshot *b)
 {
-	_cleanup_changes_ struct hostctx_changes changes = { 0 };
+	_cleanup_changes_ struct hostctx_changes *changes = NULL;
 	int r;
 
 	r = hostctx_diff(a, b, &changes);
 	if (r >= 0) {
-		hostctx_changes_filter(&changes, o->globs, o->n_globs);
-		r = print_changes(o, &changes, a, b);
+		hostctx_changes_filter(changes, o->globs, o->n_globs);
+		r = print_changes(o, changes);
 	}
 	if (r < 0) {
 		cli_error("cannot compare: %s", strerror(-r));
 		return EXIT_TROUBLE;
 	}
-	/* heap_state is never in changes, so it never sets the status. */
-	return changes.n > 0 ? EXIT_DIFFERENT : EXIT_SAME;
+	return hostctx_changes_count(changes) > 0 ? EXIT_DIFFERENT : EXIT_SAME;
 }
 
 static int diff_one_record(const struct diff_opts *o, const char *path)
 {
-	_cleanup_document_ struct hostctx_document doc;
+	_cleanup_document_ struct hostctx_document *doc = NULL;
 	const struct hostctx_snapshot *pre, *post;
 
-	hostctx_document_init(&doc);
 	if (cli_load_document(path, &doc) < 0)
 		return EXIT_TROUBLE;
-	pre = record_pre(path, &doc);
+	pre = record_pre(path, doc);
 	if (!pre)
 		return EXIT_TROUBLE;
-	post = compared_snapshot(path, &doc);
+	post = compared_snapshot(path, doc);
 	if (!post)
 		return EXIT_TROUBLE;
 	return compare(o, pre, post);
@@ -186,20 +177,18 @@ static int diff_one_record(const struct diff_opts *o, const char *path)
 static int diff_two_files(const struct diff_opts *o, const char *path_a,
 			  const char *path_b)
 {
-	_cleanup_document_ struct hostctx_document doc_a;
-	_cleanup_document_ struct hostctx_document doc_b;
+	_cleanup_document_ struct hostctx_document *doc_a = NULL;
+	_cleanup_document_ struct hostctx_document *doc_b = NULL;
 	const struct hostctx_snapshot *a, *b;
 
-	hostctx_document_init(&doc_a);
-	hostctx_document_init(&doc_b);
 	if (cli_load_document(path_a, &doc_a) < 0)
 		return EXIT_TROUBLE;
-	a = compared_snapshot(path_a, &doc_a);
+	a = compared_snapshot(path_a, doc_a);
 	if (!a)
 		return EXIT_TROUBLE;
 	if (cli_load_document(path_b, &doc_b) < 0)
 		return EXIT_TROUBLE;
-	b = compared_snapshot(path_b, &doc_b);
+	b = compared_snapshot(path_b, doc_b);
 	if (!b)
 		return EXIT_TROUBLE;
 	return compare(o, a, b);

@@ -56,11 +56,10 @@ static int render_snapshot(const struct hostctx_snapshot *s)
 
 int cmd_show(int argc, char **argv)
 {
-	_cleanup_document_ struct hostctx_document doc;
+	_cleanup_document_ struct hostctx_document *doc = NULL;
 	const char *path;
 	int status, r;
 
-	hostctx_document_init(&doc);
 	status = parse_show_opts(argc, argv);
 	if (status >= 0)
 		return status;
@@ -68,10 +67,10 @@ int cmd_show(int argc, char **argv)
 
 	if (cli_load_document(path, &doc) < 0)
 		return EXIT_TROUBLE;
-	if (doc.is_sidecar)
-		r = cli_render_sidecar(&doc.sidecar);
+	if (hostctx_document_is_sidecar(doc))
+		r = cli_render_sidecar(hostctx_document_sidecar(doc));
 	else
-		r = render_snapshot(&doc.snapshot);
+		r = render_snapshot(hostctx_document_snapshot(doc));
 	if (r < 0) {
 		cli_file_error(cli_display_name(path), "cannot render: %s",
 			       strerror(-r));

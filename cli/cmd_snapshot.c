@@ -5,22 +5,26 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
 
 static const char snapshot_usage[] =
-	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human]\n"
+	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human|--explain]\n"
 	"Print one snapshot of the host's tunable state, as JSON.\n"
 	"\n"
 	"  -r, --root=DIR  read /proc and /sys beneath DIR instead of /\n"
 	"                  (default: $HOSTCTX_ROOT, else the live system)\n"
 	"  -H, --human     print the report for humans instead of JSON\n"
+	"  -e, --explain   print, for each absent field, the path tried and\n"
+	"                  why it could not be read\n"
 	"  -h, --help      show this help and exit\n";
 
 struct snapshot_opts {
 	const char *root_dir;	/* NULL: live */
 	bool human;
+	bool explain;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -29,6 +33,7 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "human", no_argument, NULL, 'H' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -36,8 +41,9 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 
 	o->root_dir = hostctx_root_from_env(NULL);
 	o->human = false;
+	o->explain = false;
 	optind = 0;	/* full re-initialisation: the ordering mode too */
-	while ((c = getopt_long(argc, argv, "r:Hh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:Heh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!optarg[0])
@@ -46,6 +52,9 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 			break;
 		case 'H':
 			o->human = true;
+			break;
+		case 'e':
+			o->explain = true;
 			break;
 		case 'h':
 			cli_print(snapshot_usage);
@@ -57,6 +66,8 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 	if (optind < argc)
 		return cli_usage_error("snapshot: unexpected operand '%s'",
 				       argv[optind]);
+	if (o->human && o->explain)
+		return cli_usage_error("snapshot: --human and --explain exclude each other");
 	return -1;
 }
 
@@ -75,30 +86,51 @@ static int print_snapshot(const struct hostctx_snapshot *s, bool human)
 	return 0;
 }
 
+/* One line per absent field: "FIELD: PATH: REASON". */
+static void print_explanation(const struct hostctx_snapshot *s)
+{
+	for (size_t i = 0; i < hostctx_field_count(); i++) {
+		const char *name = hostctx_field_name(i), *path = NULL;
+		int err = hostctx_snapshot_why(s, name, &path);
+
+		if (hostctx_snapshot_type(s, name) != HOSTCTX_TYPE_ABSENT)
+			continue;
+		printf("%s: %s%s%s\n", name, path ? path : "", path ? ": " : "",
+		       err == 0 ? "not read by a snapshot" :
+		       err == ENOENT ? "not present on this machine" : strerror(err));
+	}
+}
+
+/* HOSTCTX_DEBUG=1: the library's reports, one line each on stderr. */
+static void debug_line(void *userdata, const char *message)
+{
+	cli_error("debug: %s", message);
+}
+
 int cmd_snapshot(int argc, char **argv)
 {
 	struct snapshot_opts o;
 	struct hostctx_root *root = NULL;
-	struct hostctx_snapshot s;
+	_cleanup_snapshot_ struct hostctx_snapshot *s = NULL;
 	int status, r;
 
 	status = parse_snapshot_opts(argc, argv, &o);
 	if (status >= 0)
 		return status;
-
 	r = hostctx_root_open(o.root_dir, &root);
 	if (r < 0) {
 		cli_file_error(o.root_dir ? o.root_dir : "/",
 			       "cannot open root: %s", strerror(-r));
 		return EXIT_TROUBLE;
 	}
-	hostctx_snapshot_init(&s);
+	hostctx_root_set_log(root, debug_line, NULL);
 	r = hostctx_snapshot_take(root, &s);
-	if (r >= 0)
-		r = print_snapshot(&s, o.human);
+	if (r >= 0 && o.explain)
+		print_explanation(s);
+	else if (r >= 0)
+		r = print_snapshot(s, o.human);
 	if (r < 0)
 		cli_error("cannot take a snapshot: %s", strerror(-r));
-	hostctx_snapshot_clear(&s);
 	hostctx_root_close(root);
 	return r < 0 ? EXIT_TROUBLE : EXIT_SAME;
 }

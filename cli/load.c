@@ -59,7 +59,7 @@ static int read_stdin(char **ret_text, size_t *ret_len)
 	return 0;
 }
 
-static int load_stdin(struct hostctx_document *doc, struct hostctx_error *err)
+static int load_stdin(struct hostctx_document **doc, struct hostctx_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
@@ -80,7 +80,7 @@ static const char *describe(int r, const struct hostctx_error *err)
 	return strerror(-r);
 }
 
-int cli_load_document(const char *path, struct hostctx_document *doc)
+int cli_load_document(const char *path, struct hostctx_document **doc)
 {
 	struct hostctx_error err = { .message = "" };
 	int r;

@@ -14,12 +14,13 @@
 
 #define LABEL_WIDTH 18
 
+/* "name:" padded to the value column, and at least one blank after it. */
 static void label(const char *name)
 {
-	char with_colon[LABEL_WIDTH + 2];
+	char with_colon[64];
 
 	snprintf(with_colon, sizeof(with_colon), "%s:", name);
-	printf("%-*s", LABEL_WIDTH, with_colon);
+	printf("%-*s ", LABEL_WIDTH - 1, with_colon);
 }
 
 /* Continuation lines line up under the value of the line above. */
@@ -91,6 +92,15 @@ static void print_shell_word(const char *s)
 	putchar('\'');
 }
 
+/* Text from a file, with control characters made visible. */
+static void print_visible(const char *s)
+{
+	if (has_control(s))
+		print_ansi_c_quoted(s);
+	else
+		fputs(s, stdout);
+}
+
 /* ---- header lines --------------------------------------------------- */
 
 static void print_timestamp(const char *name, const struct timespec *ts)
@@ -109,51 +119,57 @@ static void print_timestamp(const char *name, const struct timespec *ts)
 
 static void print_command(const struct hostctx_sidecar *sc)
 {
+	size_t argc = hostctx_sidecar_argc(sc);
+
 	label("command");
-	if (sc->argc == 0)
+	if (argc == 0)
 		fputs("(unknown)", stdout);
-	for (size_t i = 0; i < sc->argc; i++) {
+	for (size_t i = 0; i < argc; i++) {
 		if (i > 0)
 			putchar(' ');
-		print_shell_word(sc->argv[i] ? sc->argv[i] : "");
+		print_shell_word(hostctx_sidecar_argv(sc, i));
 	}
 	putchar('\n');
 	label("cwd");
-	if (sc->cwd)
-		print_shell_word(sc->cwd);
+	if (hostctx_sidecar_cwd(sc))
+		print_shell_word(hostctx_sidecar_cwd(sc));
 	else
 		fputs("(unknown)", stdout);
 	putchar('\n');
 }
 
-static void print_exit(const struct hostctx_exit *ex)
+static void print_exit(const struct hostctx_sidecar *sc)
 {
+	int code = 0, sig = 0;
+	bool core = false;
 	const char *name;
 
-	switch (ex->kind) {
+	switch (hostctx_sidecar_exit(sc, &code, &sig, &core)) {
 	case HOSTCTX_EXIT_CODE:
 		label("exit");
-		printf("code %d\n", ex->code);
+		printf("code %d\n", code);
 		break;
 	case HOSTCTX_EXIT_SIGNAL:
 		label("exit");
-		name = hostctx_signal_name(ex->signal);
-		printf("signal %d", ex->signal);
+		name = hostctx_signal_name(sig);
+		printf("signal %d", sig);
 		if (name)
 			printf(" (%s)", name);
-		if (ex->core_dumped)
+		if (core)
 			fputs(", core dumped", stdout);
 		putchar('\n');
 		break;
 	case HOSTCTX_EXIT_NONE:
-	default:
 		break;
 	}
 }
 
-static void print_rusage(const char *name, const struct hostctx_rusage *ru)
+static void print_rusage(const char *name, const struct hostctx_sidecar *sc,
+			 enum hostctx_rusage_of which)
 {
-	if (!ru->present)
+	struct hostctx_rusage value, *ru = &value;
+
+	if (!hostctx_sidecar_rusage(sc, which, &value))
 		return;
 	label(name);
 	printf("user %.3f s, system %.3f s, max RSS %" PRIu64 " KiB\n",
@@ -173,36 +189,48 @@ static void print_rusage(const char *name, const struct hostctx_rusage *ru)
 
 static void print_header(const struct hostctx_sidecar *sc)
 {
+	const char *mode = hostctx_sidecar_mode(sc);
+	const char *tool = hostctx_sidecar_tool_name(sc);
+	const char *version = hostctx_sidecar_tool_version(sc);
+	struct timespec ts;
+	double wall;
+	long long left = hostctx_sidecar_descendants_left(sc);
+
 	label("schema");
 	printf("%s\n", HOSTCTX_SIDECAR_SCHEMA);
 	label("mode");
-	printf("%s\n", sc->mode ? sc->mode : "(unknown)");
-	if (sc->tool_name) {
+	printf("%s\n", mode ? mode : "(unknown)");
+	if (tool) {
 		label("tool");
-		printf("%s%s%s\n", sc->tool_name, sc->tool_version ? " " : "",
-		       sc->tool_version ? sc->tool_version : "");
+		print_visible(tool);
+		if (version) {
+			putchar(' ');
+			print_visible(version);
+		}
+		putchar('\n');
 	}
 	label("record");
-	puts(sc->complete ? "complete" : "in progress (incomplete record)");
+	puts(hostctx_sidecar_complete(sc) ? "complete" : "in progress (incomplete record)");
 	print_command(sc);
-	if (sc->has_started_at)
-		print_timestamp("started", &sc->started_at);
-	if (sc->has_ended_at)
-		print_timestamp("ended", &sc->ended_at);
-	if (sc->has_wall_seconds) {
+	if (hostctx_sidecar_time(sc, HOSTCTX_STARTED_AT, &ts))
+		print_timestamp("started", &ts);
+	if (hostctx_sidecar_time(sc, HOSTCTX_ENDED_AT, &ts))
+		print_timestamp("ended", &ts);
+	if (hostctx_sidecar_wall_seconds(sc, &wall)) {
 		label("wall");
-		printf("%.3f s\n", sc->wall_seconds);
+		printf("%.3f s\n", wall);
 	}
-	print_exit(&sc->exit);
-	if (sc->exec_error) {
+	print_exit(sc);
+	if (hostctx_sidecar_exec_error(sc)) {
 		label("exec_error");
-		printf("%s (the command could not be started)\n", sc->exec_error);
+		print_visible(hostctx_sidecar_exec_error(sc));
+		puts(" (the command could not be started)");
 	}
-	print_rusage("rusage", &sc->rusage);
-	print_rusage("rusage (children)", &sc->rusage_children);
-	if (sc->descendants_left >= 0) {
+	print_rusage("rusage", sc, HOSTCTX_RUSAGE_COMMAND);
+	print_rusage("rusage (children)", sc, HOSTCTX_RUSAGE_CHILDREN);
+	if (left >= 0) {
 		label("descendants_left");
-		printf("%lld\n", sc->descendants_left);
+		printf("%lld\n", left);
 	}
 }
 
@@ -225,16 +253,17 @@ static int print_snapshot_block(const char *name,
 /* Why a record has no post snapshot, for the reader. */
 static const char *missing_post_reason(const struct hostctx_sidecar *sc)
 {
-	if (!sc->complete)
+	if (!hostctx_sidecar_complete(sc))
 		return "not taken yet (incomplete record)";
-	if (sc->exec_error)
+	if (hostctx_sidecar_exec_error(sc))
 		return "none (the command did not start)";
 	return "none";
 }
 
-static int print_changes(const struct hostctx_sidecar *sc)
+static int print_changes(const struct hostctx_snapshot *pre,
+			 const struct hostctx_snapshot *post)
 {
-	_cleanup_changes_ struct hostctx_changes changes = { 0 };
+	_cleanup_changes_ struct hostctx_changes *changes = NULL;
 	_cleanup_free_ char *text = NULL;
 	int r;
 
@@ -242,10 +271,10 @@ static int print_changes(const struct hostctx_sidecar *sc)
 	 * heap_state is described in the post report already and is never
 	 * compared: the changes block lists compared fields only.
 	 */
-	r = hostctx_diff(&sc->pre, &sc->post, &changes);
+	r = hostctx_diff(pre, post, &changes);
 	if (r < 0)
 		return r;
-	r = hostctx_changes_format_human(&changes, NULL, NULL, &text);
+	r = hostctx_changes_format_human(changes, &text);
 	if (r < 0)
 		return r;
 	if (!text[0]) {
@@ -259,29 +288,30 @@ static int print_changes(const struct hostctx_sidecar *sc)
 
 int cli_render_sidecar(const struct hostctx_sidecar *sc)
 {
+	const struct hostctx_snapshot *pre = hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
+	const struct hostctx_snapshot *post = hostctx_sidecar_snapshot(sc, HOSTCTX_POST);
 	int r;
 
 	print_header(sc);
 	putchar('\n');
-	if (sc->has_pre) {
-		r = print_snapshot_block("pre", &sc->pre);
+	if (pre) {
+		r = print_snapshot_block("pre", pre);
 		if (r < 0)
 			return r;
 	} else {
 		puts("pre: none");
 	}
 	putchar('\n');
-	if (sc->has_post) {
-		r = print_snapshot_block("post", &sc->post);
+	if (post) {
+		r = print_snapshot_block("post", post);
 		if (r < 0)
 			return r;
 	} else {
 		printf("post: %s\n", missing_post_reason(sc));
 	}
 	putchar('\n');
-	if (sc->has_pre && sc->has_post)
-		return print_changes(sc);
-	printf("changes: unknown (no %s snapshot)\n",
-	       sc->has_pre ? "post" : "pre");
+	if (pre && post)
+		return print_changes(pre, post);
+	printf("changes: unknown (no %s snapshot)\n", pre ? "post" : "pre");
 	return 0;
 }

@@ -14,17 +14,21 @@
  *    never exit and never abort the process.
  *  - Out-parameters are named ret_*.  They are written only on success;
  *    on failure they are left untouched.
- *  - Every pointer handed back through ret_* (strings, objects, arrays)
- *    is owned by the caller and released with the matching function
- *    named below (free() for plain strings).
- *  - A struct hostctx_snapshot or hostctx_sidecar owns every string and
- *    array it points to.  Initialise with *_init(), release with
- *    *_clear(); a cleared struct is ready for reuse.
- *  - "Absent" is explicit: NULL strings, .present == false numbers, the
- *    _ABSENT enum value.  Absent fields are omitted from JSON, never
- *    written as null.
- *  - Numbers in JSON are exact up to 2^53 when read back (cJSON keeps
- *    numbers as doubles); no real snapshot value comes near that.
+ *  - Objects (root, snapshot, sidecar, changes, document) are opaque:
+ *    made by *_new(), *_take(), *_parse() or *_load(), released by the
+ *    matching *_free() (or *_close()), which accepts NULL.  No public
+ *    struct changes layout when a snapshot field is added: fields are
+ *    rows of a table, reached by name (see "The field table").
+ *  - Strings and objects returned through a const pointer are borrowed
+ *    from the object named in the call and live as long as it does.
+ *    Text returned through char ** (JSON, human reports) is the
+ *    caller's: free() it.
+ *  - "Absent" is explicit: an absent value is omitted from JSON, never
+ *    written as null, and its getter returns -ENOENT.
+ *  - Integers are written and read exactly (64 bits).
+ *
+ * ABI: libhostctx.so.0 exports only the hostctx_* names of this header,
+ * under version nodes (docs/design.md, "ABI and soname").
  *
  * Thread safety: distinct objects may be used from distinct threads.
  * A struct hostctx_root may be shared read-only by snapshots taken one at
@@ -42,12 +46,15 @@
 extern "C" {
 #endif
 
-#define HOSTCTX_VERSION "0.1.0"
+#define HOSTCTX_VERSION "0.2.0"
 #define HOSTCTX_SIDECAR_SCHEMA "hostctx-sidecar/1"
 
 /* ------------------------------------------------------------------ */
 /* The root: where /proc and /sys are read from                        */
 /* ------------------------------------------------------------------ */
+
+/* The library's version, HOSTCTX_VERSION as it was built. */
+const char *hostctx_version(void);
 
 struct hostctx_root;
 
@@ -67,104 +74,138 @@ bool hostctx_root_is_live(const struct hostctx_root *root);
  */
 const char *hostctx_root_from_env(char *const *envp);
 
+/*
+ * Debug reports: when the environment has HOSTCTX_DEBUG=1 at
+ * hostctx_root_open() time, every snapshot taken from root reports each
+ * absent field (its name, the path tried and the reason) through fn.
+ * The library itself never prints.  fn == NULL turns reporting off.
+ */
+typedef void (*hostctx_log_fn)(void *userdata, const char *message);
+void hostctx_root_set_log(struct hostctx_root *root, hostctx_log_fn fn,
+			  void *userdata);
+
+/* ------------------------------------------------------------------ */
+/* The field table (read-only metadata)                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Every snapshot field is one row of the library's field table.  Rows
+ * are numbered 0 .. hostctx_field_count() - 1 in report order; adding
+ * a field adds a row and changes no type or function here.
+ */
+enum hostctx_class {
+	HOSTCTX_CLASS_IDENTITY = 0,	/* what hardware or VM this is */
+	HOSTCTX_CLASS_INSTANCE,		/* this boot, this cgroup */
+	HOSTCTX_CLASS_CONFIG,		/* settings people and tests change */
+	HOSTCTX_CLASS_TELEMETRY,	/* gauges and counters, expected to move */
+};
+
+size_t hostctx_field_count(void);
+/* The row of a field name (a JSON key), or -ENOENT. */
+int hostctx_field_index(const char *name);
+/* NULL for an index out of range. */
+const char *hostctx_field_name(size_t index);
+const char *hostctx_field_group(size_t index);	/* for --fields */
+const char *hostctx_field_label(size_t index);	/* a short human label */
+/* -EINVAL for an index out of range. */
+int hostctx_field_class(size_t index);
+/* "identity", "instance", "config", "telemetry"; NULL when unknown. */
+const char *hostctx_class_name(int cls);
+
 /* ------------------------------------------------------------------ */
 /* The snapshot                                                        */
 /* ------------------------------------------------------------------ */
 
-struct hostctx_u64 {
-	bool present;
-	uint64_t value;
+/*
+ * A snapshot is opaque.  Its values are reached by path: a field name
+ * ("cpu_model"), then, for objects, a member ("sched_tunables.sched_x",
+ * "heap_state.active_bytes", "cpufreq_governor.3"; a map whose values
+ * are scalars takes the whole rest of the path as one key, so
+ * "sysctls.kernel.numa_balancing" works).  Absent values are omitted
+ * from JSON, never written as null.
+ */
+struct hostctx_snapshot;
+
+enum hostctx_type {
+	HOSTCTX_TYPE_ABSENT = 0,
+	HOSTCTX_TYPE_STRING,
+	HOSTCTX_TYPE_U64,
+	HOSTCTX_TYPE_S64,
+	HOSTCTX_TYPE_BOOL,
+	HOSTCTX_TYPE_DOUBLE,
+	HOSTCTX_TYPE_OBJECT,
+	HOSTCTX_TYPE_ARRAY,
 };
 
-enum hostctx_delayacct {
-	HOSTCTX_DELAYACCT_ABSENT = 0,
-	HOSTCTX_DELAYACCT_CONFIG_OFF,
-	HOSTCTX_DELAYACCT_RUNTIME_OFF,
-	HOSTCTX_DELAYACCT_ON,
-};
-
-enum hostctx_xacct {
-	HOSTCTX_XACCT_ABSENT = 0,
-	HOSTCTX_XACCT_ON,
-	HOSTCTX_XACCT_OFF,
-	HOSTCTX_XACCT_UNKNOWN,
-};
-
-/* A string -> string map kept sorted by key (strcmp order). */
-struct hostctx_kv {
-	char *key;
-	char *value;
-};
-struct hostctx_kvmap {
-	bool present;		/* false: omitted; true and n == 0: "{}" */
-	size_t n;
-	struct hostctx_kv *items;
-};
-
-/* CPU -> governor, kept sorted by ascending cpu.  Empty = omitted. */
-struct hostctx_gov {
-	unsigned cpu;
-	char *governor;
-};
-struct hostctx_govmap {
-	size_t n;
-	struct hostctx_gov *items;
-};
-
-/* A process heap (preload mode's post only).  Reference names. */
-struct hostctx_heap {
-	struct hostctx_u64 active_bytes;
-	struct hostctx_u64 allocated_bytes;
-	struct hostctx_u64 resident_bytes;
-	struct hostctx_u64 mapped_bytes;
-	struct hostctx_u64 narenas;
-};
-
-struct hostctx_snapshot {
-	char *cpu_model;
-	char *cpu_vendor;
-	struct hostctx_u64 total_memory_kib;
-	struct hostctx_u64 hugepages_total;
-	struct hostctx_u64 hugepages_free;
-	struct hostctx_u64 hugepages_size_kib;
-	char *thp_enabled;
-	char *thp_defrag;
-	struct hostctx_kvmap sched_tunables;
-	struct hostctx_u64 online_cpus;
-	struct hostctx_u64 numa_nodes;
-	struct hostctx_govmap cpufreq_governor;
-	char *kernel_name;
-	char *kernel_release;
-	char *arch;
-	char *kernel_cmdline;
-	enum hostctx_delayacct task_delayacct;
-	enum hostctx_xacct config_task_xacct;
-	struct hostctx_heap *heap_state;	/* NULL: absent */
-};
-
-void hostctx_snapshot_init(struct hostctx_snapshot *s);
-void hostctx_snapshot_clear(struct hostctx_snapshot *s);
-/* Deep copy; dst must be initialised (its old content is cleared). */
-int hostctx_snapshot_copy(struct hostctx_snapshot *dst,
-			  const struct hostctx_snapshot *src);
+/* An empty snapshot (every field absent).  Free with hostctx_snapshot_free(). */
+int hostctx_snapshot_new(struct hostctx_snapshot **ret);
+void hostctx_snapshot_free(struct hostctx_snapshot *s);	/* NULL is fine */
+int hostctx_snapshot_dup(const struct hostctx_snapshot *s,
+			 struct hostctx_snapshot **ret);
 bool hostctx_snapshot_equal(const struct hostctx_snapshot *a,
 			    const struct hostctx_snapshot *b);
 
 /*
  * Read every field from root.  A field that cannot be read is left
- * absent; a partial failure never drops other fields.  Returns 0, or
- * -ENOMEM (s is then cleared).  s must be initialised.
+ * absent (hostctx_snapshot_why() says why); a partial failure never
+ * drops other fields.  Returns 0 or -ENOMEM.
  */
 int hostctx_snapshot_take(struct hostctx_root *root,
-			  struct hostctx_snapshot *s);
+			  struct hostctx_snapshot **ret);
 
-/* Add, set or remove (value == NULL) one sched_tunables key. */
-int hostctx_kvmap_set(struct hostctx_kvmap *m, const char *key,
-		      const char *value);
-const char *hostctx_kvmap_get(const struct hostctx_kvmap *m, const char *key);
-int hostctx_govmap_set(struct hostctx_govmap *m, unsigned cpu,
-		       const char *governor);
-const char *hostctx_govmap_get(const struct hostctx_govmap *m, unsigned cpu);
+/*
+ * Why a field of a taken snapshot is absent: 0 when it is present, or
+ * the positive errno of the failure (ENOENT: not present on this
+ * machine), with the root-relative path tried in *ret_path (borrowed,
+ * may be NULL).  -ENOENT for an unknown field name.
+ */
+int hostctx_snapshot_why(const struct hostctx_snapshot *s, const char *field,
+			 const char **ret_path);
+
+/* The type at path, HOSTCTX_TYPE_ABSENT when nothing is there. */
+enum hostctx_type hostctx_snapshot_type(const struct hostctx_snapshot *s,
+					const char *path);
+/*
+ * Typed getters: 0, -ENOENT (absent) or -EINVAL (another type).
+ * Strings are borrowed from s.  Enumerations read as their JSON names.
+ */
+int hostctx_snapshot_get_string(const struct hostctx_snapshot *s,
+				const char *path, const char **ret);
+int hostctx_snapshot_get_u64(const struct hostctx_snapshot *s,
+			     const char *path, uint64_t *ret);
+int hostctx_snapshot_get_s64(const struct hostctx_snapshot *s,
+			     const char *path, int64_t *ret);
+int hostctx_snapshot_get_bool(const struct hostctx_snapshot *s,
+			      const char *path, bool *ret);
+int hostctx_snapshot_get_double(const struct hostctx_snapshot *s,
+				const char *path, double *ret);
+/*
+ * The member names of the object at path, in output order ("" for the
+ * present fields of the snapshot); an array's elements are "0", "1", ...
+ * *ret_names is a malloc()ed array of borrowed strings: free() it alone.
+ */
+int hostctx_snapshot_keys(const struct hostctx_snapshot *s, const char *path,
+			  const char ***ret_names, size_t *ret_n);
+
+/*
+ * Setters, for tests and tools: the path must name a field of the
+ * table (and a member its row allows); the value's type must be the
+ * row's (-EINVAL otherwise).  Missing parent objects are created.
+ * set_object makes a present, empty object ("{}") at path.
+ */
+int hostctx_snapshot_set_string(struct hostctx_snapshot *s, const char *path,
+				const char *value);
+int hostctx_snapshot_set_u64(struct hostctx_snapshot *s, const char *path,
+			     uint64_t value);
+int hostctx_snapshot_set_s64(struct hostctx_snapshot *s, const char *path,
+			     int64_t value);
+int hostctx_snapshot_set_bool(struct hostctx_snapshot *s, const char *path,
+			      bool value);
+int hostctx_snapshot_set_double(struct hostctx_snapshot *s, const char *path,
+				double value);
+int hostctx_snapshot_set_object(struct hostctx_snapshot *s, const char *path);
+/* Remove whatever is at path (0 also when nothing was there). */
+int hostctx_snapshot_unset(struct hostctx_snapshot *s, const char *path);
 
 /*
  * The text between the first '[' and the first ']' after it, as the
@@ -175,52 +216,31 @@ const char *hostctx_govmap_get(const struct hostctx_govmap *m, unsigned cpu);
 bool hostctx_bracketed_active(const char *s, const char **ret_start,
 			      size_t *ret_len);
 
-const char *hostctx_delayacct_json_name(enum hostctx_delayacct v);  /* "config_off" */
-const char *hostctx_delayacct_human_name(enum hostctx_delayacct v); /* "config-off" */
-const char *hostctx_xacct_name(enum hostctx_xacct v);		     /* "on" */
-
 /* ------------------------------------------------------------------ */
 /* Diff                                                                */
 /* ------------------------------------------------------------------ */
 
-enum hostctx_value_kind {
-	HOSTCTX_VALUE_ABSENT = 0,
-	HOSTCTX_VALUE_STRING,
-	HOSTCTX_VALUE_U64,
-	HOSTCTX_VALUE_KVMAP,	/* a whole sched_tunables map */
-	HOSTCTX_VALUE_GOVMAP,	/* a whole cpufreq_governor map */
-};
-
-/* A value borrowed from one of the two snapshots that were diffed. */
-struct hostctx_value {
-	enum hostctx_value_kind kind;
-	const char *string;
-	uint64_t u64;
-	const struct hostctx_kvmap *kvmap;
-	const struct hostctx_govmap *govmap;
-};
-
-struct hostctx_change {
-	char *field;	/* "thp_enabled", "sched_tunables.KEY", "cpufreq_governor.cpuN" */
-	bool is_map_entry;	/* field is KEY/cpuN inside a map present on both sides */
-	struct hostctx_value before;
-	struct hostctx_value after;
-};
-
-struct hostctx_changes {
-	size_t n;
-	struct hostctx_change *items;
-};
-
 /*
- * Every field that differs between a and b, in report order.  The
- * values point into a and b: keep both alive while using the result.
- * heap_state is never compared.  Free with hostctx_changes_clear().
+ * The changes between two snapshots, in report order.  They borrow
+ * values from both snapshots: keep those alive while using the result.
  */
+struct hostctx_changes;
+
+enum hostctx_side { HOSTCTX_BEFORE = 0, HOSTCTX_AFTER = 1 };
+
+/* heap_state is never compared.  Free with hostctx_changes_free(). */
 int hostctx_diff(const struct hostctx_snapshot *a,
 		 const struct hostctx_snapshot *b,
-		 struct hostctx_changes *ret_changes);
-void hostctx_changes_clear(struct hostctx_changes *c);
+		 struct hostctx_changes **ret);
+void hostctx_changes_free(struct hostctx_changes *c);	/* NULL is fine */
+size_t hostctx_changes_count(const struct hostctx_changes *c);
+/* "thp_enabled", "sched_tunables.KEY", "cpufreq_governor.cpuN"; NULL out of range. */
+const char *hostctx_change_field(const struct hostctx_changes *c, size_t i);
+/* A HOSTCTX_CLASS_* value, -EINVAL out of range. */
+int hostctx_change_class(const struct hostctx_changes *c, size_t i);
+/* One side of a change as JSON text ("null" when absent); free() it. */
+int hostctx_change_value_json(const struct hostctx_changes *c, size_t i,
+			      enum hostctx_side side, char **ret_text);
 
 /* Drop every change whose field matches one of the fnmatch(3) globs. */
 void hostctx_changes_filter(struct hostctx_changes *c,
@@ -235,14 +255,19 @@ int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 				  char **ret_text);
 /*
  * The reference's diff lines, "  key: before → after\n" each, for the
- * given changes; heap_state lines are appended from a and b when both
- * are given (a, b may be NULL).  Empty string when nothing differs.
+ * given changes.  Empty string when nothing differs.
  */
 int hostctx_changes_format_human(const struct hostctx_changes *c,
-				 const struct hostctx_snapshot *a,
-				 const struct hostctx_snapshot *b,
 				 char **ret_text);
-/* Shorthand: diff a and b and render the lines. */
+/*
+ * The heap_state lines of a pre/post pair ("  heap_state: ..."), which
+ * are reported apart from the changes: heap_state is never compared.
+ * Empty string when there is nothing to say.
+ */
+int hostctx_heap_format_human(const struct hostctx_snapshot *a,
+			      const struct hostctx_snapshot *b,
+			      char **ret_text);
+/* Shorthand: diff a and b and render the change lines and heap lines. */
 int hostctx_diff_format_human(const struct hostctx_snapshot *a,
 			      const struct hostctx_snapshot *b,
 			      char **ret_text);
@@ -257,13 +282,7 @@ enum hostctx_exit_kind {
 	HOSTCTX_EXIT_SIGNAL,
 };
 
-struct hostctx_exit {
-	enum hostctx_exit_kind kind;
-	int code;
-	int signal;
-	bool core_dumped;
-};
-
+/* A plain value type: its members are fixed by getrusage(2). */
 struct hostctx_rusage {
 	bool present;
 	double user_seconds;
@@ -277,40 +296,88 @@ struct hostctx_rusage {
 	uint64_t block_output_ops;
 };
 
-struct hostctx_sidecar {
-	char *tool_name;	/* NULL on write: "hostctx-run" */
-	char *tool_version;	/* NULL on write: HOSTCTX_VERSION */
-	char *mode;		/* "wrapper" | "preload" */
-	bool complete;
-	size_t argc;
-	char **argv;
-	char *cwd;
-	bool has_started_at;
-	struct timespec started_at;	/* CLOCK_REALTIME */
-	bool has_ended_at;
-	struct timespec ended_at;
-	bool has_wall_seconds;
-	double wall_seconds;		/* CLOCK_MONOTONIC, gate release to reap */
-	struct hostctx_exit exit;
-	char *exec_error;		/* errno name, e.g. "ENOENT"; NULL: none */
-	struct hostctx_rusage rusage;		/* the command */
-	struct hostctx_rusage rusage_children;	/* preload: its waited-for children */
-	long long descendants_left;	/* --wait-descendants: -1 = absent */
-	bool has_pre;
-	struct hostctx_snapshot pre;
-	bool has_post;
-	struct hostctx_snapshot post;
-};
-
 struct rusage;
 /* Fill out (present = true) from getrusage(2)/wait4(2) figures. */
 void hostctx_rusage_from(struct hostctx_rusage *out, const struct rusage *ru);
 
-void hostctx_sidecar_init(struct hostctx_sidecar *sc);
-void hostctx_sidecar_clear(struct hostctx_sidecar *sc);
-/* Copy argv (argc entries) and cwd into sc. */
+/* The sidecar record (opaque): run facts plus the pre and post snapshots. */
+struct hostctx_sidecar;
+
+enum hostctx_phase { HOSTCTX_PRE = 0, HOSTCTX_POST = 1 };
+enum hostctx_rusage_of {
+	HOSTCTX_RUSAGE_COMMAND = 0,	/* run.rusage */
+	HOSTCTX_RUSAGE_CHILDREN,	/* run.rusage_children (preload) */
+};
+enum hostctx_time_of {
+	HOSTCTX_STARTED_AT = 0,		/* run.started_at, CLOCK_REALTIME */
+	HOSTCTX_ENDED_AT,		/* run.ended_at */
+};
+
+int hostctx_sidecar_new(struct hostctx_sidecar **ret);
+void hostctx_sidecar_free(struct hostctx_sidecar *sc);	/* NULL is fine */
+
+/* NULL on write: "hostctx-run" and HOSTCTX_VERSION. */
+int hostctx_sidecar_set_tool(struct hostctx_sidecar *sc, const char *name,
+			     const char *version);
+const char *hostctx_sidecar_tool_name(const struct hostctx_sidecar *sc);
+const char *hostctx_sidecar_tool_version(const struct hostctx_sidecar *sc);
+/* "wrapper" | "preload" */
+int hostctx_sidecar_set_mode(struct hostctx_sidecar *sc, const char *mode);
+const char *hostctx_sidecar_mode(const struct hostctx_sidecar *sc);
+void hostctx_sidecar_set_complete(struct hostctx_sidecar *sc, bool complete);
+bool hostctx_sidecar_complete(const struct hostctx_sidecar *sc);
+
+/* Copy argv (argc entries) and cwd (may be NULL) into sc. */
 int hostctx_sidecar_set_command(struct hostctx_sidecar *sc, int argc,
 				char *const *argv, const char *cwd);
+size_t hostctx_sidecar_argc(const struct hostctx_sidecar *sc);
+const char *hostctx_sidecar_argv(const struct hostctx_sidecar *sc, size_t i);
+const char *hostctx_sidecar_cwd(const struct hostctx_sidecar *sc);
+
+void hostctx_sidecar_set_time(struct hostctx_sidecar *sc,
+			      enum hostctx_time_of which,
+			      const struct timespec *ts);
+bool hostctx_sidecar_time(const struct hostctx_sidecar *sc,
+			  enum hostctx_time_of which, struct timespec *ret);
+/* run.wall_seconds: CLOCK_MONOTONIC, from the release of the command to its reaping. */
+void hostctx_sidecar_set_wall_seconds(struct hostctx_sidecar *sc, double s);
+bool hostctx_sidecar_wall_seconds(const struct hostctx_sidecar *sc, double *ret);
+
+/* run.exit from a wait(2) status, or an exit code alone. */
+void hostctx_sidecar_set_wait_status(struct hostctx_sidecar *sc, int status);
+void hostctx_sidecar_set_exit_code(struct hostctx_sidecar *sc, int code);
+void hostctx_sidecar_set_exit_signal(struct hostctx_sidecar *sc, int sig,
+				     bool core_dumped);
+/* The kind; the out-parameters (any may be NULL) are set as it says. */
+enum hostctx_exit_kind hostctx_sidecar_exit(const struct hostctx_sidecar *sc,
+					    int *ret_code, int *ret_signal,
+					    bool *ret_core_dumped);
+/* errno name, e.g. "ENOENT"; NULL clears. */
+int hostctx_sidecar_set_exec_error(struct hostctx_sidecar *sc, const char *name);
+const char *hostctx_sidecar_exec_error(const struct hostctx_sidecar *sc);
+
+void hostctx_sidecar_set_rusage(struct hostctx_sidecar *sc,
+				enum hostctx_rusage_of which,
+				const struct hostctx_rusage *ru);
+/* false (and *ret untouched) when absent. */
+bool hostctx_sidecar_rusage(const struct hostctx_sidecar *sc,
+			    enum hostctx_rusage_of which,
+			    struct hostctx_rusage *ret);
+/* --wait-descendants: how many were left; negative clears. */
+void hostctx_sidecar_set_descendants_left(struct hostctx_sidecar *sc,
+					  long long n);
+long long hostctx_sidecar_descendants_left(const struct hostctx_sidecar *sc);	/* -1: absent */
+
+/*
+ * The pre and post snapshots.  set takes ownership of s (NULL removes
+ * the side); get borrows (NULL when absent).
+ */
+void hostctx_sidecar_set_snapshot(struct hostctx_sidecar *sc,
+				  enum hostctx_phase phase,
+				  struct hostctx_snapshot *s);
+const struct hostctx_snapshot *
+hostctx_sidecar_snapshot(const struct hostctx_sidecar *sc,
+			 enum hostctx_phase phase);
 
 /* A one-line description of what was wrong with a document. */
 struct hostctx_error {
@@ -332,25 +399,30 @@ int hostctx_changes_to_json(const struct hostctx_changes *c,
 			    char **ret_text, size_t *ret_len);
 
 /* A parsed JSON file: a sidecar (it has "schema") or a bare snapshot. */
-struct hostctx_document {
-	bool is_sidecar;
-	struct hostctx_sidecar sidecar;	/* valid when is_sidecar */
-	struct hostctx_snapshot snapshot;	/* valid when !is_sidecar */
-};
+struct hostctx_document;
 
-void hostctx_document_init(struct hostctx_document *d);
-void hostctx_document_clear(struct hostctx_document *d);
+void hostctx_document_free(struct hostctx_document *d);	/* NULL is fine */
+bool hostctx_document_is_sidecar(const struct hostctx_document *d);
+/* Borrowed; NULL when the document is not of that kind. */
+const struct hostctx_sidecar *
+hostctx_document_sidecar(const struct hostctx_document *d);
+const struct hostctx_snapshot *
+hostctx_document_snapshot(const struct hostctx_document *d);
+/* Hand the sidecar over to the caller (NULL when not a sidecar). */
+struct hostctx_sidecar *hostctx_document_take_sidecar(struct hostctx_document *d);
+
 /*
  * Parse text of len bytes.  Unknown keys are ignored; a reference
- * sidecar's "host" object reads as a snapshot.  On failure returns
- * -EINVAL (or -ENOMEM) and, when err != NULL, describes the problem in
- * one line without a file name (the caller adds it).
+ * sidecar's "host" object reads as a snapshot.  Integers are read
+ * exactly, up to 2^64 - 1.  On failure returns -EINVAL (or -ENOMEM)
+ * and, when err != NULL, describes the problem in one line without a
+ * file name (the caller adds it).
  */
 int hostctx_document_parse(const char *text, size_t len,
-			   struct hostctx_document *ret_doc,
+			   struct hostctx_document **ret,
 			   struct hostctx_error *err);
 /* Read and parse a file (bounded at 64 MiB). */
-int hostctx_document_load(const char *path, struct hostctx_document *ret_doc,
+int hostctx_document_load(const char *path, struct hostctx_document **ret,
 			  struct hostctx_error *err);
 
 /* ------------------------------------------------------------------ */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hostctx_diff: the structured list of (field, before, after), driven by
- * the field table so that a new field needs no code here.  Values are
- * borrowed from the two snapshots; only the field names are owned.
+ * the field table and the per-kind diff operations (kinds.c), so that a
+ * new field needs no code here.  Values are borrowed from the two
+ * snapshots; only the field names are owned.
  */
 #include "internal.h"
 
@@ -11,258 +12,95 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct hostctx_value value_absent(void)
+bool hctx_join_path(char *buf, size_t size, const char *a, const char *b)
 {
-	return (struct hostctx_value){ .kind = HOSTCTX_VALUE_ABSENT };
+	int n = snprintf(buf, size, "%s.%s", a, b);
+
+	return n >= 0 && (size_t)n < size;
 }
 
-static struct hostctx_value value_string(const char *s)
+int hctx_push_change(struct hctx_changes_builder *cb, const char *path,
+		     const struct hctx_spec *spec, const struct hctx_value *a,
+		     const struct hctx_value *b, bool is_map_entry)
 {
-	if (!s)
-		return value_absent();
-	return (struct hostctx_value){ .kind = HOSTCTX_VALUE_STRING, .string = s };
-}
+	struct hostctx_changes *c = cb->c;
+	char *field = strdup(path);
 
-static struct hostctx_value value_u64(const struct hostctx_u64 *v)
-{
-	if (!v->present)
-		return value_absent();
-	return (struct hostctx_value){ .kind = HOSTCTX_VALUE_U64, .u64 = v->value };
-}
-
-static bool strings_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-/* Append one change; takes ownership of field. */
-static int push_change(struct hostctx_changes *c, char *field,
-		       bool is_map_entry, struct hostctx_value before,
-		       struct hostctx_value after)
-{
 	if (!field)
 		return -ENOMEM;
-	/*
-	 * The capacity is implied by n (4, then doubling at each power of
-	 * two), so the public struct needs no capacity field.
-	 */
-	if (c->n == 0 || (c->n >= 4 && (c->n & (c->n - 1)) == 0)) {
-		size_t cap = c->n ? c->n * 2 : 4;
-		struct hostctx_change *items =
-			realloc(c->items, cap * sizeof(*items));
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct hctx_change *items = realloc(c->items, cap * sizeof(*items));
 
 		if (!items) {
 			free(field);
 			return -ENOMEM;
 		}
 		c->items = items;
+		c->cap = cap;
 	}
-	c->items[c->n++] = (struct hostctx_change){
+	c->items[c->n++] = (struct hctx_change){
 		.field = field,
+		.cls = cb->cls,
+		.spec = spec,
+		.before = a,
+		.after = b,
 		.is_map_entry = is_map_entry,
-		.before = before,
-		.after = after,
 	};
-	return 0;
-}
-
-static int push_scalar(struct hostctx_changes *c, const char *name,
-		       struct hostctx_value before, struct hostctx_value after)
-{
-	return push_change(c, strdup(name), false, before, after);
-}
-
-static int diff_string(struct hostctx_changes *c, const char *name,
-		       const char *a, const char *b)
-{
-	if (strings_equal(a, b))
-		return 0;
-	return push_scalar(c, name, value_string(a), value_string(b));
-}
-
-static int diff_u64(struct hostctx_changes *c, const char *name,
-		    const struct hostctx_u64 *a, const struct hostctx_u64 *b)
-{
-	if (a->present == b->present && (!a->present || a->value == b->value))
-		return 0;
-	return push_scalar(c, name, value_u64(a), value_u64(b));
-}
-
-static char *entry_name(const char *field, const char *fmt_prefix,
-			const char *key)
-{
-	char *s;
-
-	if (asprintf(&s, "%s.%s%s", field, fmt_prefix, key) < 0)
-		return NULL;
-	return s;
-}
-
-/* Per key over the union of two sorted maps, "(absent)" on a missing side. */
-static int diff_kv_entries(struct hostctx_changes *c, const char *name,
-			   const struct hostctx_kvmap *a,
-			   const struct hostctx_kvmap *b)
-{
-	size_t i = 0, j = 0;
-
-	while (i < a->n || j < b->n) {
-		const struct hostctx_kv *ka = i < a->n ? &a->items[i] : NULL;
-		const struct hostctx_kv *kb = j < b->n ? &b->items[j] : NULL;
-		int cmp = !ka ? 1 : !kb ? -1 : strcmp(ka->key, kb->key);
-		const char *va = cmp <= 0 ? ka->value : NULL;
-		const char *vb = cmp >= 0 ? kb->value : NULL;
-		const char *key = cmp <= 0 ? ka->key : kb->key;
-		int r;
-
-		if (cmp <= 0)
-			i++;
-		if (cmp >= 0)
-			j++;
-		if (strings_equal(va, vb))
-			continue;
-		r = push_change(c, entry_name(name, "", key), true,
-				value_string(va), value_string(vb));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static struct hostctx_value value_kvmap(const struct hostctx_kvmap *m)
-{
-	if (!m->present)
-		return value_absent();
-	return (struct hostctx_value){ .kind = HOSTCTX_VALUE_KVMAP, .kvmap = m };
-}
-
-static int diff_kvmap(struct hostctx_changes *c, const char *name,
-		      const struct hostctx_kvmap *a,
-		      const struct hostctx_kvmap *b)
-{
-	if (a->present && b->present)
-		return diff_kv_entries(c, name, a, b);
-	if (a->present == b->present)
-		return 0;
-	/* One side has no map at all: one change for the whole map. */
-	return push_scalar(c, name, value_kvmap(a), value_kvmap(b));
-}
-
-static int diff_gov_entries(struct hostctx_changes *c, const char *name,
-			    const struct hostctx_govmap *a,
-			    const struct hostctx_govmap *b)
-{
-	size_t i = 0, j = 0;
-
-	while (i < a->n || j < b->n) {
-		const struct hostctx_gov *ga = i < a->n ? &a->items[i] : NULL;
-		const struct hostctx_gov *gb = j < b->n ? &b->items[j] : NULL;
-		int cmp = !ga ? 1 : !gb ? -1 :
-			  ga->cpu < gb->cpu ? -1 : ga->cpu > gb->cpu ? 1 : 0;
-		const char *va = cmp <= 0 ? ga->governor : NULL;
-		const char *vb = cmp >= 0 ? gb->governor : NULL;
-		unsigned cpu = cmp <= 0 ? ga->cpu : gb->cpu;
-		char key[16];
-		int r;
-
-		if (cmp <= 0)
-			i++;
-		if (cmp >= 0)
-			j++;
-		if (strings_equal(va, vb))
-			continue;
-		snprintf(key, sizeof(key), "%u", cpu);
-		r = push_change(c, entry_name(name, "cpu", key), true,
-				value_string(va), value_string(vb));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static struct hostctx_value value_govmap(const struct hostctx_govmap *m)
-{
-	if (m->n == 0)
-		return value_absent();
-	return (struct hostctx_value){ .kind = HOSTCTX_VALUE_GOVMAP, .govmap = m };
-}
-
-static int diff_govmap(struct hostctx_changes *c, const char *name,
-		       const struct hostctx_govmap *a,
-		       const struct hostctx_govmap *b)
-{
-	if (a->n > 0 && b->n > 0)
-		return diff_gov_entries(c, name, a, b);
-	if ((a->n > 0) == (b->n > 0))
-		return 0;
-	/* An empty governor map is an absent one (it is omitted from JSON). */
-	return push_scalar(c, name, value_govmap(a), value_govmap(b));
-}
-
-static int diff_enum(struct hostctx_changes *c, const char *name,
-		     const char *a, const char *b)
-{
-	/* a and b are the JSON names: NULL for the _ABSENT value. */
-	return diff_string(c, name, a, b);
-}
-
-static int diff_field(struct hostctx_changes *c, const struct hctx_field *f,
-		      const struct hostctx_snapshot *a,
-		      const struct hostctx_snapshot *b)
-{
-	const void *pa = HCTX_CFIELD(a, f), *pb = HCTX_CFIELD(b, f);
-
-	switch (f->kind) {
-	case HCTX_KIND_STRING:
-		return diff_string(c, f->name, *(char *const *)pa,
-				   *(char *const *)pb);
-	case HCTX_KIND_U64:
-		return diff_u64(c, f->name, pa, pb);
-	case HCTX_KIND_DELAYACCT:
-		return diff_enum(c, f->name,
-				 hostctx_delayacct_json_name(*(const enum hostctx_delayacct *)pa),
-				 hostctx_delayacct_json_name(*(const enum hostctx_delayacct *)pb));
-	case HCTX_KIND_XACCT:
-		return diff_enum(c, f->name,
-				 hostctx_xacct_name(*(const enum hostctx_xacct *)pa),
-				 hostctx_xacct_name(*(const enum hostctx_xacct *)pb));
-	case HCTX_KIND_KVMAP:
-		return diff_kvmap(c, f->name, pa, pb);
-	case HCTX_KIND_GOVMAP:
-		return diff_govmap(c, f->name, pa, pb);
-	case HCTX_KIND_HEAP:
-		/* Reported, never compared (CONTRACT §3). */
-		return 0;
-	}
 	return 0;
 }
 
 HCTX_EXPORT int hostctx_diff(const struct hostctx_snapshot *a,
 			     const struct hostctx_snapshot *b,
-			     struct hostctx_changes *ret_changes)
+			     struct hostctx_changes **ret)
 {
-	struct hostctx_changes c = { 0 };
+	struct hostctx_changes *c = calloc(1, sizeof(*c));
+	struct hctx_changes_builder cb = { .c = c };
 
+	if (!c)
+		return -ENOMEM;
 	for (size_t i = 0; i < hctx_n_fields; i++) {
-		int r = diff_field(&c, &hctx_fields[i], a, b);
+		const struct hctx_field *f = &hctx_fields[i];
+		int r;
 
+		if (f->never_compared)
+			continue;	/* heap_state: reported apart, never compared */
+		cb.cls = f->cls;
+		r = hctx_kind_ops[f->spec->kind].diff(&cb, f->name, f->spec,
+						      a->values[i], b->values[i]);
 		if (r < 0) {
-			hostctx_changes_clear(&c);
+			hostctx_changes_free(c);
 			return r;
 		}
 	}
-	*ret_changes = c;
+	*ret = c;
 	return 0;
 }
 
-HCTX_EXPORT void hostctx_changes_clear(struct hostctx_changes *c)
+HCTX_EXPORT void hostctx_changes_free(struct hostctx_changes *c)
 {
+	if (!c)
+		return;
 	for (size_t i = 0; i < c->n; i++)
 		free(c->items[i].field);
 	free(c->items);
-	c->items = NULL;
-	c->n = 0;
+	free(c);
+}
+
+HCTX_EXPORT size_t hostctx_changes_count(const struct hostctx_changes *c)
+{
+	return c ? c->n : 0;
+}
+
+HCTX_EXPORT const char *hostctx_change_field(const struct hostctx_changes *c,
+					     size_t i)
+{
+	return c && i < c->n ? c->items[i].field : NULL;
+}
+
+HCTX_EXPORT int hostctx_change_class(const struct hostctx_changes *c, size_t i)
+{
+	return c && i < c->n ? (int)c->items[i].cls : -EINVAL;
 }
 
 static bool matches_any(const char *field, const char *const *globs,

@@ -1,39 +1,175 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The field table: one row per snapshot field.  Reading, JSON, diff and
- * the human report all walk this table, so a new field is one member in
- * struct hostctx_snapshot, one row here and (for a new source) one
- * reader.  Rows are in the reference's report order; rows that share a
- * source share its reader, which fills all of them at once.
+ * The field table: one row per snapshot field, and the row is the
+ * field's whole specification: its JSON key, what its value may hold
+ * (a spec), its class, its --fields group, when it is read, the reader
+ * and that reader's argument, and its human label.  Reading, copying,
+ * comparing, JSON, diff and the human report all walk this table and
+ * the per-kind operations of kinds.c, so a new field of an existing
+ * kind is one row here and, for a new source, one reader
+ * (docs/design.md, "How to add a field").  Rows are in the reference's
+ * report order, which is also the JSON order.
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
-#define ROW(field, kind_, reader)                                          \
-	{ .name = #field, .kind = HCTX_KIND_##kind_,                      \
-	  .offset = offsetof(struct hostctx_snapshot, field), .read = reader }
+/* ---- specs ----------------------------------------------------------- */
+
+const struct hctx_spec hctx_spec_string = { .kind = HCTX_KIND_STRING };
+const struct hctx_spec hctx_spec_u64 = { .kind = HCTX_KIND_U64 };
+const struct hctx_spec hctx_spec_s64 = { .kind = HCTX_KIND_S64 };
+const struct hctx_spec hctx_spec_bool = { .kind = HCTX_KIND_BOOL };
+const struct hctx_spec hctx_spec_double = { .kind = HCTX_KIND_DOUBLE };
+
+static const char *const delayacct_names[] = { "config_off", "runtime_off", "on", NULL };
+static const struct hctx_spec delayacct_spec = {
+	.kind = HCTX_KIND_ENUM, .names = delayacct_names,
+};
+
+/* In enum hctx_xacct order. */
+static const char *const xacct_names[] = { "on", "off", "unknown", NULL };
+static const struct hctx_spec xacct_spec = {
+	.kind = HCTX_KIND_ENUM, .names = xacct_names,
+};
+
+/* "(unknown)" when the directory cannot be listed, "(empty)" for {}. */
+static const struct hctx_spec sched_tunables_spec = {
+	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
+};
+
+/* Omitted when no CPU has a governor; the report says "(empty)" then. */
+static const struct hctx_spec governor_spec = {
+	.kind = HCTX_KIND_CPUMAP, .elem = &hctx_spec_string,
+	.empty_is_absent = true, .human_absent = "(empty)",
+};
+
+/* The reference's JSON order; its report order is human_order. */
+static const struct hctx_member heap_members[] = {
+	{ "active_bytes", &hctx_spec_u64, 1 },
+	{ "allocated_bytes", &hctx_spec_u64, 0 },
+	{ "resident_bytes", &hctx_spec_u64, 2 },
+	{ "mapped_bytes", &hctx_spec_u64, 3 },
+	{ "narenas", &hctx_spec_u64, 4 },
+};
+static const struct hctx_spec heap_spec = {
+	.kind = HCTX_KIND_RECORD, .members = heap_members,
+	.n_members = sizeof(heap_members) / sizeof(heap_members[0]),
+	.human_absent = "",	/* printed only when present */
+};
+
+/* ---- rows ------------------------------------------------------------ */
+
+#define IDENTITY  HOSTCTX_CLASS_IDENTITY
+#define INSTANCE  HOSTCTX_CLASS_INSTANCE
+#define CONFIG    HOSTCTX_CLASS_CONFIG
+#define TELEMETRY HOSTCTX_CLASS_TELEMETRY
+
+#define ROW(name_, spec_, cls_, group_, plan_, read_, arg_, label_)          \
+	{ .name = #name_, .spec = &(spec_), .cls = (cls_), .group = group_,  \
+	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_, .label = label_ }
 
 const struct hctx_field hctx_fields[] = {
-	ROW(kernel_name,        STRING,    hctx_read_uname),
-	ROW(kernel_release,     STRING,    hctx_read_uname),
-	ROW(arch,               STRING,    hctx_read_uname),
-	ROW(cpu_model,          STRING,    hctx_read_cpuinfo),
-	ROW(cpu_vendor,         STRING,    hctx_read_cpuinfo),
-	ROW(total_memory_kib,   U64,       hctx_read_meminfo),
-	ROW(hugepages_total,    U64,       hctx_read_meminfo),
-	ROW(hugepages_free,     U64,       hctx_read_meminfo),
-	ROW(hugepages_size_kib, U64,       hctx_read_meminfo),
-	ROW(online_cpus,        U64,       hctx_read_online_cpus),
-	ROW(numa_nodes,         U64,       hctx_read_numa_nodes),
-	ROW(thp_enabled,        STRING,    hctx_read_thp),
-	ROW(thp_defrag,         STRING,    hctx_read_thp),
-	ROW(kernel_cmdline,     STRING,    hctx_read_cmdline),
-	ROW(task_delayacct,     DELAYACCT, hctx_read_delayacct),
-	ROW(config_task_xacct,  XACCT,     hctx_read_xacct),
-	ROW(cpufreq_governor,   GOVMAP,    hctx_read_governors),
-	ROW(sched_tunables,     KVMAP,     hctx_read_sched_tunables),
-	ROW(heap_state,         HEAP,      NULL),
+	ROW(kernel_name, hctx_spec_string, IDENTITY, "kernel", EVERY,
+	    hctx_read_uname, "proc/sys/kernel/ostype", "kernel name"),
+	ROW(kernel_release, hctx_spec_string, CONFIG, "kernel", EVERY,
+	    hctx_read_uname, "proc/sys/kernel/osrelease", "kernel release"),
+	ROW(arch, hctx_spec_string, IDENTITY, "kernel", EVERY,
+	    hctx_read_uname, "proc/sys/kernel/arch", "architecture"),
+	ROW(cpu_model, hctx_spec_string, IDENTITY, "cpu", EVERY,
+	    hctx_read_cpuinfo, "model name", "CPU model"),
+	ROW(cpu_vendor, hctx_spec_string, IDENTITY, "cpu", EVERY,
+	    hctx_read_cpuinfo, "vendor_id", "CPU vendor"),
+	ROW(total_memory_kib, hctx_spec_u64, IDENTITY, "memory", EVERY,
+	    hctx_read_meminfo, "MemTotal", "memory (KiB)"),
+	ROW(hugepages_total, hctx_spec_u64, CONFIG, "memory", EVERY,
+	    hctx_read_meminfo, "HugePages_Total", "hugepages reserved"),
+	ROW(hugepages_free, hctx_spec_u64, TELEMETRY, "memory", EVERY,
+	    hctx_read_meminfo, "HugePages_Free", "hugepages free"),
+	ROW(hugepages_size_kib, hctx_spec_u64, CONFIG, "memory", EVERY,
+	    hctx_read_meminfo, "Hugepagesize", "hugepage size (KiB)"),
+	ROW(online_cpus, hctx_spec_u64, IDENTITY, "cpu", EVERY,
+	    hctx_read_online_cpus, "sys/devices/system/cpu/online", "online CPUs"),
+	ROW(numa_nodes, hctx_spec_u64, IDENTITY, "cpu", EVERY,
+	    hctx_read_numa_nodes, "sys/devices/system/node", "NUMA nodes"),
+	ROW(thp_enabled, hctx_spec_string, CONFIG, "memory", EVERY,
+	    hctx_read_file_string, "sys/kernel/mm/transparent_hugepage/enabled",
+	    "THP enabled"),
+	ROW(thp_defrag, hctx_spec_string, CONFIG, "memory", EVERY,
+	    hctx_read_file_string, "sys/kernel/mm/transparent_hugepage/defrag",
+	    "THP defrag"),
+	ROW(kernel_cmdline, hctx_spec_string, CONFIG, "kernel", EVERY,
+	    hctx_read_file_string, "proc/cmdline", "kernel command line"),
+	ROW(task_delayacct, delayacct_spec, CONFIG, "accounting", EVERY,
+	    hctx_read_delayacct, "proc/sys/kernel/task_delayacct", "delay accounting"),
+	ROW(config_task_xacct, xacct_spec, CONFIG, "accounting", EVERY,
+	    hctx_read_xacct, "proc/config.gz", "CONFIG_TASK_XACCT"),
+	ROW(cpufreq_governor, governor_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_governors, "sys/devices/system/cpu", "cpufreq governors"),
+	ROW(sched_tunables, sched_tunables_spec, CONFIG, "sched", EVERY,
+	    hctx_read_sched_tunables, "proc/sys/kernel", "sched_* sysctls"),
+	{ .name = "heap_state", .spec = &heap_spec, .cls = TELEMETRY,
+	  .group = "heap", .plan = HCTX_PLAN_NEVER, .label = "process heap",
+	  .never_compared = true },
 };
 
 const size_t hctx_n_fields = sizeof(hctx_fields) / sizeof(hctx_fields[0]);
+
+const struct hctx_field *hctx_field_by_name(const char *name, size_t len)
+{
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (strlen(hctx_fields[i].name) == len &&
+		    memcmp(hctx_fields[i].name, name, len) == 0)
+			return &hctx_fields[i];
+	return NULL;
+}
+
+/* ---- the public view of the table ----------------------------------- */
+
+HCTX_EXPORT size_t hostctx_field_count(void)
+{
+	return hctx_n_fields;
+}
+
+HCTX_EXPORT int hostctx_field_index(const char *name)
+{
+	const struct hctx_field *f = name ? hctx_field_by_name(name, strlen(name)) : NULL;
+
+	return f ? (int)(f - hctx_fields) : -ENOENT;
+}
+
+HCTX_EXPORT const char *hostctx_field_name(size_t index)
+{
+	return index < hctx_n_fields ? hctx_fields[index].name : NULL;
+}
+
+HCTX_EXPORT const char *hostctx_field_group(size_t index)
+{
+	return index < hctx_n_fields ? hctx_fields[index].group : NULL;
+}
+
+HCTX_EXPORT const char *hostctx_field_label(size_t index)
+{
+	return index < hctx_n_fields ? hctx_fields[index].label : NULL;
+}
+
+HCTX_EXPORT int hostctx_field_class(size_t index)
+{
+	return index < hctx_n_fields ? (int)hctx_fields[index].cls : -EINVAL;
+}
+
+static const char *const class_names[] = {
+	[HOSTCTX_CLASS_IDENTITY] = "identity",
+	[HOSTCTX_CLASS_INSTANCE] = "instance",
+	[HOSTCTX_CLASS_CONFIG] = "config",
+	[HOSTCTX_CLASS_TELEMETRY] = "telemetry",
+};
+
+HCTX_EXPORT const char *hostctx_class_name(int cls)
+{
+	if (cls < 0 || (size_t)cls >= sizeof(class_names) / sizeof(class_names[0]))
+		return NULL;
+	return class_names[cls];
+}

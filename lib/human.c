@@ -1,40 +1,76 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The reference's human report and diff lines (spec/reference-tests.md,
- * "Human format" and "Diff semantics").  Not a stable format: machines
- * read the JSON.  Everything is driven by the field table.
+ * The reference's human report and diff lines (docs/design.md, "Human
+ * formats").  Not a stable format: machines read the JSON.  What each
+ * kind prints is in kinds.c; this file walks the field table and keeps
+ * the text safe for a terminal.
  */
 #include "internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#define ARROW "\xe2\x86\x92"	/* U+2192, as the reference prints it */
-
-/* The reference's heap block order (its JSON order differs). */
-static const struct {
-	const char *name;
-	size_t offset;
-} heap_human_rows[] = {
-	{ "allocated_bytes", offsetof(struct hostctx_heap, allocated_bytes) },
-	{ "active_bytes", offsetof(struct hostctx_heap, active_bytes) },
-	{ "resident_bytes", offsetof(struct hostctx_heap, resident_bytes) },
-	{ "mapped_bytes", offsetof(struct hostctx_heap, mapped_bytes) },
-	{ "narenas", offsetof(struct hostctx_heap, narenas) },
-};
-#define N_HEAP_ROWS (sizeof(heap_human_rows) / sizeof(heap_human_rows[0]))
-
-static const struct hostctx_u64 *heap_row(const struct hostctx_heap *h, size_t i)
+/*
+ * Values come from a tree or a JSON file that anybody may have written:
+ * control characters (C0, DEL, and C1 as UTF-8) are shown escaped, so a
+ * value can neither drive the terminal nor forge a report line.
+ */
+void hctx_human_text(struct hctx_human *h, const char *s)
 {
-	return (const struct hostctx_u64 *)((const char *)h +
-					    heap_human_rows[i].offset);
+	fputs(s, h->f);
+}
+
+void hctx_human_value(struct hctx_human *h, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t run = 0;
+
+		while (p[run] >= 0x20 && p[run] != 0x7f &&
+		       !(p[run] == 0xc2 && p[run + 1] >= 0x80 && p[run + 1] <= 0x9f))
+			run++;
+		fwrite(p, 1, run, h->f);
+		p += run;
+		if (!*p)
+			break;
+		if (*p == 0xc2) {
+			fprintf(h->f, "\\u%04x", p[1]);
+			p += 2;
+		} else if (*p == '\n') {
+			fputs("\\n", h->f);
+			p++;
+		} else if (*p == '\t') {
+			fputs("\\t", h->f);
+			p++;
+		} else {
+			fprintf(h->f, "\\x%02x", *p);
+			p++;
+		}
+	}
+}
+
+void hctx_human_printf(struct hctx_human *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(h->f, fmt, ap);
+	va_end(ap);
+}
+
+void hctx_human_enum(struct hctx_human *h, const char *json_name)
+{
+	for (const char *p = json_name; *p; p++)
+		fputc(*p == '_' ? '-' : (unsigned char)*p < 0x20 ? '?' : *p, h->f);
 }
 
 /* An open_memstream pair; text is valid after out_finish(). */
 struct out {
-	FILE *f;
+	struct hctx_human h;
 	char *text;
 	size_t len;
 };
@@ -43,109 +79,20 @@ static int out_open(struct out *o)
 {
 	o->text = NULL;
 	o->len = 0;
-	o->f = open_memstream(&o->text, &o->len);
-	return o->f ? 0 : -ENOMEM;
+	o->h.f = open_memstream(&o->text, &o->len);
+	return o->h.f ? 0 : -ENOMEM;
 }
 
 static int out_finish(struct out *o, char **ret_text)
 {
-	bool failed = ferror(o->f);
+	bool failed = ferror(o->h.f);
 
-	if (fclose(o->f) != 0 || failed) {
+	if (fclose(o->h.f) != 0 || failed) {
 		free(o->text);
 		return -ENOMEM;
 	}
 	*ret_text = o->text;
 	return 0;
-}
-
-static void put_u64_or_unknown(FILE *f, const struct hostctx_u64 *v)
-{
-	if (v->present)
-		fprintf(f, "%" PRIu64, v->value);
-	else
-		fputs("(unknown)", f);
-}
-
-/* ---- the report ---------------------------------------------------- */
-
-static void report_heap(FILE *f, const char *name, const struct hostctx_heap *h)
-{
-	/* CLARIFICATIONS: printed only when present. */
-	if (!h)
-		return;
-	fprintf(f, "%s:\n", name);
-	for (size_t i = 0; i < N_HEAP_ROWS; i++) {
-		fprintf(f, "  %s: ", heap_human_rows[i].name);
-		put_u64_or_unknown(f, heap_row(h, i));
-		fputc('\n', f);
-	}
-}
-
-static void report_kvmap(FILE *f, const char *name, const struct hostctx_kvmap *m)
-{
-	if (!m->present) {
-		fprintf(f, "%s: (unknown)\n", name);
-		return;
-	}
-	if (m->n == 0) {
-		fprintf(f, "%s: (empty)\n", name);
-		return;
-	}
-	fprintf(f, "%s:\n", name);
-	for (size_t i = 0; i < m->n; i++)
-		fprintf(f, "  %s = %s\n", m->items[i].key, m->items[i].value);
-}
-
-static void report_govmap(FILE *f, const char *name,
-			  const struct hostctx_govmap *m)
-{
-	if (m->n == 0) {
-		fprintf(f, "%s: (empty)\n", name);
-		return;
-	}
-	fprintf(f, "%s:\n", name);
-	for (size_t i = 0; i < m->n; i++)
-		fprintf(f, "  cpu%u = %s\n", m->items[i].cpu, m->items[i].governor);
-}
-
-static void report_text(FILE *f, const char *name, const char *value)
-{
-	fprintf(f, "%s: %s\n", name, value ? value : "(unknown)");
-}
-
-static void report_field(FILE *f, const struct hctx_field *fld,
-			 const struct hostctx_snapshot *s)
-{
-	const void *p = HCTX_CFIELD(s, fld);
-
-	switch (fld->kind) {
-	case HCTX_KIND_STRING:
-		report_text(f, fld->name, *(char *const *)p);
-		break;
-	case HCTX_KIND_U64:
-		fprintf(f, "%s: ", fld->name);
-		put_u64_or_unknown(f, p);
-		fputc('\n', f);
-		break;
-	case HCTX_KIND_DELAYACCT:
-		report_text(f, fld->name,
-			    hostctx_delayacct_human_name(*(const enum hostctx_delayacct *)p));
-		break;
-	case HCTX_KIND_XACCT:
-		report_text(f, fld->name,
-			    hostctx_xacct_name(*(const enum hostctx_xacct *)p));
-		break;
-	case HCTX_KIND_KVMAP:
-		report_kvmap(f, fld->name, p);
-		break;
-	case HCTX_KIND_GOVMAP:
-		report_govmap(f, fld->name, p);
-		break;
-	case HCTX_KIND_HEAP:
-		report_heap(f, fld->name, *(struct hostctx_heap *const *)p);
-		break;
-	}
 }
 
 HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
@@ -156,168 +103,16 @@ HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < hctx_n_fields; i++)
-		report_field(o.f, &hctx_fields[i], s);
+	for (size_t i = 0; i < hctx_n_fields; i++) {
+		const struct hctx_field *f = &hctx_fields[i];
+
+		hctx_kind_ops[f->spec->kind].report(&o.h, f->name, f->spec,
+						    s->values[i]);
+	}
 	return out_finish(&o, ret_text);
 }
 
-/* ---- the diff lines ------------------------------------------------ */
-
-static const struct hctx_field *field_by_name(const char *name)
-{
-	for (size_t i = 0; i < hctx_n_fields; i++)
-		if (strcmp(hctx_fields[i].name, name) == 0)
-			return &hctx_fields[i];
-	return NULL;
-}
-
-/* Changes carry the JSON spelling; human text uses the reference's. */
-static const char *delayacct_human_from_json(const char *json)
-{
-	for (int v = HOSTCTX_DELAYACCT_CONFIG_OFF; v <= HOSTCTX_DELAYACCT_ON; v++)
-		if (strcmp(json, hostctx_delayacct_json_name(v)) == 0)
-			return hostctx_delayacct_human_name(v);
-	return json;
-}
-
-static void put_kvmap_summary(FILE *f, const struct hostctx_value *v)
-{
-	if (v->kind != HOSTCTX_VALUE_KVMAP)
-		fputs("(unknown)", f);
-	else if (v->kvmap->n == 0)
-		fputs("(empty)", f);
-	else if (v->kvmap->n == 1)
-		fputs("(1 entry)", f);
-	else
-		fprintf(f, "(%zu entries)", v->kvmap->n);
-}
-
-static void put_scalar(FILE *f, const struct hostctx_value *v,
-		       const char *absent, bool delayacct)
-{
-	switch (v->kind) {
-	case HOSTCTX_VALUE_STRING:
-		fputs(delayacct ? delayacct_human_from_json(v->string) : v->string, f);
-		break;
-	case HOSTCTX_VALUE_U64:
-		fprintf(f, "%" PRIu64, v->u64);
-		break;
-	default:
-		fputs(absent, f);
-		break;
-	}
-}
-
-static const char *gov_of(const struct hostctx_value *v, unsigned cpu)
-{
-	if (v->kind != HOSTCTX_VALUE_GOVMAP)
-		return NULL;
-	return hostctx_govmap_get(v->govmap, cpu);
-}
-
-/*
- * A governor map on one side only: the reference compares per CPU over
- * the union, which is simply every CPU of the map that exists.
- */
-static void put_govmap_change(FILE *f, const struct hostctx_change *c)
-{
-	const struct hostctx_value *side =
-		c->before.kind == HOSTCTX_VALUE_GOVMAP ? &c->before : &c->after;
-
-	for (size_t i = 0; i < side->govmap->n; i++) {
-		unsigned cpu = side->govmap->items[i].cpu;
-		const char *a = gov_of(&c->before, cpu);
-		const char *b = gov_of(&c->after, cpu);
-
-		fprintf(f, "  %s.cpu%u: %s " ARROW " %s\n", c->field, cpu,
-			a ? a : "(absent)", b ? b : "(absent)");
-	}
-}
-
-static bool either_kind(const struct hostctx_change *c,
-			enum hostctx_value_kind kind)
-{
-	return c->before.kind == kind || c->after.kind == kind;
-}
-
-static void put_change(FILE *f, const struct hostctx_change *c)
-{
-	const struct hctx_field *fld;
-	const char *absent = "(unknown)";
-	bool delayacct = false;
-
-	if (either_kind(c, HOSTCTX_VALUE_GOVMAP)) {
-		put_govmap_change(f, c);
-		return;
-	}
-	fprintf(f, "  %s: ", c->field);
-	if (either_kind(c, HOSTCTX_VALUE_KVMAP)) {
-		put_kvmap_summary(f, &c->before);
-		fputs(" " ARROW " ", f);
-		put_kvmap_summary(f, &c->after);
-		fputc('\n', f);
-		return;
-	}
-	if (c->is_map_entry) {
-		absent = "(absent)";
-	} else {
-		fld = field_by_name(c->field);
-		delayacct = fld && fld->kind == HCTX_KIND_DELAYACCT;
-	}
-	put_scalar(f, &c->before, absent, delayacct);
-	fputs(" " ARROW " ", f);
-	put_scalar(f, &c->after, absent, delayacct);
-	fputc('\n', f);
-}
-
-static bool u64_equal(const struct hostctx_u64 *a, const struct hostctx_u64 *b)
-{
-	return a->present == b->present && (!a->present || a->value == b->value);
-}
-
-static void put_heap_lines(FILE *f, const char *name,
-			   const struct hostctx_heap *a,
-			   const struct hostctx_heap *b)
-{
-	bool header = false;
-
-	if (!a || !b) {
-		if (a || b)
-			fprintf(f, "  %s: %s " ARROW " %s\n", name,
-				a ? "(present)" : "(unknown)",
-				b ? "(present)" : "(unknown)");
-		return;
-	}
-	for (size_t i = 0; i < N_HEAP_ROWS; i++) {
-		if (u64_equal(heap_row(a, i), heap_row(b, i)))
-			continue;
-		if (!header)
-			fprintf(f, "  %s:\n", name);
-		header = true;
-		fprintf(f, "    %s: ", heap_human_rows[i].name);
-		put_u64_or_unknown(f, heap_row(a, i));
-		fputs(" " ARROW " ", f);
-		put_u64_or_unknown(f, heap_row(b, i));
-		fputc('\n', f);
-	}
-}
-
-static void put_heap_fields(FILE *f, const struct hostctx_snapshot *a,
-			    const struct hostctx_snapshot *b)
-{
-	for (size_t i = 0; i < hctx_n_fields; i++) {
-		const struct hctx_field *fld = &hctx_fields[i];
-
-		if (fld->kind == HCTX_KIND_HEAP)
-			put_heap_lines(f, fld->name,
-				       *(struct hostctx_heap *const *)HCTX_CFIELD(a, fld),
-				       *(struct hostctx_heap *const *)HCTX_CFIELD(b, fld));
-	}
-}
-
 HCTX_EXPORT int hostctx_changes_format_human(const struct hostctx_changes *c,
-					     const struct hostctx_snapshot *a,
-					     const struct hostctx_snapshot *b,
 					     char **ret_text)
 {
 	struct out o;
@@ -326,9 +121,69 @@ HCTX_EXPORT int hostctx_changes_format_human(const struct hostctx_changes *c,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c->n; i++)
-		put_change(o.f, &c->items[i]);
-	if (a && b)
-		put_heap_fields(o.f, a, b);
+		hctx_change_lines(&o.h, &c->items[i]);
+	return out_finish(&o, ret_text);
+}
+
+/* ---- heap_state: reported apart, never compared ------------------------ */
+
+static void put_u64_or_unknown(struct hctx_human *h, const struct hctx_value *v)
+{
+	if (v)
+		hctx_human_printf(h, "%" PRIu64, v->u);
+	else
+		hctx_human_text(h, "(unknown)");
+}
+
+/* Member i of the record in its human order. */
+static size_t member_in_order(const struct hctx_spec *spec, unsigned order)
+{
+	for (size_t i = 0; i < spec->n_members; i++)
+		if (spec->members[i].human_order == order)
+			return i;
+	return 0;
+}
+
+static void heap_lines(struct hctx_human *h, const struct hctx_field *f,
+		       const struct hctx_value *a, const struct hctx_value *b)
+{
+	bool header = false;
+
+	if (!a || !b) {
+		if (a || b)
+			hctx_human_printf(h, "  %s: %s \xe2\x86\x92 %s\n", f->name,
+					  a ? "(present)" : "(unknown)",
+					  b ? "(present)" : "(unknown)");
+		return;
+	}
+	for (unsigned order = 0; order < f->spec->n_members; order++) {
+		size_t i = member_in_order(f->spec, order);
+
+		if (hctx_value_equal(a->rec.slot[i], b->rec.slot[i]))
+			continue;
+		if (!header)
+			hctx_human_printf(h, "  %s:\n", f->name);
+		header = true;
+		hctx_human_printf(h, "    %s: ", f->spec->members[i].name);
+		put_u64_or_unknown(h, a->rec.slot[i]);
+		hctx_human_text(h, " \xe2\x86\x92 ");
+		put_u64_or_unknown(h, b->rec.slot[i]);
+		hctx_human_text(h, "\n");
+	}
+}
+
+HCTX_EXPORT int hostctx_heap_format_human(const struct hostctx_snapshot *a,
+					  const struct hostctx_snapshot *b,
+					  char **ret_text)
+{
+	struct out o;
+	int r = out_open(&o);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (hctx_fields[i].never_compared)
+			heap_lines(&o.h, &hctx_fields[i], a->values[i], b->values[i]);
 	return out_finish(&o, ret_text);
 }
 
@@ -336,12 +191,18 @@ HCTX_EXPORT int hostctx_diff_format_human(const struct hostctx_snapshot *a,
 					  const struct hostctx_snapshot *b,
 					  char **ret_text)
 {
-	struct hostctx_changes c;
+	struct hostctx_changes *c = NULL;
+	char *lines = NULL, *heap = NULL;
 	int r = hostctx_diff(a, b, &c);
 
-	if (r < 0)
-		return r;
-	r = hostctx_changes_format_human(&c, a, b, ret_text);
-	hostctx_changes_clear(&c);
+	if (r == 0)
+		r = hostctx_changes_format_human(c, &lines);
+	if (r == 0)
+		r = hostctx_heap_format_human(a, b, &heap);
+	if (r == 0 && asprintf(ret_text, "%s%s", lines, heap) < 0)
+		r = -ENOMEM;
+	free(lines);
+	free(heap);
+	hostctx_changes_free(c);
 	return r;
 }

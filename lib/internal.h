@@ -8,6 +8,7 @@
 
 #include "hostctx.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -56,7 +57,10 @@ static inline void hctx_closep(int *fd)
 struct hostctx_root {
 	int fd;			/* O_PATH directory fd of the root */
 	bool live;		/* "/" : uname() may be used */
-	int xacct_cache;	/* enum hostctx_xacct + 1 once known, else 0 */
+	int xacct_cache;	/* enum hctx_xacct + 2 once known, else 0 */
+	bool debug;		/* HOSTCTX_DEBUG=1 at open */
+	hostctx_log_fn log;
+	void *log_data;
 	char *scratch;		/* HCTX_READ_CAP + 1 bytes */
 	char *dirbuf;		/* HCTX_DIRBUF bytes for getdents64 */
 };
@@ -86,14 +90,6 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
 		      char **ret);
 
-/*
- * A field from the trimmed content of rel: *slot is set when it can be
- * read and left absent otherwise.  Only -ENOMEM is returned: every other
- * failure is just an absent field.
- */
-int hctx_read_string_field(struct hostctx_root *root, const char *rel,
-			   char **slot);
-
 /* fd itself, or a close-on-exec duplicate >= 3 (fd closed); or -errno. */
 int hctx_fd_above_stdio(int fd);
 
@@ -111,6 +107,9 @@ typedef int (*hctx_dirent_fn)(void *userdata, const char *name,
 int hctx_list_dir(struct hostctx_root *root, const char *rel,
 		  hctx_dirent_fn fn, void *userdata);
 
+/* HOSTCTX_DEBUG=1 in the environment (snapshot.c). */
+bool hctx_debug_from_env(void);
+
 /* ---- pure parsers (parse.c), tested on strings --------------------- */
 
 /* Trim ASCII blanks (and NUL bytes) at both ends; see hctx_read_trimmed. */
@@ -123,13 +122,13 @@ int hctx_parse_cpuinfo(const char *text, size_t len, char **ret_model,
 /* Offset just past the first block's end, or 0 when not yet seen. */
 size_t hctx_cpuinfo_first_block_end(const char *text, size_t len);
 
-struct hctx_meminfo {
-	struct hostctx_u64 mem_total_kib;
-	struct hostctx_u64 hugepages_total;
-	struct hostctx_u64 hugepages_free;
-	struct hostctx_u64 hugepages_size_kib;
-};
-void hctx_parse_meminfo(const char *text, size_t len, struct hctx_meminfo *out);
+/*
+ * The value of key in meminfo text ("MemTotal" -> its first token, kB):
+ * the last occurrence wins, as the reference's map insert does.
+ * -ENOENT when no line has it, -EINVAL when its value is not a number.
+ */
+int hctx_meminfo_value(const char *text, size_t len, const char *key,
+		       uint64_t *ret);
 
 /* Strict unsigned decimal: digits only, no sign, no overflow. */
 int hctx_parse_u64(const char *s, size_t len, uint64_t *ret);
@@ -165,37 +164,25 @@ size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
 			     const struct hctx_cpuset *node_cpus,
 			     size_t n_nodes);
 
+/* config_task_xacct's states, as its row's enum names list them. */
+enum hctx_xacct {
+	HCTX_XACCT_ABSENT = -1,
+	HCTX_XACCT_ON = 0,
+	HCTX_XACCT_OFF,
+	HCTX_XACCT_UNKNOWN,
+};
 /* kconfig text: whole trimmed line "CONFIG_TASK_XACCT=y" / "# ... is not set". */
-enum hostctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len);
+enum hctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len);
 /* One line of kconfig: ON, OFF, or ABSENT when it says nothing. */
-enum hostctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len);
-/* task_delayacct from its trimmed value; NULL = missing/unreadable/empty. */
-enum hostctx_delayacct hctx_delayacct_from_value(const char *value);
-
+enum hctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len);
 /* Streaming inflate of a gzip buffer, stopping at the answer. */
-enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len);
+enum hctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len);
 
-/* The heap block's JSON rows (json_shared.c), in the reference's order. */
-struct hctx_heap_json_row {
-	const char *name;
-	size_t offset;		/* of a struct hostctx_u64 in struct hostctx_heap */
-};
-extern const struct hctx_heap_json_row hctx_heap_json_rows[];
-extern const size_t hctx_n_heap_json_rows;
-struct hostctx_u64 *hctx_heap_row(struct hostctx_heap *h, size_t i);
-
-/* The rusage block's JSON rows: a double (seconds) or a uint64_t each. */
-struct hctx_rusage_json_row {
-	const char *name;
-	size_t offset;		/* in struct hostctx_rusage */
-	bool seconds;
-};
-extern const struct hctx_rusage_json_row hctx_rusage_json_rows[];
-extern const size_t hctx_n_rusage_json_rows;
-
-/* Free a map's content (snapshot.c). */
-void hctx_kvmap_clear(struct hostctx_kvmap *m);
-void hctx_govmap_clear(struct hostctx_govmap *m);
+/*
+ * task_delayacct's JSON name from its trimmed value; value NULL =
+ * missing/unreadable/empty ("config_off").
+ */
+const char *hctx_delayacct_from_value(const char *value);
 
 /* ---- time (utc.c) ---------------------------------------------- */
 
@@ -206,60 +193,364 @@ struct hctx_utc {
 /* Like gmtime_r() but without loading the local time zone. */
 void hctx_utc_fields(time_t t, struct hctx_utc *ret);
 
+/* ---- values (value.c) -------------------------------------------- */
+
+/*
+ * A snapshot holds one value tree per field.  What a tree may hold is
+ * said by its spec (below); the node itself only knows its JSON shape,
+ * so that freeing, copying, comparing and writing need no spec.
+ */
+enum hctx_node {
+	HCTX_NODE_STRING,
+	HCTX_NODE_U64,
+	HCTX_NODE_S64,
+	HCTX_NODE_BOOL,
+	HCTX_NODE_DOUBLE,
+	HCTX_NODE_RECORD,	/* members in spec order, absent ones NULL */
+	HCTX_NODE_MAP,		/* keyed entries, kept in the spec's key order */
+	HCTX_NODE_ARRAY,
+};
+
+struct hctx_value;
+
+struct hctx_entry {
+	char *key;
+	struct hctx_value *value;
+	unsigned long cpu_lo;	/* CPU-keyed maps: the key's lowest CPU, for ordering */
+	size_t seq;		/* arrival order, while a map is being built */
+};
+
+struct hctx_value {
+	enum hctx_node node;
+	union {
+		const char *s;		/* STRING: points into the same allocation */
+		uint64_t u;
+		int64_t i;
+		bool b;
+		double d;
+		struct {
+			size_t n;
+			struct hctx_value **slot;
+		} rec;
+		struct {
+			size_t n, cap;
+			struct hctx_entry *e;
+		} map;
+		struct {
+			size_t n, cap;
+			struct hctx_value **v;
+		} arr;
+	};
+};
+
+struct hctx_value *hctx_value_string(const char *s);
+struct hctx_value *hctx_value_string_len(const char *s, size_t len);
+struct hctx_value *hctx_value_u64(uint64_t v);
+struct hctx_value *hctx_value_s64(int64_t v);
+struct hctx_value *hctx_value_bool(bool v);
+struct hctx_value *hctx_value_double(double v);
+struct hctx_value *hctx_value_record(size_t n_members);
+struct hctx_value *hctx_value_map(void);
+struct hctx_value *hctx_value_array(void);
+void hctx_value_free(struct hctx_value *v);	/* NULL is fine */
+static inline void hctx_value_freep(struct hctx_value **v)
+{
+	hctx_value_free(*v);
+}
+#define _cleanup_value_ __attribute__((cleanup(hctx_value_freep)))
+/* A deep copy, or NULL when out of memory. */
+struct hctx_value *hctx_value_dup(const struct hctx_value *v);
+bool hctx_value_equal(const struct hctx_value *a, const struct hctx_value *b);
+
+/* The entry of key, or NULL. */
+const struct hctx_entry *hctx_map_find(const struct hctx_value *map,
+				       const char *key);
+/*
+ * Append an entry (key copied, value taken, also on failure) without
+ * ordering; hctx_map_finish() sorts once and keeps the first of equal
+ * keys.  Building a map is O(n log n) whatever order keys arrive in.
+ */
+int hctx_map_append(struct hctx_value *map, const char *key,
+		    struct hctx_value *value);
+struct hctx_spec;
+void hctx_map_finish(struct hctx_value *map, const struct hctx_spec *spec);
+/* Insert or replace key in a finished map (value taken, also on failure). */
+int hctx_map_put(struct hctx_value *map, const struct hctx_spec *spec,
+		 const char *key, struct hctx_value *value);
+void hctx_map_remove(struct hctx_value *map, const char *key);
+int hctx_array_append(struct hctx_value *arr, struct hctx_value *value);
+
+/* ---- specs: what a value may hold (fields.c) ---------------------- */
+
+/*
+ * The kinds a spec can give a value.  Each kind has one row of
+ * operations (struct hctx_kind_ops, kinds.c); nothing else switches on
+ * a kind, and the build uses -Wswitch-enum, so a new kind cannot be
+ * half added.
+ */
+enum hctx_kind {
+	HCTX_KIND_STRING,	/* any UTF-8 string */
+	HCTX_KIND_ENUM,		/* a string from spec->names */
+	HCTX_KIND_U64,
+	HCTX_KIND_S64,
+	HCTX_KIND_BOOL,
+	HCTX_KIND_DOUBLE,
+	HCTX_KIND_RECORD,	/* fixed members: spec->members */
+	HCTX_KIND_STRMAP,	/* string keys in strcmp order -> spec->elem */
+	HCTX_KIND_CPUMAP,	/* "N" keys in numeric order -> spec->elem */
+	HCTX_KIND_BYCPU,	/* cpulist keys ordered by lowest CPU -> spec->elem */
+	HCTX_KIND_ARRAY,	/* elements: spec->elem */
+	HCTX_KIND_COUNT
+};
+
+struct hctx_member;
+
+struct hctx_spec {
+	enum hctx_kind kind;
+	const char *const *names;		/* ENUM: NULL-terminated */
+	const struct hctx_member *members;	/* RECORD */
+	size_t n_members;
+	const struct hctx_spec *elem;		/* maps and ARRAY */
+	/* human report quirks of the reference's formats */
+	const char *human_absent;		/* "(unknown)" when NULL */
+	bool empty_is_absent;			/* {} reads as absent (cpufreq_governor) */
+};
+
+struct hctx_member {
+	const char *name;
+	const struct hctx_spec *spec;
+	unsigned human_order;		/* the reference prints heap_state in another order */
+};
+
+extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
+	hctx_spec_bool, hctx_spec_double;
+
+/* A path into a value, for change names and messages. */
+#define HCTX_PATH_MAX 256
+
+struct hctx_changes_builder;
+struct hctx_human;
+struct hctx_jw;
+struct hctx_change;
+
+/* One row of operations per kind (kinds.c). */
+struct hctx_kind_ops {
+	enum hctx_node node;		/* the node kind its values have */
+	/* JSON of a value of this kind (the writer: json_write.c). */
+	void (*write_json)(struct hctx_jw *w, const struct hctx_spec *spec,
+			   const struct hctx_value *v);
+	/* Differences between a and b (either may be NULL) at path. */
+	int (*diff)(struct hctx_changes_builder *cb, const char *path,
+		    const struct hctx_spec *spec, const struct hctx_value *a,
+		    const struct hctx_value *b);
+	/* The reference's report lines for a field of this kind. */
+	void (*report)(struct hctx_human *h, const char *name,
+		       const struct hctx_spec *spec, const struct hctx_value *v);
+	/* The reference's diff line(s) of one change. */
+	void (*change_lines)(struct hctx_human *h, const struct hctx_change *c);
+};
+extern const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT];
+
 /* ---- the field table (fields.c) ----------------------------------- */
 
-enum hctx_kind {
-	HCTX_KIND_STRING,
-	HCTX_KIND_U64,
-	HCTX_KIND_DELAYACCT,
-	HCTX_KIND_XACCT,
-	HCTX_KIND_KVMAP,	/* sched_tunables */
-	HCTX_KIND_GOVMAP,	/* cpufreq_governor */
-	HCTX_KIND_HEAP,		/* heap_state: reported, never compared */
+/* When a field is read (docs/design.md, "Read plans"). */
+enum hctx_plan {
+	HCTX_PLAN_EVERY,	/* in every snapshot */
+	HCTX_PLAN_BOOT,		/* once per process while boot_id holds (live root) */
+	HCTX_PLAN_LIVE,		/* live root only: omitted under --root */
+	HCTX_PLAN_NEVER,	/* not read from the host (heap_state) */
 };
 
 struct hctx_reader;		/* per-snapshot read state (snapshot.c) */
+struct hctx_field;
+
+/*
+ * A reader fetches one field's value through the row: 0 with *ret set,
+ * or a negative errno that says why the field is absent (-ENOENT: not
+ * on this machine); -ENOMEM stops the snapshot.  Sources several rows
+ * share (meminfo, the online CPUs, uname) are read once per snapshot.
+ */
+typedef int (*hctx_read_fn)(struct hctx_reader *rd, const struct hctx_field *f,
+			    struct hctx_value **ret);
 
 struct hctx_field {
-	const char *name;
-	enum hctx_kind kind;
-	size_t offset;		/* into struct hostctx_snapshot */
-	/*
-	 * Fill the fields of this row's source (one file or probe may give
-	 * several rows: rows that share a source share the function, and a
-	 * snapshot calls each distinct function once).  NULL for fields
-	 * that no snapshot reads (heap_state).  Returns 0 or -ENOMEM; a
-	 * field that cannot be read is simply left absent.
-	 */
-	int (*read)(struct hctx_reader *rd, struct hostctx_snapshot *s);
+	const char *name;		/* JSON key */
+	const struct hctx_spec *spec;
+	enum hostctx_class cls;
+	const char *group;		/* for --fields */
+	enum hctx_plan plan;
+	hctx_read_fn read;
+	const char *arg;		/* the reader's argument: a path, a key */
+	const char *label;		/* human label */
+	bool never_compared;		/* heap_state: reported, never diffed */
 };
 
 /* In report order (the reference's format_human order). */
 extern const struct hctx_field hctx_fields[];
 extern const size_t hctx_n_fields;
+const struct hctx_field *hctx_field_by_name(const char *name, size_t len);
 
-#define HCTX_FIELD(s, f) ((void *)((char *)(s) + (f)->offset))
-#define HCTX_CFIELD(s, f) ((const void *)((const char *)(s) + (f)->offset))
+/* ---- the snapshot (snapshot.c) ----------------------------------- */
+
+struct hctx_absence {
+	int err;		/* positive errno; 0: present or never read */
+	char *path;		/* the path tried, or NULL */
+};
+
+struct hostctx_snapshot {
+	struct hctx_absence *why;	/* hctx_n_fields entries, or NULL */
+	struct hctx_value *values[];	/* hctx_n_fields slots */
+};
+
+static inline const struct hctx_value *
+hctx_snapshot_value(const struct hostctx_snapshot *s, size_t row)
+{
+	return s->values[row];
+}
+/* Replace a field's value (taken). */
+void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
+		       struct hctx_value *v);
 
 /* Readers (read_*.c), one per source. */
 struct hctx_reader {
 	struct hostctx_root *root;
 	char *buf;		/* the root's scratch: HCTX_READ_CAP + 1 bytes */
-	bool online_done;
-	int online_err;
+	const char *path;	/* the path the current reader tried last */
+	/* sources shared by several rows, read once per snapshot */
+	int online_err;		/* 0 unread; 1 read; < 0 failed */
 	struct hctx_cpuset online;
+	int cpuinfo_err;
+	char *cpuinfo_model, *cpuinfo_vendor;
+	int meminfo_err;
+	size_t meminfo_len;
+	char *meminfo;
+	int uname_err;
+	char *uname_part[3];	/* sysname, release, machine */
 };
 
-int hctx_read_cpuinfo(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_thp(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_sched_tunables(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_online_cpus(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_numa_nodes(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_governors(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_uname(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_cmdline(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_delayacct(struct hctx_reader *rd, struct hostctx_snapshot *s);
-int hctx_read_xacct(struct hctx_reader *rd, struct hostctx_snapshot *s);
+int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+int hctx_read_meminfo(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+int hctx_read_file_string(struct hctx_reader *rd, const struct hctx_field *f,
+			  struct hctx_value **ret);
+int hctx_read_sched_tunables(struct hctx_reader *rd, const struct hctx_field *f,
+			     struct hctx_value **ret);
+int hctx_read_online_cpus(struct hctx_reader *rd, const struct hctx_field *f,
+			  struct hctx_value **ret);
+int hctx_read_numa_nodes(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret);
+int hctx_read_uname(struct hctx_reader *rd, const struct hctx_field *f,
+		    struct hctx_value **ret);
+int hctx_read_delayacct(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret);
+int hctx_read_xacct(struct hctx_reader *rd, const struct hctx_field *f,
+		    struct hctx_value **ret);
+
+/* The online CPUs, read once per snapshot: 0 or -errno. */
+int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
+
+/* ---- JSON writing (json_write.c) --------------------------------- */
+
+struct hctx_jw;
+void hctx_jw_string(struct hctx_jw *w, const char *s);
+void hctx_jw_u64(struct hctx_jw *w, uint64_t v);
+void hctx_jw_s64(struct hctx_jw *w, int64_t v);
+void hctx_jw_bool(struct hctx_jw *w, bool v);
+void hctx_jw_double(struct hctx_jw *w, double v);
+void hctx_jw_begin(struct hctx_jw *w, char open);
+void hctx_jw_end(struct hctx_jw *w, char close);
+void hctx_jw_key(struct hctx_jw *w, const char *key);	/* inside an object */
+void hctx_jw_elem(struct hctx_jw *w);			/* inside an array */
+void hctx_write_value(struct hctx_jw *w, const struct hctx_spec *spec,
+		      const struct hctx_value *v);
+
+/* ---- the sidecar and the document (sidecar.c) -------------------- */
+
+struct hctx_exit {
+	enum hostctx_exit_kind kind;
+	int code;
+	int signal;
+	bool core_dumped;
+};
+
+struct hostctx_sidecar {
+	char *tool_name;	/* NULL on write: "hostctx-run" */
+	char *tool_version;	/* NULL on write: HOSTCTX_VERSION */
+	char *mode;
+	bool complete;
+	size_t argc;
+	char **argv;
+	char *cwd;
+	bool has_started_at;
+	struct timespec started_at;
+	bool has_ended_at;
+	struct timespec ended_at;
+	bool has_wall_seconds;
+	double wall_seconds;
+	struct hctx_exit exit;
+	char *exec_error;
+	struct hostctx_rusage rusage;
+	struct hostctx_rusage rusage_children;
+	long long descendants_left;	/* -1: absent */
+	struct hostctx_snapshot *pre, *post;
+};
+
+struct hostctx_document {
+	struct hostctx_sidecar *sidecar;	/* a sidecar, or */
+	struct hostctx_snapshot *snapshot;	/* a bare snapshot */
+};
+
+/* The run.rusage blocks' JSON rows: a double (seconds) or a uint64_t each. */
+struct hctx_rusage_json_row {
+	const char *name;
+	size_t offset;		/* in struct hostctx_rusage */
+	bool seconds;
+};
+extern const struct hctx_rusage_json_row hctx_rusage_json_rows[];
+extern const size_t hctx_n_rusage_json_rows;
+
+/* ---- changes (diff.c) -------------------------------------------- */
+
+struct hctx_change {
+	char *field;
+	enum hostctx_class cls;
+	const struct hctx_spec *spec;	/* of before and after */
+	const struct hctx_value *before, *after;
+	bool is_map_entry;	/* a member of a map present on both sides */
+};
+
+struct hostctx_changes {
+	size_t n, cap;
+	struct hctx_change *items;
+};
+
+struct hctx_changes_builder {
+	struct hostctx_changes *c;
+	enum hostctx_class cls;
+};
+int hctx_push_change(struct hctx_changes_builder *cb, const char *path,
+		     const struct hctx_spec *spec, const struct hctx_value *a,
+		     const struct hctx_value *b, bool is_map_entry);
+/* "a.b" into buf; false when it does not fit. */
+bool hctx_join_path(char *buf, size_t size, const char *a, const char *b);
+
+/* ---- human text (human.c) ---------------------------------------- */
+
+struct hctx_human {
+	FILE *f;
+};
+/* Text of our own (labels, names of the table), as it is. */
+void hctx_human_text(struct hctx_human *h, const char *s);
+/* Text from a tree or a file: control characters shown escaped. */
+void hctx_human_value(struct hctx_human *h, const char *s);
+void hctx_human_printf(struct hctx_human *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* An enum value's human spelling: the JSON name with '-' for '_'. */
+void hctx_human_enum(struct hctx_human *h, const char *json_name);
+/* The reference's diff line(s) of one change (kinds.c). */
+void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c);
 
 #endif /* HOSTCTX_INTERNAL_H */

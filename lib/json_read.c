@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Snapshots and sidecars from JSON (CONTRACT §2, §3, §5;
- * docs/json-format.md): cJSON parses, then every known key's type is
- * checked, walking the field table.  Unknown keys are ignored.
+ * Snapshots and sidecars from JSON (docs/json-format.md): cJSON parses,
+ * then every known key's type is checked, walking the field table and
+ * the specs of its rows with one reader per kind.  Unknown keys are
+ * ignored.  cJSON keeps numbers as doubles; integers are read exactly
+ * from their own text instead (number_text()).
  */
 #include "internal.h"
 
@@ -20,7 +22,91 @@
 #include <time.h>
 
 #define MAX_DOCUMENT (64u * 1024 * 1024)
-#define MAX_EXACT_U64 (UINT64_C(1) << 53)	/* cJSON keeps doubles */
+
+/*
+ * The text of every number of the document, in document order.  cJSON
+ * keeps a number as a double only, which is exact below 2^53; the
+ * writer prints 64-bit integers exactly, so the reader takes them from
+ * their text.  cJSON builds its tree in document order, so the k-th
+ * number node of a depth-first walk is the k-th number token; the walk
+ * stores k in the node's valueint, which nothing else here reads.
+ */
+struct numbers {
+	const char *text;
+	size_t n, cap;
+	size_t *at;	/* offset of each number token */
+};
+
+static __thread struct numbers *tls_numbers;
+
+static int scan_numbers(const char *text, size_t len, struct numbers *nums)
+{
+	bool in_string = false, escaped = false;
+
+	nums->text = text;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (escaped && c == 'u' && len - i >= 5 &&
+			    memcmp(text + i + 1, "0000", 4) == 0)
+				return -EILSEQ;	/* cJSON would cut the string there */
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == '"') {
+			in_string = true;
+			continue;
+		}
+		if (c != '-' && (c < '0' || c > '9'))
+			continue;
+		if (nums->n == nums->cap) {
+			size_t cap = nums->cap ? nums->cap * 2 : 64;
+			size_t *at = realloc(nums->at, cap * sizeof(*at));
+
+			if (!at)
+				return -ENOMEM;
+			nums->at = at;
+			nums->cap = cap;
+		}
+		nums->at[nums->n++] = i;
+		while (i + 1 < len && strchr("+-.eE0123456789", text[i + 1]))
+			i++;
+	}
+	return 0;
+}
+
+static void number_walk(cJSON *item, int *next)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item))
+			item->valueint = (*next)++;
+		if (item->child)
+			number_walk(item->child, next);
+	}
+}
+
+/* The token of a number node: its start and length. */
+static bool number_text(const cJSON *item, const char **ret, size_t *ret_len)
+{
+	const struct numbers *nums = tls_numbers;
+	const char *p;
+	size_t len = 0;
+
+	if (!nums || item->valueint < 0 || (size_t)item->valueint >= nums->n)
+		return false;
+	p = nums->text + nums->at[item->valueint];
+	while (strchr("+-.eE0123456789", p[len]) && p[len])
+		len++;
+	*ret = p;
+	*ret_len = len;
+	return true;
+}
 
 /* ================================================================== */
 /* Reading                                                            */
@@ -100,21 +186,40 @@ static int get_string(const cJSON *item, const char *path,
 	return 0;
 }
 
-/*
- * Integral, >= 0 and < 2^53.  cJSON keeps doubles: the text 2^53 + 1
- * reads as 2^53, so 2^53 itself is refused too, as it may stand for a
- * value that was rounded (JavaScript's MAX_SAFE_INTEGER rule).
- */
+/* A non-negative integer, exactly from its text (up to 2^64 - 1). */
 static int get_u64(const cJSON *item, const char *path,
 		   struct hostctx_error *err, uint64_t *ret)
 {
-	double d = cJSON_IsNumber(item) ? item->valuedouble : -1.0;
+	const char *text;
+	size_t len;
 
-	if (!(d >= 0.0 && d < (double)MAX_EXACT_U64) || d != (double)(uint64_t)d)
-		return fail(err, "key \"%s\" is not a non-negative integer (below 2^53)",
-			    path);
-	*ret = (uint64_t)d;
+	if (!cJSON_IsNumber(item) || !number_text(item, &text, &len) ||
+	    hctx_parse_u64(text, len, ret) < 0)
+		return fail(err, "key \"%s\" is not a non-negative integer", path);
 	return 0;
+}
+
+/* An integer in [lo, hi], exactly from its text. */
+static int get_int(const cJSON *item, const char *path, long long lo,
+		   long long hi, struct hostctx_error *err, long long *ret)
+{
+	const char *text;
+	size_t len;
+	uint64_t mag;
+	bool neg;
+
+	if (!cJSON_IsNumber(item) || !number_text(item, &text, &len))
+		goto bad;
+	neg = len > 0 && text[0] == '-';
+	if (hctx_parse_u64(text + neg, len - neg, &mag) < 0 ||
+	    mag > (uint64_t)INT64_MAX + neg)
+		goto bad;
+	*ret = neg ? (long long)(0 - mag) : (long long)mag;
+	if (*ret < lo || *ret > hi)
+		goto bad;
+	return 0;
+bad:
+	return fail(err, "key \"%s\" is not an integer in [%lld, %lld]", path, lo, hi);
 }
 
 static int get_seconds(const cJSON *item, const char *path,
@@ -125,18 +230,6 @@ static int get_seconds(const cJSON *item, const char *path,
 	if (!(d >= 0.0 && isfinite(d)))
 		return fail(err, "key \"%s\" is not a non-negative number", path);
 	*ret = d;
-	return 0;
-}
-
-static int get_int(const cJSON *item, const char *path, long long lo,
-		   long long hi, struct hostctx_error *err, long long *ret)
-{
-	double d = cJSON_IsNumber(item) ? item->valuedouble : NAN;
-
-	if (!(d >= (double)lo && d <= (double)hi) || d != (double)(long long)d)
-		return fail(err, "key \"%s\" is not an integer in [%lld, %lld]",
-			    path, lo, hi);
-	*ret = (long long)d;
 	return 0;
 }
 
@@ -157,172 +250,261 @@ static int want_object(const cJSON *item, const char *path,
 	return want_type(cJSON_IsObject(item), path, "an object", err);
 }
 
-/* ---- snapshot fields ------------------------------------------------ */
+/* ---- values, one reader per kind ------------------------------------ */
 
-static int read_u64_field(const cJSON *item, const char *path,
-			  struct hostctx_error *err, struct hostctx_u64 *out)
+typedef int (*read_kind_fn)(const cJSON *item, const char *path,
+			    const struct hctx_spec *spec,
+			    struct hostctx_error *err, struct hctx_value **ret);
+static const read_kind_fn kind_readers[HCTX_KIND_COUNT];
+
+static int read_value(const cJSON *item, const char *path,
+		      const struct hctx_spec *spec, struct hostctx_error *err,
+		      struct hctx_value **ret)
 {
-	uint64_t v = 0;
+	return kind_readers[spec->kind](item, path, spec, err, ret);
+}
+
+static int made(struct hctx_value *v, struct hctx_value **ret)
+{
+	*ret = v;
+	return v ? 0 : -ENOMEM;
+}
+
+static int read_string(const cJSON *item, const char *path,
+		       const struct hctx_spec *spec, struct hostctx_error *err,
+		       struct hctx_value **ret)
+{
+	int r = want_type(cJSON_IsString(item), path, "a string", err);
+
+	return r < 0 ? r : made(hctx_value_string(item->valuestring), ret);
+}
+
+/* One of the row's names: 'key "X" is not one of "a", "b", "c"'. */
+static int read_enum(const cJSON *item, const char *path,
+		     const struct hctx_spec *spec, struct hostctx_error *err,
+		     struct hctx_value **ret)
+{
+	char list[160] = "";
+	size_t at = 0;
+
+	for (const char *const *n = spec->names; *n; n++) {
+		if (cJSON_IsString(item) && strcmp(item->valuestring, *n) == 0)
+			return made(hctx_value_string(*n), ret);
+		append_bounded(list, sizeof(list), &at, n == spec->names ? "\"" : ", \"");
+		append_bounded(list, sizeof(list), &at, *n);
+		append_bounded(list, sizeof(list), &at, "\"");
+	}
+	return fail(err, "key \"%s\" is not one of %s", path, list);
+}
+
+static int read_u64(const cJSON *item, const char *path,
+		    const struct hctx_spec *spec, struct hostctx_error *err,
+		    struct hctx_value **ret)
+{
+	uint64_t v;
 	int r = get_u64(item, path, err, &v);
 
-	if (r < 0)
-		return r;
-	out->present = true;
-	out->value = v;
-	return 0;
+	return r < 0 ? r : made(hctx_value_u64(v), ret);
 }
 
-static int read_delayacct(const cJSON *item, const char *path,
-			  struct hostctx_error *err, enum hostctx_delayacct *out)
+static int read_s64(const cJSON *item, const char *path,
+		    const struct hctx_spec *spec, struct hostctx_error *err,
+		    struct hctx_value **ret)
 {
-	for (int v = HOSTCTX_DELAYACCT_CONFIG_OFF; v <= HOSTCTX_DELAYACCT_ON; v++) {
-		if (cJSON_IsString(item) &&
-		    strcmp(item->valuestring, hostctx_delayacct_json_name(v)) == 0) {
-			*out = v;
-			return 0;
-		}
-	}
-	return fail(err, "key \"%s\" is not one of \"config_off\", \"runtime_off\", \"on\"",
-		    path);
+	long long v;
+	int r = get_int(item, path, INT64_MIN, INT64_MAX, err, &v);
+
+	return r < 0 ? r : made(hctx_value_s64(v), ret);
 }
 
-static int read_xacct(const cJSON *item, const char *path,
-		      struct hostctx_error *err, enum hostctx_xacct *out)
+static int read_bool(const cJSON *item, const char *path,
+		     const struct hctx_spec *spec, struct hostctx_error *err,
+		     struct hctx_value **ret)
 {
-	for (int v = HOSTCTX_XACCT_ON; v <= HOSTCTX_XACCT_UNKNOWN; v++) {
-		if (cJSON_IsString(item) &&
-		    strcmp(item->valuestring, hostctx_xacct_name(v)) == 0) {
-			*out = v;
-			return 0;
-		}
-	}
-	return fail(err, "key \"%s\" is not one of \"on\", \"off\", \"unknown\"", path);
+	int r = want_type(cJSON_IsBool(item), path, "true or false", err);
+
+	return r < 0 ? r : made(hctx_value_bool(cJSON_IsTrue(item)), ret);
 }
 
-/* Map entries: strings only; of duplicated keys the first wins. */
-static int read_kvmap(const cJSON *item, const char *path,
-		      struct hostctx_error *err, struct hostctx_kvmap *out)
+static int read_double(const cJSON *item, const char *path,
+		       const struct hctx_spec *spec, struct hostctx_error *err,
+		       struct hctx_value **ret)
 {
-	const cJSON *e;
+	int r = want_type(cJSON_IsNumber(item) && isfinite(item->valuedouble),
+			  path, "a number", err);
+
+	return r < 0 ? r : made(hctx_value_double(item->valuedouble), ret);
+}
+
+/* Known members by name (null = absent); unknown members are ignored. */
+static int read_record(const cJSON *item, const char *path,
+		       const struct hctx_spec *spec, struct hostctx_error *err,
+		       struct hctx_value **ret)
+{
+	_cleanup_value_ struct hctx_value *rec = NULL;
 	int r = want_object(item, path, err);
 
 	if (r < 0)
 		return r;
-	out->present = true;
-	cJSON_ArrayForEach(e, item) {
-		if (!cJSON_IsString(e))
-			return fail(err, "key \"%s\" has a non-string value for \"%.80s\"",
-				    path, e->string);
-		if (hostctx_kvmap_get(out, e->string))
+	rec = hctx_value_record(spec->n_members);
+	if (!rec)
+		return -ENOMEM;
+	for (size_t i = 0; i < spec->n_members; i++) {
+		const cJSON *m = member(item, spec->members[i].name);
+		char sub[HCTX_PATH_MAX];
+
+		if (!m)
 			continue;
-		r = hostctx_kvmap_set(out, e->string, e->valuestring);
+		join_path(sub, sizeof(sub), path, spec->members[i].name);
+		r = read_value(m, sub, spec->members[i].spec, err, &rec->rec.slot[i]);
 		if (r < 0)
 			return r;
 	}
+	*ret = TAKE_PTR(rec);
 	return 0;
 }
 
-static bool parse_cpu_id(const char *s, unsigned *ret)
+static bool is_cpu_key(const char *s)
 {
 	uint64_t v = 0;
 
-	if (hctx_parse_u64(s, strlen(s), &v) < 0 || v >= HCTX_CPUSET_MAX)
-		return false;
-	*ret = (unsigned)v;
-	return true;
+	return hctx_parse_u64(s, strlen(s), &v) == 0 && v < HCTX_CPUSET_MAX;
 }
 
-static int read_govmap(const cJSON *item, const char *path,
-		       struct hostctx_error *err, struct hostctx_govmap *out)
+static bool is_cpulist_key(const char *s)
 {
+	struct hctx_cpuset set = { 0 };
+	bool ok = hctx_parse_cpulist(s, strlen(s), &set) == 0;
+
+	hctx_cpuset_clear(&set);
+	return ok;
+}
+
+/*
+ * Map entries of the element kind; of duplicated keys the first wins.
+ * Scalar elements keep the messages the first version gave.
+ */
+static int read_map_entry(const cJSON *e, const char *path,
+			  const struct hctx_spec *spec, struct hostctx_error *err,
+			  struct hctx_value *map)
+{
+	struct hctx_value *v = NULL;
+	char sub[HCTX_PATH_MAX];
+	int r;
+
+	if (spec->kind == HCTX_KIND_CPUMAP && !is_cpu_key(e->string))
+		return fail(err, "key \"%s\" has \"%.80s\", which is not a CPU number",
+			    path, e->string);
+	if (spec->kind == HCTX_KIND_BYCPU && !is_cpulist_key(e->string))
+		return fail(err, "key \"%s\" has \"%.80s\", which is not a CPU list",
+			    path, e->string);
+	if (spec->elem->kind == HCTX_KIND_STRING && !cJSON_IsString(e)) {
+		if (spec->kind == HCTX_KIND_CPUMAP)
+			return fail(err, "key \"%s\" has a non-string value for CPU %.20s",
+				    path, e->string);
+		return fail(err, "key \"%s\" has a non-string value for \"%.80s\"",
+			    path, e->string);
+	}
+	join_path(sub, sizeof(sub), path, e->string);
+	r = read_value(e, sub, spec->elem, err, &v);
+	if (r < 0)
+		return r;
+	return hctx_map_append(map, e->string, v);
+}
+
+static int read_map(const cJSON *item, const char *path,
+		    const struct hctx_spec *spec, struct hostctx_error *err,
+		    struct hctx_value **ret)
+{
+	_cleanup_value_ struct hctx_value *map = NULL;
 	const cJSON *e;
 	int r = want_object(item, path, err);
 
 	if (r < 0)
 		return r;
+	map = hctx_value_map();
+	if (!map)
+		return -ENOMEM;
 	cJSON_ArrayForEach(e, item) {
-		unsigned cpu;
-
-		if (!parse_cpu_id(e->string, &cpu))
-			return fail(err, "key \"%s\" has \"%.80s\", which is not a CPU number",
-				    path, e->string);
-		if (!cJSON_IsString(e))
-			return fail(err, "key \"%s\" has a non-string value for CPU %u",
-				    path, cpu);
-		if (hostctx_govmap_get(out, cpu))
+		if (cJSON_IsNull(e))
 			continue;
-		r = hostctx_govmap_set(out, cpu, e->valuestring);
+		r = read_map_entry(e, path, spec, err, map);
 		if (r < 0)
 			return r;
 	}
+	hctx_map_finish(map, spec);
+	if (map->map.n == 0 && spec->empty_is_absent)
+		return 0;	/* *ret stays NULL: absent */
+	*ret = TAKE_PTR(map);
 	return 0;
 }
 
-static int read_heap(const cJSON *item, const char *path,
-		     struct hostctx_error *err, struct hostctx_heap **out)
+static int read_array(const cJSON *item, const char *path,
+		      const struct hctx_spec *spec, struct hostctx_error *err,
+		      struct hctx_value **ret)
 {
-	_cleanup_free_ struct hostctx_heap *h = NULL;
-	int r = want_object(item, path, err);
+	_cleanup_value_ struct hctx_value *arr = NULL;
+	const cJSON *e;
+	char sub[HCTX_PATH_MAX];
+	int r = want_type(cJSON_IsArray(item), path, "an array", err);
 
 	if (r < 0)
 		return r;
-	h = calloc(1, sizeof(*h));
-	if (!h)
+	arr = hctx_value_array();
+	if (!arr)
 		return -ENOMEM;
-	for (size_t i = 0; i < hctx_n_heap_json_rows; i++) {
-		const cJSON *v = member(item, hctx_heap_json_rows[i].name);
-		char sub[128];
+	snprintf(sub, sizeof(sub), "%s[]", path);
+	cJSON_ArrayForEach(e, item) {
+		struct hctx_value *v = NULL;
 
-		if (!v)
-			continue;
-		join_path(sub, sizeof(sub), path, hctx_heap_json_rows[i].name);
-		r = read_u64_field(v, sub, err, hctx_heap_row(h, i));
+		r = read_value(e, sub, spec->elem, err, &v);
+		if (r == 0)
+			r = hctx_array_append(arr, v);
 		if (r < 0)
 			return r;
 	}
-	*out = TAKE_PTR(h);
+	*ret = TAKE_PTR(arr);
 	return 0;
 }
 
-static int read_field(const cJSON *obj, const struct hctx_field *f,
-		      const char *prefix, struct hostctx_error *err,
-		      struct hostctx_snapshot *s)
-{
-	const cJSON *item = member(obj, f->name);
-	void *p = HCTX_FIELD(s, f);
-	char path[128];
+static const read_kind_fn kind_readers[HCTX_KIND_COUNT] = {
+	[HCTX_KIND_STRING] = read_string,
+	[HCTX_KIND_ENUM] = read_enum,
+	[HCTX_KIND_U64] = read_u64,
+	[HCTX_KIND_S64] = read_s64,
+	[HCTX_KIND_BOOL] = read_bool,
+	[HCTX_KIND_DOUBLE] = read_double,
+	[HCTX_KIND_RECORD] = read_record,
+	[HCTX_KIND_STRMAP] = read_map,
+	[HCTX_KIND_CPUMAP] = read_map,
+	[HCTX_KIND_BYCPU] = read_map,
+	[HCTX_KIND_ARRAY] = read_array,
+};
 
-	if (!item)
-		return 0;
-	join_path(path, sizeof(path), prefix, f->name);
-	switch (f->kind) {
-	case HCTX_KIND_STRING:
-		return get_string(item, path, err, p);
-	case HCTX_KIND_U64:
-		return read_u64_field(item, path, err, p);
-	case HCTX_KIND_DELAYACCT:
-		return read_delayacct(item, path, err, p);
-	case HCTX_KIND_XACCT:
-		return read_xacct(item, path, err, p);
-	case HCTX_KIND_KVMAP:
-		return read_kvmap(item, path, err, p);
-	case HCTX_KIND_GOVMAP:
-		return read_govmap(item, path, err, p);
-	case HCTX_KIND_HEAP:
-		return read_heap(item, path, err, p);
-	}
-	return 0;
-}
-
-/* Fill s (initialised, empty) from obj; the caller clears s on failure. */
+/* Every row's key of obj into a new snapshot. */
 static int read_snapshot(const cJSON *obj, const char *prefix,
-			 struct hostctx_error *err, struct hostctx_snapshot *s)
+			 struct hostctx_error *err, struct hostctx_snapshot **ret)
 {
+	struct hostctx_snapshot *s = NULL;
 	int r = want_object(obj, prefix && *prefix ? prefix : "(top level)", err);
 
-	for (size_t i = 0; r >= 0 && i < hctx_n_fields; i++)
-		r = read_field(obj, &hctx_fields[i], prefix, err, s);
-	return r;
+	if (r == 0)
+		r = hostctx_snapshot_new(&s);
+	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++) {
+		const cJSON *item = member(obj, hctx_fields[i].name);
+		char path[HCTX_PATH_MAX];
+
+		if (!item)
+			continue;
+		join_path(path, sizeof(path), prefix, hctx_fields[i].name);
+		r = read_value(item, path, hctx_fields[i].spec, err, &s->values[i]);
+	}
+	if (r < 0) {
+		hostctx_snapshot_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
 }
 
 /* ---- sidecar ----------------------------------------------------------- */
@@ -468,7 +650,7 @@ static int read_timestamp(const cJSON *run, const char *key,
 }
 
 static int read_exit(const cJSON *run, struct hostctx_error *err,
-		     struct hostctx_exit *out)
+		     struct hctx_exit *out)
 {
 	const cJSON *ex = member(run, "exit");
 	const cJSON *code, *sig, *core;
@@ -583,17 +765,33 @@ static int read_run(const cJSON *root, struct hostctx_error *err,
 }
 
 static int read_side(const cJSON *root, const char *key,
-		     struct hostctx_error *err, bool *has,
-		     struct hostctx_snapshot *s)
+		     struct hostctx_error *err, struct hostctx_snapshot **s)
 {
 	const cJSON *item = member(root, key);
+
+	if (!item)
+		return 0;
+	return read_snapshot(item, key, err, s);
+}
+
+/* "mode" is one of the two producers' names. */
+static int read_mode(const cJSON *root, struct hostctx_error *err,
+		     struct hostctx_sidecar *sc)
+{
+	static const char *const modes[] = { "wrapper", "preload", NULL };
+	static const struct hctx_spec mode_spec = { .kind = HCTX_KIND_ENUM,
+						    .names = modes };
+	const cJSON *item = member(root, "mode");
+	struct hctx_value *v = NULL;
 	int r;
 
 	if (!item)
 		return 0;
-	r = read_snapshot(item, key, err, s);
-	if (r >= 0)
-		*has = true;
+	r = read_enum(item, "mode", &mode_spec, err, &v);
+	if (r < 0)
+		return r;
+	r = hostctx_sidecar_set_mode(sc, v->s);
+	hctx_value_free(v);
 	return r;
 }
 
@@ -604,7 +802,7 @@ static int read_sidecar(const cJSON *root, struct hostctx_error *err,
 	int r = read_tool(root, err, sc);
 
 	if (r >= 0)
-		r = read_opt_string(root, NULL, "mode", err, &sc->mode);
+		r = read_mode(root, err, sc);
 	if (r >= 0 && complete)
 		r = get_bool(complete, "complete", err, &sc->complete);
 	if (r >= 0)
@@ -612,9 +810,9 @@ static int read_sidecar(const cJSON *root, struct hostctx_error *err,
 	if (r >= 0)
 		r = read_run(root, err, sc);
 	if (r >= 0)
-		r = read_side(root, "pre", err, &sc->has_pre, &sc->pre);
+		r = read_side(root, "pre", err, &sc->pre);
 	if (r >= 0)
-		r = read_side(root, "post", err, &sc->has_post, &sc->post);
+		r = read_side(root, "post", err, &sc->post);
 	/* "changes" is derived from pre and post: not read back. */
 	return r;
 }
@@ -706,6 +904,7 @@ static int read_document(const cJSON *root, struct hostctx_error *err,
 {
 	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
 	const cJSON *host;
+	int r;
 
 	if (!cJSON_IsObject(root))
 		return fail(err, "top level is not an object");
@@ -715,8 +914,8 @@ static int read_document(const cJSON *root, struct hostctx_error *err,
 		if (strcmp(schema->valuestring, HOSTCTX_SIDECAR_SCHEMA) != 0)
 			return fail(err, "unknown schema \"%.100s\" (expected \"%s\")",
 				    schema->valuestring, HOSTCTX_SIDECAR_SCHEMA);
-		doc->is_sidecar = true;
-		return read_sidecar(root, err, &doc->sidecar);
+		r = hostctx_sidecar_new(&doc->sidecar);
+		return r < 0 ? r : read_sidecar(root, err, doc->sidecar);
 	}
 	/* A reference (ktstr) sidecar carries the snapshot as "host". */
 	host = cJSON_GetObjectItemCaseSensitive(root, "host");
@@ -725,11 +924,29 @@ static int read_document(const cJSON *root, struct hostctx_error *err,
 	return read_snapshot(root, NULL, err, &doc->snapshot);
 }
 
+/* Number tokens for exact integers, and no escaped NUL in any string. */
+static int prepare_numbers(const char *text, size_t len, cJSON *root,
+			   struct hostctx_error *err, struct numbers *nums)
+{
+	int next = 0;
+	int r = scan_numbers(text, len, nums);
+
+	if (r == -EILSEQ)
+		return fail(err, "a string holds an escaped NUL (\\u0000)");
+	if (r < 0)
+		return r;
+	number_walk(root, &next);
+	if ((size_t)next != nums->n)
+		return fail(err, "not JSON (numbers do not match their text)");
+	return 0;
+}
+
 HCTX_EXPORT int hostctx_document_parse(const char *text, size_t len,
-				       struct hostctx_document *ret_doc,
+				       struct hostctx_document **ret,
 				       struct hostctx_error *err)
 {
-	struct hostctx_document doc;
+	struct numbers nums = { 0 };
+	struct hostctx_document *doc;
 	cJSON *root = NULL;
 	int r;
 
@@ -738,16 +955,22 @@ HCTX_EXPORT int hostctx_document_parse(const char *text, size_t len,
 	r = parse_tree(text ? text : "", len, err, &root);
 	if (r < 0)
 		return r;
-	hostctx_document_init(&doc);
-	r = read_document(root, err, &doc);
+	doc = calloc(1, sizeof(*doc));
+	r = doc ? prepare_numbers(text ? text : "", len, root, err, &nums) : -ENOMEM;
+	if (r == 0) {
+		tls_numbers = &nums;
+		r = read_document(root, err, doc);
+		tls_numbers = NULL;
+	}
 	cJSON_Delete(root);
+	free(nums.at);
 	if (r == -ENOMEM)
 		fail(err, "out of memory");
 	if (r < 0) {
-		hostctx_document_clear(&doc);
+		hostctx_document_free(doc);
 		return r;
 	}
-	*ret_doc = doc;
+	*ret = doc;
 	return 0;
 }
 
@@ -807,7 +1030,7 @@ static int slurp(int fd, size_t hint, struct hostctx_error *err,
 }
 
 HCTX_EXPORT int hostctx_document_load(const char *path,
-				      struct hostctx_document *ret_doc,
+				      struct hostctx_document **ret_doc,
 				      struct hostctx_error *err)
 {
 	_cleanup_close_ int fd = -1;

@@ -37,7 +37,7 @@ struct jbuf {
 	bool failed;		/* out of memory: everything after is dropped */
 };
 
-struct jw {
+struct hctx_jw {
 	struct jbuf out;
 	int depth;
 	bool first;	/* nothing written yet in the current object/array */
@@ -128,7 +128,7 @@ static void jb_printf(struct jbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static void jw_newline(struct jw *w)
+static void jw_newline(struct hctx_jw *w)
 {
 	static const char spaces[] = "                                ";
 	size_t indent = 2 * (size_t)w->depth;
@@ -140,7 +140,7 @@ static void jw_newline(struct jw *w)
 }
 
 /* Before each member or element: the comma, then a fresh line. */
-static void jw_next(struct jw *w)
+static void jw_next(struct hctx_jw *w)
 {
 	if (!w->first)
 		jb_putc(&w->out, ',');
@@ -148,7 +148,7 @@ static void jw_next(struct jw *w)
 	w->first = false;
 }
 
-static void jw_begin(struct jw *w, char open)
+static void jw_begin(struct hctx_jw *w, char open)
 {
 	jb_putc(&w->out, open);
 	w->depth++;
@@ -156,7 +156,7 @@ static void jw_begin(struct jw *w, char open)
 }
 
 /* An empty object or array stays on one line: "{}", "[]". */
-static void jw_end(struct jw *w, char close)
+static void jw_end(struct hctx_jw *w, char close)
 {
 	w->depth--;
 	if (!w->first)
@@ -232,26 +232,26 @@ static void put_string(struct jbuf *b, const char *s)
 	jb_putc(b, '"');
 }
 
-static void jw_key(struct jw *w, const char *key)
+static void jw_key(struct hctx_jw *w, const char *key)
 {
 	jw_next(w);
 	put_string(&w->out, key);
 	jb_write(&w->out, ": ", 2);
 }
 
-static void jw_string(struct jw *w, const char *key, const char *value)
+static void jw_string(struct hctx_jw *w, const char *key, const char *value)
 {
 	jw_key(w, key);
 	put_string(&w->out, value);
 }
 
-static void jw_u64(struct jw *w, const char *key, uint64_t value)
+static void jw_u64(struct hctx_jw *w, const char *key, uint64_t value)
 {
 	jw_key(w, key);
 	jb_u64(&w->out, value);
 }
 
-static void jw_int(struct jw *w, const char *key, long long value)
+static void jw_int(struct hctx_jw *w, const char *key, long long value)
 {
 	jw_key(w, key);
 	if (value < 0) {
@@ -262,122 +262,108 @@ static void jw_int(struct jw *w, const char *key, long long value)
 	}
 }
 
-static void jw_bool(struct jw *w, const char *key, bool value)
+static void jw_bool(struct hctx_jw *w, const char *key, bool value)
 {
 	jw_key(w, key);
 	jb_puts(&w->out, value ? "true" : "false");
 }
 
 /* Seconds with microsecond precision; JSON has no NaN or infinity. */
-static void jw_seconds(struct jw *w, const char *key, double value)
+static void jw_seconds(struct hctx_jw *w, const char *key, double value)
 {
 	jw_key(w, key);
 	jb_printf(&w->out, "%.6f", isfinite(value) ? value : 0.0);
 }
 
-static void jw_object(struct jw *w, const char *key)
+static void jw_object(struct hctx_jw *w, const char *key)
 {
 	jw_key(w, key);
 	jw_begin(w, '{');
 }
 
-static void jw_optional_string(struct jw *w, const char *key, const char *value)
+static void jw_optional_string(struct hctx_jw *w, const char *key, const char *value)
 {
 	if (value)
 		jw_string(w, key, value);
 }
 
-static void write_kvmap(struct jw *w, const struct hostctx_kvmap *m)
+/* ---- the operations kinds.c writes values with ---------------------- */
+
+void hctx_jw_string(struct hctx_jw *w, const char *str)
 {
-	jw_begin(w, '{');
-	for (size_t i = 0; i < m->n; i++)
-		jw_string(w, m->items[i].key, m->items[i].value);
-	jw_end(w, '}');
+	put_string(&w->out, str);
 }
 
-/* Decimal CPU keys in numeric order ("2" before "10"): the map is sorted. */
-static void write_govmap(struct jw *w, const struct hostctx_govmap *m)
+void hctx_jw_u64(struct hctx_jw *w, uint64_t v)
 {
-	jw_begin(w, '{');
-	for (size_t i = 0; i < m->n; i++) {
-		char key[16];
-
-		snprintf(key, sizeof(key), "%u", m->items[i].cpu);
-		jw_string(w, key, m->items[i].governor);
-	}
-	jw_end(w, '}');
+	jb_u64(&w->out, v);
 }
 
-static void write_heap(struct jw *w, struct hostctx_heap *h)
+void hctx_jw_s64(struct hctx_jw *w, int64_t v)
 {
-	jw_begin(w, '{');
-	for (size_t i = 0; i < hctx_n_heap_json_rows; i++) {
-		const struct hostctx_u64 *v = hctx_heap_row(h, i);
-
-		if (v->present)
-			jw_u64(w, hctx_heap_json_rows[i].name, v->value);
-	}
-	jw_end(w, '}');
-}
-
-static void write_field(struct jw *w, const struct hctx_field *f,
-			const struct hostctx_snapshot *s)
-{
-	const void *p = HCTX_CFIELD(s, f);
-
-	switch (f->kind) {
-	case HCTX_KIND_STRING:
-		jw_optional_string(w, f->name, *(char *const *)p);
-		break;
-	case HCTX_KIND_U64: {
-		const struct hostctx_u64 *v = p;
-
-		if (v->present)
-			jw_u64(w, f->name, v->value);
-		break;
-	}
-	case HCTX_KIND_DELAYACCT:
-		jw_optional_string(w, f->name,
-				   hostctx_delayacct_json_name(*(const enum hostctx_delayacct *)p));
-		break;
-	case HCTX_KIND_XACCT:
-		jw_optional_string(w, f->name,
-				   hostctx_xacct_name(*(const enum hostctx_xacct *)p));
-		break;
-	case HCTX_KIND_KVMAP:
-		if (((const struct hostctx_kvmap *)p)->present) {
-			jw_key(w, f->name);
-			write_kvmap(w, p);
-		}
-		break;
-	case HCTX_KIND_GOVMAP:
-		if (((const struct hostctx_govmap *)p)->n > 0) {
-			jw_key(w, f->name);
-			write_govmap(w, p);
-		}
-		break;
-	case HCTX_KIND_HEAP:
-		if (*(struct hostctx_heap *const *)p) {
-			jw_key(w, f->name);
-			write_heap(w, *(struct hostctx_heap *const *)p);
-		}
-		break;
+	if (v < 0) {
+		jb_putc(&w->out, '-');
+		jb_u64(&w->out, 0 - (uint64_t)v);
+	} else {
+		jb_u64(&w->out, (uint64_t)v);
 	}
 }
 
-static void write_snapshot(struct jw *w, const struct hostctx_snapshot *s)
+void hctx_jw_bool(struct hctx_jw *w, bool v)
+{
+	jb_puts(&w->out, v ? "true" : "false");
+}
+
+/* The shortest text that reads back as the same double; JSON has no NaN. */
+void hctx_jw_double(struct hctx_jw *w, double v)
+{
+	char buf[32];
+
+	if (!isfinite(v))
+		v = 0.0;
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	jb_puts(&w->out, buf);
+}
+
+void hctx_jw_begin(struct hctx_jw *w, char open)
+{
+	jw_begin(w, open);
+}
+
+void hctx_jw_end(struct hctx_jw *w, char close)
+{
+	jw_end(w, close);
+}
+
+void hctx_jw_key(struct hctx_jw *w, const char *key)
+{
+	jw_key(w, key);
+}
+
+void hctx_jw_elem(struct hctx_jw *w)
+{
+	jw_next(w);
+}
+
+static void write_snapshot(struct hctx_jw *w, const struct hostctx_snapshot *s)
 {
 	jw_begin(w, '{');
-	for (size_t i = 0; i < hctx_n_fields; i++)
-		write_field(w, &hctx_fields[i], s);
+	for (size_t i = 0; i < hctx_n_fields; i++) {
+		if (!s->values[i])
+			continue;
+		jw_key(w, hctx_fields[i].name);
+		hctx_write_value(w, hctx_fields[i].spec, s->values[i]);
+	}
 	jw_end(w, '}');
 }
 
 /* Run fn into a fresh buffer; the text ends with a newline and a NUL. */
-static int write_document(void (*fn)(struct jw *, const void *),
+static int write_document(void (*fn)(struct hctx_jw *, const void *),
 			  const void *arg, char **ret_text, size_t *ret_len)
 {
-	struct jw w = { .first = true };
+	struct hctx_jw w = { .first = true };
 
 	fn(&w, arg);
 	jb_putc(&w.out, '\n');
@@ -392,7 +378,7 @@ static int write_document(void (*fn)(struct jw *, const void *),
 	return 0;
 }
 
-static void write_snapshot_doc(struct jw *w, const void *s)
+static void write_snapshot_doc(struct hctx_jw *w, const void *s)
 {
 	write_snapshot(w, s);
 }
@@ -405,7 +391,7 @@ HCTX_EXPORT int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 
 /* ---- the sidecar --------------------------------------------------- */
 
-static void jw_timestamp(struct jw *w, const char *key,
+static void jw_timestamp(struct hctx_jw *w, const char *key,
 			 const struct timespec *ts)
 {
 	struct hctx_utc u;
@@ -418,7 +404,7 @@ static void jw_timestamp(struct jw *w, const char *key,
 	jw_string(w, key, buf);
 }
 
-static void write_exit(struct jw *w, const struct hostctx_exit *e)
+static void write_exit(struct hctx_jw *w, const struct hctx_exit *e)
 {
 	const char *name;
 
@@ -436,7 +422,7 @@ static void write_exit(struct jw *w, const struct hostctx_exit *e)
 	jw_end(w, '}');
 }
 
-static void write_rusage(struct jw *w, const char *key,
+static void write_rusage(struct hctx_jw *w, const char *key,
 			 const struct hostctx_rusage *ru)
 {
 	if (!ru->present)
@@ -453,7 +439,7 @@ static void write_rusage(struct jw *w, const char *key,
 	jw_end(w, '}');
 }
 
-static void write_run(struct jw *w, const struct hostctx_sidecar *sc)
+static void write_run(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 {
 	jw_object(w, "run");
 	if (sc->has_started_at)
@@ -471,7 +457,7 @@ static void write_run(struct jw *w, const struct hostctx_sidecar *sc)
 	jw_end(w, '}');
 }
 
-static void write_command(struct jw *w, const struct hostctx_sidecar *sc)
+static void write_command(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 {
 	jw_object(w, "command");
 	jw_key(w, "argv");
@@ -486,50 +472,37 @@ static void write_command(struct jw *w, const struct hostctx_sidecar *sc)
 }
 
 /* A change's value: JSON-typed, null for absent. */
-static void write_value(struct jw *w, const char *key,
-			const struct hostctx_value *v)
+static void write_side(struct hctx_jw *w, const char *key,
+		       const struct hctx_spec *spec, const struct hctx_value *v)
 {
 	jw_key(w, key);
-	switch (v->kind) {
-	case HOSTCTX_VALUE_STRING:
-		put_string(&w->out, v->string);
-		break;
-	case HOSTCTX_VALUE_U64:
-		jb_u64(&w->out, v->u64);
-		break;
-	case HOSTCTX_VALUE_KVMAP:
-		write_kvmap(w, v->kvmap);
-		break;
-	case HOSTCTX_VALUE_GOVMAP:
-		write_govmap(w, v->govmap);
-		break;
-	case HOSTCTX_VALUE_ABSENT:
+	if (v)
+		hctx_write_value(w, spec, v);
+	else
 		jb_puts(&w->out, "null");
-		break;
-	}
 }
 
-static void write_changes_array(struct jw *w, const struct hostctx_changes *c)
+static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes *c)
 {
 	jw_begin(w, '[');
 	for (size_t i = 0; i < c->n; i++) {
 		jw_next(w);
 		jw_begin(w, '{');
 		jw_string(w, "field", c->items[i].field);
-		write_value(w, "before", &c->items[i].before);
-		write_value(w, "after", &c->items[i].after);
+		write_side(w, "before", c->items[i].spec, c->items[i].before);
+		write_side(w, "after", c->items[i].spec, c->items[i].after);
 		jw_end(w, '}');
 	}
 	jw_end(w, ']');
 }
 
-static void write_changes(struct jw *w, const struct hostctx_changes *c)
+static void write_changes(struct hctx_jw *w, const struct hostctx_changes *c)
 {
 	jw_key(w, "changes");
 	write_changes_array(w, c);
 }
 
-static void write_changes_doc(struct jw *w, const void *c)
+static void write_changes_doc(struct hctx_jw *w, const void *c)
 {
 	write_changes_array(w, c);
 }
@@ -545,7 +518,7 @@ struct sidecar_job {
 	const struct hostctx_changes *changes;	/* NULL: no pre/post pair */
 };
 
-static void write_sidecar_doc(struct jw *w, const void *arg)
+static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 {
 	const struct sidecar_job *job = arg;
 	const struct hostctx_sidecar *sc = job->sc;
@@ -560,13 +533,13 @@ static void write_sidecar_doc(struct jw *w, const void *arg)
 	jw_bool(w, "complete", sc->complete);
 	write_command(w, sc);
 	write_run(w, sc);
-	if (sc->has_pre) {
+	if (sc->pre) {
 		jw_key(w, "pre");
-		write_snapshot(w, &sc->pre);
+		write_snapshot(w, sc->pre);
 	}
-	if (sc->has_post) {
+	if (sc->post) {
 		jw_key(w, "post");
-		write_snapshot(w, &sc->post);
+		write_snapshot(w, sc->post);
 	}
 	if (job->changes)
 		write_changes(w, job->changes);
@@ -576,17 +549,17 @@ static void write_sidecar_doc(struct jw *w, const void *arg)
 HCTX_EXPORT int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 					char **ret_text, size_t *ret_len)
 {
-	struct hostctx_changes changes = { 0 };
+	struct hostctx_changes *changes = NULL;
 	struct sidecar_job job = { .sc = sc };
 	int r;
 
-	if (sc->has_pre && sc->has_post) {
-		r = hostctx_diff(&sc->pre, &sc->post, &changes);
+	if (sc->pre && sc->post) {
+		r = hostctx_diff(sc->pre, sc->post, &changes);
 		if (r < 0)
 			return r;
-		job.changes = &changes;
+		job.changes = changes;
 	}
 	r = write_document(write_sidecar_doc, &job, ret_text, ret_len);
-	hostctx_changes_clear(&changes);
+	hostctx_changes_free(changes);
 	return r;
 }

@@ -10,52 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-HCTX_EXPORT const char *hostctx_delayacct_json_name(enum hostctx_delayacct v)
-{
-	switch (v) {
-	case HOSTCTX_DELAYACCT_CONFIG_OFF:
-		return "config_off";
-	case HOSTCTX_DELAYACCT_RUNTIME_OFF:
-		return "runtime_off";
-	case HOSTCTX_DELAYACCT_ON:
-		return "on";
-	case HOSTCTX_DELAYACCT_ABSENT:
-		break;
-	}
-	return NULL;
-}
-
-/* The reference's Display impl uses hyphens; its serde names underscores. */
-HCTX_EXPORT const char *hostctx_delayacct_human_name(enum hostctx_delayacct v)
-{
-	switch (v) {
-	case HOSTCTX_DELAYACCT_CONFIG_OFF:
-		return "config-off";
-	case HOSTCTX_DELAYACCT_RUNTIME_OFF:
-		return "runtime-off";
-	case HOSTCTX_DELAYACCT_ON:
-		return "on";
-	case HOSTCTX_DELAYACCT_ABSENT:
-		break;
-	}
-	return NULL;
-}
-
-HCTX_EXPORT const char *hostctx_xacct_name(enum hostctx_xacct v)
-{
-	switch (v) {
-	case HOSTCTX_XACCT_ON:
-		return "on";
-	case HOSTCTX_XACCT_OFF:
-		return "off";
-	case HOSTCTX_XACCT_UNKNOWN:
-		return "unknown";
-	case HOSTCTX_XACCT_ABSENT:
-		break;
-	}
-	return NULL;
-}
-
 HCTX_EXPORT const char *hostctx_errno_name(int errnum)
 {
 	return strerrorname_np(errnum);

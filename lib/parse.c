@@ -224,34 +224,26 @@ int hctx_parse_u64(const char *s, size_t len, uint64_t *ret)
 	return 0;
 }
 
-void hctx_parse_meminfo(const char *text, size_t len, struct hctx_meminfo *out)
+int hctx_meminfo_value(const char *text, size_t len, const char *key,
+		       uint64_t *ret)
 {
 	const char *pos = text, *end = text + len, *line;
 	size_t line_len;
+	int r = -ENOENT;
 
-	memset(out, 0, sizeof(*out));
 	while (next_line(&pos, end, &line, &line_len)) {
-		const char *colon, *key, *tok;
-		size_t key_len, tok_len = 0, rest_len;
-		struct hostctx_u64 *slot = NULL;
+		const char *colon, *name, *tok;
+		size_t name_len, tok_len = 0, rest_len;
 		uint64_t v;
 
 		drop_cr(line, &line_len);
 		colon = memchr(line, ':', line_len);
 		if (!colon)
 			continue;
-		key = line;
-		key_len = (size_t)(colon - line);
-		trim_span(&key, &key_len);
-		if (span_equals(key, key_len, "MemTotal"))
-			slot = &out->mem_total_kib;
-		else if (span_equals(key, key_len, "HugePages_Total"))
-			slot = &out->hugepages_total;
-		else if (span_equals(key, key_len, "HugePages_Free"))
-			slot = &out->hugepages_free;
-		else if (span_equals(key, key_len, "Hugepagesize"))
-			slot = &out->hugepages_size_kib;
-		else
+		name = line;
+		name_len = (size_t)(colon - line);
+		trim_span(&name, &name_len);
+		if (!span_equals(name, name_len, key))
 			continue;
 		/* first whitespace-separated token after the colon */
 		tok = colon + 1;
@@ -264,10 +256,13 @@ void hctx_parse_meminfo(const char *text, size_t len, struct hctx_meminfo *out)
 			tok_len++;
 		/* Unparseable values are skipped; the last good one wins. */
 		if (hctx_parse_u64(tok, tok_len, &v) == 0) {
-			slot->present = true;
-			slot->value = v;
+			*ret = v;
+			r = 0;
+		} else if (r < 0) {
+			r = -EINVAL;
 		}
 	}
+	return r;
 }
 
 /* ---- CPU sets ------------------------------------------------------ */
@@ -485,17 +480,17 @@ size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
 
 /* ---- accounting switches ------------------------------------------ */
 
-enum hostctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len)
+enum hctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len)
 {
 	trim_span(&line, &len);
 	if (span_equals(line, len, "CONFIG_TASK_XACCT=y"))
-		return HOSTCTX_XACCT_ON;
+		return HCTX_XACCT_ON;
 	if (span_equals(line, len, "# CONFIG_TASK_XACCT is not set"))
-		return HOSTCTX_XACCT_OFF;
-	return HOSTCTX_XACCT_ABSENT;
+		return HCTX_XACCT_OFF;
+	return HCTX_XACCT_ABSENT;
 }
 
-enum hostctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len)
+enum hctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len)
 {
 	const char *pos = text, *end = text + len, *line;
 	size_t line_len;
@@ -503,21 +498,21 @@ enum hostctx_xacct hctx_parse_kconfig_xacct(const char *text, size_t len)
 
 	/* "=y" anywhere wins over "is not set", as in the reference. */
 	while (next_line(&pos, end, &line, &line_len)) {
-		enum hostctx_xacct v = hctx_kconfig_line_xacct(line, line_len);
+		enum hctx_xacct v = hctx_kconfig_line_xacct(line, line_len);
 
-		if (v == HOSTCTX_XACCT_ON)
+		if (v == HCTX_XACCT_ON)
 			return v;
-		if (v == HOSTCTX_XACCT_OFF)
+		if (v == HCTX_XACCT_OFF)
 			off = true;
 	}
-	return off ? HOSTCTX_XACCT_OFF : HOSTCTX_XACCT_UNKNOWN;
+	return off ? HCTX_XACCT_OFF : HCTX_XACCT_UNKNOWN;
 }
 
-enum hostctx_delayacct hctx_delayacct_from_value(const char *value)
+const char *hctx_delayacct_from_value(const char *value)
 {
 	if (!value)
-		return HOSTCTX_DELAYACCT_CONFIG_OFF;
+		return "config_off";
 	if (strcmp(value, "1") == 0)
-		return HOSTCTX_DELAYACCT_ON;
-	return HOSTCTX_DELAYACCT_RUNTIME_OFF;
+		return "on";
+	return "runtime_off";
 }

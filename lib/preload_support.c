@@ -25,7 +25,7 @@
 
 struct hctx_preload_record {
 	struct hostctx_root *root;	/* NULL: HOSTCTX_ROOT could not be opened */
-	struct hostctx_sidecar sidecar;
+	struct hostctx_sidecar *sidecar;
 	char *path;			/* absolute path of the record */
 	unsigned write_flags;
 	bool resumed;			/* loaded after an exec */
@@ -131,14 +131,24 @@ static void *object_base(void *addr)
 	return addr && dladdr(addr, &info) ? info.dli_fbase : NULL;
 }
 
-static void heap_set(struct hostctx_u64 *field, uint64_t value)
+/* The heap_state members an allocator can give (post only). */
+struct heap_counter {
+	bool present;
+	uint64_t value;
+};
+struct heap {
+	struct heap_counter active_bytes, allocated_bytes, resident_bytes,
+		mapped_bytes, narenas;
+};
+
+static void heap_set(struct heap_counter *field, uint64_t value)
 {
 	field->present = true;
 	field->value = value;
 }
 
 static void jemalloc_size(mallctl_fn *mallctl, const char *name,
-			  struct hostctx_u64 *field)
+			  struct heap_counter *field)
 {
 	size_t v, len = sizeof(v);
 
@@ -147,7 +157,7 @@ static void jemalloc_size(mallctl_fn *mallctl, const char *name,
 }
 
 /* jemalloc's own counters; stats may be compiled out (fields stay absent). */
-static void heap_from_jemalloc(mallctl_fn *mallctl, struct hostctx_heap *h)
+static void heap_from_jemalloc(mallctl_fn *mallctl, struct heap *h)
 {
 	uint64_t epoch = 1;
 	size_t len = sizeof(epoch);
@@ -172,7 +182,7 @@ static void heap_from_jemalloc(mallctl_fn *mallctl, struct hostctx_heap *h)
  * from the kernel for the heap (arena, plus the same hblkhd).  glibc
  * has no counters for active, resident or the number of arenas: absent.
  */
-static void heap_from_glibc(struct hostctx_heap *h)
+static void heap_from_glibc(struct heap *h)
 {
 	struct mallinfo2 mi = mallinfo2();
 
@@ -201,10 +211,10 @@ static void *libc_malloc(void)
  * not init.  dladdr scans a whole symbol table (~70 us on libc), so it
  * is only used to confirm jemalloc.
  */
-static struct hostctx_heap *heap_collect(void)
+static struct heap *heap_collect(void)
 {
 	void *malloc_now = dlsym(RTLD_DEFAULT, "malloc");
-	struct hostctx_heap *h;
+	struct heap *h;
 
 	if (!malloc_now)
 		return NULL;
@@ -226,6 +236,26 @@ static struct hostctx_heap *heap_collect(void)
 	return h;
 }
 
+/* post.heap_state from what the allocator gave. */
+static void heap_into(struct hostctx_snapshot *post, const struct heap *h)
+{
+	const struct {
+		const char *path;
+		const struct heap_counter *c;
+	} members[] = {
+		{ "heap_state.active_bytes", &h->active_bytes },
+		{ "heap_state.allocated_bytes", &h->allocated_bytes },
+		{ "heap_state.resident_bytes", &h->resident_bytes },
+		{ "heap_state.mapped_bytes", &h->mapped_bytes },
+		{ "heap_state.narenas", &h->narenas },
+	};
+
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (members[i].c->present)
+			(void)hostctx_snapshot_set_u64(post, members[i].path,
+						       members[i].c->value);
+}
+
 /* ---- writing -------------------------------------------------------- */
 
 static int record_write(struct hctx_preload_record *rec, char **envp)
@@ -234,7 +264,7 @@ static int record_write(struct hctx_preload_record *rec, char **envp)
 	size_t len;
 	int r;
 
-	r = hostctx_sidecar_to_json(&rec->sidecar, &json, &len);
+	r = hostctx_sidecar_to_json(rec->sidecar, &json, &len);
 	if (r < 0)
 		return r;
 	if (rec->path)
@@ -244,13 +274,13 @@ static int record_write(struct hctx_preload_record *rec, char **envp)
 	/* A directory: HOSTCTX_DIR, else the current directory. */
 	_cleanup_free_ char *stem = NULL;
 	const char *dir = env_nonempty(envp, "HOSTCTX_DIR");
-	const char *cmd = rec->sidecar.argc > 0 ? rec->sidecar.argv[0] : NULL;
+	const char *cmd = rec->sidecar->argc > 0 ? rec->sidecar->argv[0] : NULL;
 
 	if (!dir)
-		dir = rec->sidecar.cwd;
+		dir = rec->sidecar->cwd;
 	if (!dir)
 		return -ENOENT;
-	r = hostctx_record_stem(cmd ? cmd : "command", &rec->sidecar.started_at,
+	r = hostctx_record_stem(cmd ? cmd : "command", &rec->sidecar->started_at,
 				(long)getpid(), &stem);
 	if (r < 0)
 		return r;
@@ -263,7 +293,7 @@ static void record_free(struct hctx_preload_record *rec)
 	if (!rec)
 		return;
 	hostctx_root_close(rec->root);
-	hostctx_sidecar_clear(&rec->sidecar);
+	hostctx_sidecar_free(rec->sidecar);
 	free(rec->path);
 	free(rec);
 }
@@ -273,7 +303,7 @@ static void record_free(struct hctx_preload_record *rec)
 static int record_new(const struct hctx_preload_begin_args *args,
 		      struct hctx_preload_record *rec)
 {
-	struct hostctx_sidecar *sc = &rec->sidecar;
+	struct hostctx_sidecar *sc = rec->sidecar;
 	_cleanup_free_ char *cwd = getcwd(NULL, 0);
 	const char *output = env_nonempty(args->envp, "HOSTCTX_OUTPUT");
 	int r;
@@ -293,7 +323,6 @@ static int record_new(const struct hctx_preload_begin_args *args,
 		r = hostctx_snapshot_take(rec->root, &sc->pre);
 		if (r < 0)
 			return r;
-		sc->has_pre = true;
 	}
 	return record_write(rec, args->envp);
 }
@@ -303,27 +332,29 @@ static int record_resume(const struct hctx_preload_begin_args *args,
 			 struct hctx_preload_record *rec)
 {
 	const char *path = args->resume_path;
-	struct hostctx_document doc;
+	struct hostctx_document *doc = NULL;
+	struct hostctx_sidecar *sc;
 	int r;
 
 	if (!*path)
 		return -ENOENT;	/* the in-progress record was never written */
 	if (!args->load_document)
 		return -EOPNOTSUPP;
-	hostctx_document_init(&doc);
 	r = args->load_document(path, &doc, NULL);
 	if (r < 0)
 		return r;
-	if (!doc.is_sidecar || !doc.sidecar.mode ||
-	    strcmp(doc.sidecar.mode, "preload") != 0 || doc.sidecar.complete) {
-		hostctx_document_clear(&doc);
+	/*
+	 * The document was made by libhostctx.so.0 of the same version
+	 * (checked when it was loaded), so its objects have our layout.
+	 */
+	sc = hostctx_document_take_sidecar(doc);
+	hostctx_document_free(doc);
+	if (!sc || !sc->mode || strcmp(sc->mode, "preload") != 0 || sc->complete) {
+		hostctx_sidecar_free(sc);
 		return -EINVAL;
 	}
-	/* Move the parsed record in; doc keeps an empty one to clear. */
-	hostctx_sidecar_clear(&rec->sidecar);
-	rec->sidecar = doc.sidecar;
-	hostctx_sidecar_init(&doc.sidecar);
-	hostctx_document_clear(&doc);
+	hostctx_sidecar_free(rec->sidecar);
+	rec->sidecar = sc;
 	rec->resumed = true;
 	rec->path = strdup(path);
 	return rec->path ? 0 : -ENOMEM;
@@ -351,9 +382,10 @@ int hctx_preload_begin(const struct hctx_preload_begin_args *args,
 	if (!args || !ret_record || !path_buf || path_cap == 0)
 		return -EINVAL;
 	rec = calloc(1, sizeof(*rec));
-	if (!rec)
+	if (!rec || hostctx_sidecar_new(&rec->sidecar) < 0) {
+		free(rec);
 		return -ENOMEM;
-	hostctx_sidecar_init(&rec->sidecar);
+	}
 	rec->write_flags = write_flags_from_env(args->envp);
 	/* A root that cannot be opened leaves pre and post absent. */
 	if (hostctx_root_open(hostctx_root_from_env(args->envp), &rec->root) < 0)
@@ -362,7 +394,7 @@ int hctx_preload_begin(const struct hctx_preload_begin_args *args,
 	if (args->resume_path)
 		r = record_resume(args, rec);
 	else
-		r = sidecar_identify(&rec->sidecar);
+		r = sidecar_identify(rec->sidecar);
 	if (r == 0 && !args->resume_path)
 		r = record_new(args, rec);
 	if (r == 0 && strlen(rec->path) >= path_cap)
@@ -386,7 +418,7 @@ static double timespec_diff(const struct timespec *a, const struct timespec *b)
 
 static void record_times(struct hctx_preload_record *rec)
 {
-	struct hostctx_sidecar *sc = &rec->sidecar;
+	struct hostctx_sidecar *sc = rec->sidecar;
 	struct timespec now_mono;
 	double wall;
 
@@ -409,12 +441,12 @@ int hctx_preload_finish(struct hctx_preload_record *rec, bool has_status,
 			int status)
 {
 	struct hostctx_sidecar *sc;
-	struct hostctx_heap *heap;
+	struct heap *heap;
 	int r;
 
 	if (!rec)
 		return -EINVAL;
-	sc = &rec->sidecar;
+	sc = rec->sidecar;
 	/* Before our own allocations below change it. */
 	heap = heap_collect();
 	record_times(rec);
@@ -423,11 +455,8 @@ int hctx_preload_finish(struct hctx_preload_record *rec, bool has_status,
 		sc->exit.kind = HOSTCTX_EXIT_CODE;
 		sc->exit.code = status & 0xff;	/* what the parent will see */
 	}
-	if (rec->root && hostctx_snapshot_take(rec->root, &sc->post) == 0) {
-		sc->has_post = true;
-		sc->post.heap_state = heap;
-		heap = NULL;
-	}
+	if (rec->root && hostctx_snapshot_take(rec->root, &sc->post) == 0 && heap)
+		heap_into(sc->post, heap);
 	free(heap);
 	sc->complete = true;
 	r = record_write(rec, NULL);

@@ -23,7 +23,7 @@
 
 /* hostctx_document_load(), looked up in libhostctx.so to resume. */
 typedef int hctx_document_load_fn(const char *path,
-				  struct hostctx_document *ret_doc,
+				  struct hostctx_document **ret_doc,
 				  struct hostctx_error *err);
 
 struct hctx_preload_begin_args {

@@ -19,7 +19,7 @@ struct line_scanner {
 	char line[KCONFIG_MAX_LINE];
 	size_t len;
 	bool overlong;		/* current line exceeded the buffer: ignore it */
-	enum hostctx_xacct answer;
+	enum hctx_xacct answer;
 };
 
 static void scan_line_end(struct line_scanner *sc)
@@ -55,7 +55,7 @@ static bool scan_bytes(struct line_scanner *sc, const unsigned char *p, size_t n
 		}
 		scan_append(sc, p, (size_t)(nl - p));
 		scan_line_end(sc);
-		if (sc->answer != HOSTCTX_XACCT_ABSENT)
+		if (sc->answer != HCTX_XACCT_ABSENT)
 			return true;
 		p = nl + 1;
 	}
@@ -113,9 +113,9 @@ static bool next_member(z_stream *zs)
 	return true;
 }
 
-enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
+enum hctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
 {
-	struct line_scanner sc = { .answer = HOSTCTX_XACCT_ABSENT };
+	struct line_scanner sc = { .answer = HCTX_XACCT_ABSENT };
 	/* Small steps: inflate stops soon after the line that answers. */
 	unsigned char out[1024];
 	size_t total = 0;
@@ -126,9 +126,9 @@ enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
 
 	memset(&zs, 0, sizeof(zs));
 	if (!header)
-		return HOSTCTX_XACCT_UNKNOWN;	/* not gzip */
+		return HCTX_XACCT_UNKNOWN;	/* not gzip */
 	if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
-		return HOSTCTX_XACCT_UNKNOWN;
+		return HCTX_XACCT_UNKNOWN;
 	zs.next_in = (unsigned char *)(uintptr_t)gz + header;
 	zs.avail_in = (uInt)(len - header);
 	for (;;) {
@@ -153,21 +153,21 @@ enum hostctx_xacct hctx_xacct_from_gzip(const void *gz, size_t len)
 	}
 	inflateEnd(&zs);
 	/* A last line without a newline still counts when the stream ended. */
-	if (sc.answer == HOSTCTX_XACCT_ABSENT && zr == Z_STREAM_END && sc.len)
+	if (sc.answer == HCTX_XACCT_ABSENT && zr == Z_STREAM_END && sc.len)
 		scan_line_end(&sc);
-	return sc.answer == HOSTCTX_XACCT_ABSENT ? HOSTCTX_XACCT_UNKNOWN : sc.answer;
+	return sc.answer == HCTX_XACCT_ABSENT ? HCTX_XACCT_UNKNOWN : sc.answer;
 }
 
 /* Read config.gz in 4 KiB steps, inflating as we go. */
-static enum hostctx_xacct probe_config_gz(struct hostctx_root *root)
+static enum hctx_xacct probe_config_gz(struct hostctx_root *root)
 {
 	_cleanup_close_ int fd = hctx_open(root, "proc/config.gz", false);
 	_cleanup_free_ unsigned char *gz = NULL;
 	size_t len = 0, cap = 0;
-	enum hostctx_xacct v = HOSTCTX_XACCT_UNKNOWN;
+	enum hctx_xacct v = HCTX_XACCT_UNKNOWN;
 
 	if (fd < 0)
-		return HOSTCTX_XACCT_UNKNOWN;
+		return HCTX_XACCT_UNKNOWN;
 	/*
 	 * The answer is almost always in the first 4 KiB of compressed
 	 * data; try with what we have after each read before reading on.
@@ -193,18 +193,28 @@ static enum hostctx_xacct probe_config_gz(struct hostctx_root *root)
 			break;
 		len += (size_t)n;
 		v = hctx_xacct_from_gzip(gz, len);
-		if (v != HOSTCTX_XACCT_UNKNOWN)
+		if (v != HCTX_XACCT_UNKNOWN)
 			return v;
 	}
-	return len ? hctx_xacct_from_gzip(gz, len) : HOSTCTX_XACCT_UNKNOWN;
+	return len ? hctx_xacct_from_gzip(gz, len) : HCTX_XACCT_UNKNOWN;
 }
 
-int hctx_read_xacct(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* The answer is kept in the root: config.gz changes only with the kernel. */
+int hctx_read_xacct(struct hctx_reader *rd, const struct hctx_field *f,
+		    struct hctx_value **ret)
 {
+	static const char *const names[] = {
+		[HCTX_XACCT_ON] = "on", [HCTX_XACCT_OFF] = "off",
+		[HCTX_XACCT_UNKNOWN] = "unknown",
+	};
 	struct hostctx_root *root = rd->root;
+	enum hctx_xacct v;
 
 	if (!root->xacct_cache)
-		root->xacct_cache = (int)probe_config_gz(root) + 1;
-	s->config_task_xacct = (enum hostctx_xacct)(root->xacct_cache - 1);
-	return 0;
+		root->xacct_cache = (int)probe_config_gz(root) + 2;
+	v = (enum hctx_xacct)(root->xacct_cache - 2);
+	if (v == HCTX_XACCT_ABSENT)
+		v = HCTX_XACCT_UNKNOWN;
+	*ret = hctx_value_string(names[v]);
+	return *ret ? 0 : -ENOMEM;
 }

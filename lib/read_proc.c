@@ -103,36 +103,74 @@ static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
 	return hctx_parse_cpuinfo(buf, end, model, vendor);
 }
 
-int hctx_read_cpuinfo(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* The first block of cpuinfo, read once per snapshot for both rows. */
+int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret)
 {
-	int r = read_cpuinfo_fields(rd->root, &s->cpu_model, &s->cpu_vendor);
+	const char *v;
 
-	return r < 0 && r != -ENOMEM ? 0 : r;
+	if (!rd->cpuinfo_err) {
+		int r = read_cpuinfo_fields(rd->root, &rd->cpuinfo_model,
+					    &rd->cpuinfo_vendor);
+
+		rd->cpuinfo_err = r < 0 ? r : 1;
+	}
+	if (rd->cpuinfo_err < 0)
+		return rd->cpuinfo_err;
+	rd->path = "proc/cpuinfo";
+	v = strcmp(f->arg, "model name") == 0 ? rd->cpuinfo_model : rd->cpuinfo_vendor;
+	if (!v)
+		return -ENOENT;
+	*ret = hctx_value_string(v);
+	return *ret ? 0 : -ENOMEM;
 }
 
-int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* meminfo is read once per snapshot; each row picks its key (f->arg). */
+int hctx_read_meminfo(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret)
 {
-	struct hctx_meminfo m;
-	ssize_t n = hctx_read_file(rd->root, "proc/meminfo", rd->buf, HCTX_READ_CAP);
+	uint64_t v;
+	int r;
 
-	if (n < 0)
-		return 0;
-	hctx_parse_meminfo(rd->buf, (size_t)n, &m);
-	s->total_memory_kib = m.mem_total_kib;
-	s->hugepages_total = m.hugepages_total;
-	s->hugepages_free = m.hugepages_free;
-	s->hugepages_size_kib = m.hugepages_size_kib;
-	return 0;
+	rd->path = "proc/meminfo";
+	if (!rd->meminfo_err) {
+		ssize_t n = hctx_read_file(rd->root, "proc/meminfo", rd->buf,
+					   HCTX_READ_CAP);
+
+		rd->meminfo_err = n < 0 ? (int)n : 1;
+		if (n >= 0) {
+			rd->meminfo = malloc((size_t)n + 1);
+			if (!rd->meminfo)
+				return -ENOMEM;
+			memcpy(rd->meminfo, rd->buf, (size_t)n + 1);
+			rd->meminfo_len = (size_t)n;
+		}
+	}
+	if (rd->meminfo_err < 0)
+		return rd->meminfo_err;
+	r = hctx_meminfo_value(rd->meminfo, rd->meminfo_len, f->arg, &v);
+	if (r < 0)
+		return r;
+	*ret = hctx_value_u64(v);
+	return *ret ? 0 : -ENOMEM;
 }
 
-int hctx_read_cmdline(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* A file's trimmed content, kept verbatim (THP keeps its bracketed menu). */
+int hctx_read_file_string(struct hctx_reader *rd, const struct hctx_field *f,
+			  struct hctx_value **ret)
 {
-	return hctx_read_string_field(rd->root, "proc/cmdline", &s->kernel_cmdline);
+	_cleanup_free_ char *value = NULL;
+	int r = hctx_read_trimmed(rd->root, f->arg, &value);
+
+	if (r < 0)
+		return r;
+	*ret = hctx_value_string(value);
+	return *ret ? 0 : -ENOMEM;
 }
 
 struct sched_walk {
 	struct hostctx_root *root;
-	struct hostctx_kvmap *map;
+	struct hctx_value *map;
 };
 
 static bool is_regular_entry(int dirfd, const char *name, unsigned char d_type)
@@ -150,7 +188,7 @@ static int add_sched_entry(void *userdata, const char *name,
 			   unsigned char d_type, int dirfd)
 {
 	struct sched_walk *w = userdata;
-	char *value = NULL;
+	_cleanup_free_ char *value = NULL;
 	int r;
 
 	if (strncmp(name, "sched_", 6) != 0 || !is_regular_entry(dirfd, name, d_type))
@@ -163,66 +201,82 @@ static int add_sched_entry(void *userdata, const char *name,
 		return r;
 	if (r < 0)
 		return 0;	/* unreadable or empty: not a tunable we can show */
-	r = hostctx_kvmap_set(w->map, name, value);
-	free(value);
-	return r;
+	return hctx_map_append(w->map, name, hctx_value_string(value));
 }
 
-int hctx_read_sched_tunables(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* Every regular sched_* file: "{}" when there is none, absent when unlistable. */
+int hctx_read_sched_tunables(struct hctx_reader *rd, const struct hctx_field *f,
+			     struct hctx_value **ret)
 {
-	struct hostctx_kvmap map = { .present = true };
-	struct sched_walk w = { .root = rd->root, .map = &map };
-	int r = hctx_list_dir(rd->root, "proc/sys/kernel", add_sched_entry, &w);
+	_cleanup_value_ struct hctx_value *map = hctx_value_map();
+	struct sched_walk w = { .root = rd->root, .map = map };
+	int r;
 
-	if (r < 0) {
-		/* Cannot list the directory: omitted, unlike an empty "{}". */
-		hctx_kvmap_clear(&map);
-		return r == -ENOMEM ? r : 0;
-	}
-	s->sched_tunables = map;
+	if (!map)
+		return -ENOMEM;
+	r = hctx_list_dir(rd->root, f->arg, add_sched_entry, &w);
+	if (r < 0)
+		return r;
+	hctx_map_finish(map, f->spec);
+	*ret = TAKE_PTR(map);
 	return 0;
 }
 
-int hctx_read_delayacct(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* Never absent: config_off when the file is missing, as the reference. */
+int hctx_read_delayacct(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret)
 {
 	_cleanup_free_ char *value = NULL;
-	int r = hctx_read_trimmed(rd->root, "proc/sys/kernel/task_delayacct", &value);
+	int r = hctx_read_trimmed(rd->root, f->arg, &value);
 
 	if (r == -ENOMEM)
 		return r;
-	s->task_delayacct = hctx_delayacct_from_value(r == 0 ? value : NULL);
-	return 0;
+	*ret = hctx_value_string(hctx_delayacct_from_value(r == 0 ? value : NULL));
+	return *ret ? 0 : -ENOMEM;
 }
 
-static int copy_uname_part(char **slot, const char *value)
-{
-	if (!*value || !hctx_is_utf8(value, strlen(value)))
-		return 0;
-	*slot = strdup(value);
-	return *slot ? 0 : -ENOMEM;
-}
+/* uname(2) on the live root; under --root, f->arg of the tree. */
+static const char *const uname_paths[3] = {
+	"proc/sys/kernel/ostype", "proc/sys/kernel/osrelease", "proc/sys/kernel/arch",
+};
 
-int hctx_read_uname(struct hctx_reader *rd, struct hostctx_snapshot *s)
+static int load_uname(struct hctx_reader *rd)
 {
 	struct utsname u;
-	int r;
+	const char *parts[3];
 
-	if (!hostctx_root_is_live(rd->root)) {
-		/* A captured tree describes another machine: never ask ours. */
-		r = hctx_read_string_field(rd->root, "proc/sys/kernel/ostype", &s->kernel_name);
-		if (r == 0)
-			r = hctx_read_string_field(rd->root, "proc/sys/kernel/osrelease",
-					      &s->kernel_release);
-		if (r == 0)
-			r = hctx_read_string_field(rd->root, "proc/sys/kernel/arch", &s->arch);
-		return r;
-	}
 	if (uname(&u) < 0)
-		return 0;
-	r = copy_uname_part(&s->kernel_name, u.sysname);
-	if (r == 0)
-		r = copy_uname_part(&s->kernel_release, u.release);
-	if (r == 0)
-		r = copy_uname_part(&s->arch, u.machine);
-	return r;
+		return -errno;
+	parts[0] = u.sysname;
+	parts[1] = u.release;
+	parts[2] = u.machine;
+	for (size_t i = 0; i < 3; i++) {
+		if (!*parts[i] || !hctx_is_utf8(parts[i], strlen(parts[i])))
+			continue;
+		rd->uname_part[i] = strdup(parts[i]);
+		if (!rd->uname_part[i])
+			return -ENOMEM;
+	}
+	return 1;
+}
+
+int hctx_read_uname(struct hctx_reader *rd, const struct hctx_field *f,
+		    struct hctx_value **ret)
+{
+	if (!hostctx_root_is_live(rd->root))
+		return hctx_read_file_string(rd, f, ret);	/* never ask our own kernel */
+	rd->path = NULL;
+	if (!rd->uname_err)
+		rd->uname_err = load_uname(rd);
+	if (rd->uname_err < 0)
+		return rd->uname_err;
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(f->arg, uname_paths[i]) != 0)
+			continue;
+		if (!rd->uname_part[i])
+			return -ENODATA;
+		*ret = hctx_value_string(rd->uname_part[i]);
+		return *ret ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
 }

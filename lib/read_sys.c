@@ -13,43 +13,47 @@
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"
 
-int hctx_read_thp(struct hctx_reader *rd, struct hostctx_snapshot *s)
-{
-	/* Kept verbatim, brackets and all: the menu is part of the answer. */
-	int r = hctx_read_string_field(rd->root,
-				       "sys/kernel/mm/transparent_hugepage/enabled",
-				       &s->thp_enabled);
-
-	if (r < 0)
-		return r;
-	return hctx_read_string_field(rd->root,
-				      "sys/kernel/mm/transparent_hugepage/defrag",
-				      &s->thp_defrag);
-}
-
 /* The online list, read once per snapshot and shared by three fields. */
 static int load_online(struct hctx_reader *rd)
 {
 	ssize_t n;
 
-	if (rd->online_done)
-		return rd->online_err;
-	rd->online_done = true;
+	if (rd->online_err)
+		return rd->online_err < 0 ? rd->online_err : 0;
 	n = hctx_read_file(rd->root, CPU_DIR "/online", rd->buf, HCTX_READ_CAP);
 	if (n < 0)
 		rd->online_err = (int)n;
 	else if (hctx_parse_cpulist(rd->buf, (size_t)n, &rd->online) < 0)
 		rd->online_err = -EINVAL;	/* empty or malformed: unreadable */
-	return rd->online_err;
+	else
+		rd->online_err = 1;
+	return rd->online_err < 0 ? rd->online_err : 0;
 }
 
-int hctx_read_online_cpus(struct hctx_reader *rd, struct hostctx_snapshot *s)
+int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret)
 {
-	if (load_online(rd) < 0)
-		return rd->online_err == -ENOMEM ? -ENOMEM : 0;
-	s->online_cpus.present = true;
-	s->online_cpus.value = hctx_cpuset_count(&rd->online);
+	const char *path = rd->path;
+	int r = load_online(rd);
+
+	if (r < 0) {
+		rd->path = CPU_DIR "/online";	/* what made this field absent */
+		return r;
+	}
+	rd->path = path;
+	*ret = &rd->online;
 	return 0;
+}
+
+int hctx_read_online_cpus(struct hctx_reader *rd, const struct hctx_field *f,
+			  struct hctx_value **ret)
+{
+	const struct hctx_cpuset *online;
+	int r = hctx_reader_online(rd, &online);
+
+	if (r < 0)
+		return r;
+	*ret = hctx_value_u64(hctx_cpuset_count(online));
+	return *ret ? 0 : -ENOMEM;
 }
 
 /* ---- NUMA nodes ----------------------------------------------------- */
@@ -240,38 +244,47 @@ static int fill_node_cpus(struct hctx_reader *rd, struct node_table *t)
 	return nodes_from_node_entries(rd, t, &any);
 }
 
-int hctx_read_numa_nodes(struct hctx_reader *rd, struct hostctx_snapshot *s)
+int hctx_read_numa_nodes(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret)
 {
+	const struct hctx_cpuset *online;
 	struct node_table t = { 0 };
-	int r;
+	int r = hctx_reader_online(rd, &online);
 
-	if (load_online(rd) < 0)
-		return rd->online_err == -ENOMEM ? -ENOMEM : 0;
+	if (r < 0)
+		return r;
 	r = hctx_list_dir(rd->root, NODE_DIR, collect_node, &t);
 	if (r == -ENOMEM)
 		goto out;
 	r = fill_node_cpus(rd, &t);
 	if (r < 0)
 		goto out;
-	s->numa_nodes.present = true;
-	s->numa_nodes.value = hctx_count_numa_nodes(&rd->online, t.cpus, t.n);
+	*ret = hctx_value_u64(hctx_count_numa_nodes(online, t.cpus, t.n));
+	r = *ret ? 0 : -ENOMEM;
 out:
 	node_table_clear(&t);
-	return r == -ENOMEM ? r : 0;
+	return r;
 }
 
 /* ---- cpufreq governors --------------------------------------------- */
 
-int hctx_read_governors(struct hctx_reader *rd, struct hostctx_snapshot *s)
+/* One entry per online CPU whose own scaling_governor reads. */
+int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret)
 {
-	char rel[96];
+	const struct hctx_cpuset *online;
+	_cleanup_value_ struct hctx_value *map = NULL;
+	char rel[96], key[24];
+	int r = hctx_reader_online(rd, &online);
 
-	if (load_online(rd) < 0)
-		return rd->online_err == -ENOMEM ? -ENOMEM : 0;
-	for (long cpu = hctx_cpuset_next(&rd->online, 0); cpu >= 0;
-	     cpu = hctx_cpuset_next(&rd->online, (unsigned)cpu + 1)) {
+	if (r < 0)
+		return r;
+	map = hctx_value_map();
+	if (!map)
+		return -ENOMEM;
+	for (long cpu = hctx_cpuset_next(online, 0); cpu >= 0;
+	     cpu = hctx_cpuset_next(online, (unsigned)cpu + 1)) {
 		_cleanup_free_ char *gov = NULL;
-		int r;
 
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld/cpufreq/scaling_governor", cpu);
 		r = hctx_read_trimmed(rd->root, rel, &gov);
@@ -279,9 +292,16 @@ int hctx_read_governors(struct hctx_reader *rd, struct hostctx_snapshot *s)
 			return r;
 		if (r < 0)
 			continue;	/* no cpufreq for this CPU */
-		r = hostctx_govmap_set(&s->cpufreq_governor, (unsigned)cpu, gov);
+		snprintf(key, sizeof(key), "%ld", cpu);
+		r = hctx_map_append(map, key, hctx_value_string(gov));
 		if (r < 0)
 			return r;
 	}
+	if (map->map.n == 0) {
+		rd->path = CPU_DIR "/cpuN/cpufreq/scaling_governor";
+		return -ENOENT;
+	}
+	hctx_map_finish(map, f->spec);
+	*ret = TAKE_PTR(map);
 	return 0;
 }

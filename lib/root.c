@@ -65,6 +65,7 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 	}
 	root->fd = fd;
 	root->live = live;
+	root->debug = hctx_debug_from_env();
 	*ret_root = root;
 	return 0;
 }
@@ -373,17 +374,6 @@ int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 	if (n < 0)
 		return (int)n;
 	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
-}
-
-int hctx_read_string_field(struct hostctx_root *root, const char *rel,
-			   char **slot)
-{
-	char *value = NULL;
-	int r = hctx_read_trimmed(root, rel, &value);
-
-	if (r == 0)
-		*slot = value;
-	return r == -ENOMEM ? r : 0;
 }
 
 int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,

@@ -1,21 +1,43 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The sidecar record and the parsed document: life cycle only.  JSON
- * writing and reading live in json.c.
+ * The sidecar record and the parsed document: life cycle and access.
+ * JSON writing is json_write.c, reading json_read.c.
  */
 #include "internal.h"
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
-HCTX_EXPORT void hostctx_sidecar_init(struct hostctx_sidecar *sc)
+/* run.rusage and run.rusage_children, in JSON order. */
+const struct hctx_rusage_json_row hctx_rusage_json_rows[] = {
+#define RU(field, secs) { #field, offsetof(struct hostctx_rusage, field), secs }
+	RU(user_seconds, true),
+	RU(system_seconds, true),
+	RU(max_rss_kib, false),
+	RU(minor_faults, false),
+	RU(major_faults, false),
+	RU(voluntary_context_switches, false),
+	RU(involuntary_context_switches, false),
+	RU(block_input_ops, false),
+	RU(block_output_ops, false),
+#undef RU
+};
+const size_t hctx_n_rusage_json_rows =
+	sizeof(hctx_rusage_json_rows) / sizeof(hctx_rusage_json_rows[0]);
+
+HCTX_EXPORT int hostctx_sidecar_new(struct hostctx_sidecar **ret)
 {
-	memset(sc, 0, sizeof(*sc));
+	struct hostctx_sidecar *sc = calloc(1, sizeof(*sc));
+
+	if (!sc)
+		return -ENOMEM;
 	sc->descendants_left = -1;
-	hostctx_snapshot_init(&sc->pre);
-	hostctx_snapshot_init(&sc->post);
+	*ret = sc;
+	return 0;
 }
 
 static void free_argv(struct hostctx_sidecar *sc)
@@ -27,17 +49,72 @@ static void free_argv(struct hostctx_sidecar *sc)
 	sc->argc = 0;
 }
 
-HCTX_EXPORT void hostctx_sidecar_clear(struct hostctx_sidecar *sc)
+HCTX_EXPORT void hostctx_sidecar_free(struct hostctx_sidecar *sc)
 {
+	if (!sc)
+		return;
 	free(sc->tool_name);
 	free(sc->tool_version);
 	free(sc->mode);
 	free_argv(sc);
 	free(sc->cwd);
 	free(sc->exec_error);
-	hostctx_snapshot_clear(&sc->pre);
-	hostctx_snapshot_clear(&sc->post);
-	hostctx_sidecar_init(sc);
+	hostctx_snapshot_free(sc->pre);
+	hostctx_snapshot_free(sc->post);
+	free(sc);
+}
+
+/* *slot = a copy of value (NULL clears). */
+static int replace_string(char **slot, const char *value)
+{
+	char *copy = NULL;
+
+	if (value) {
+		copy = strdup(value);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+HCTX_EXPORT int hostctx_sidecar_set_tool(struct hostctx_sidecar *sc,
+					 const char *name, const char *version)
+{
+	int r = replace_string(&sc->tool_name, name);
+
+	return r < 0 ? r : replace_string(&sc->tool_version, version);
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_tool_name(const struct hostctx_sidecar *sc)
+{
+	return sc->tool_name;
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_tool_version(const struct hostctx_sidecar *sc)
+{
+	return sc->tool_version;
+}
+
+HCTX_EXPORT int hostctx_sidecar_set_mode(struct hostctx_sidecar *sc, const char *mode)
+{
+	return replace_string(&sc->mode, mode);
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_mode(const struct hostctx_sidecar *sc)
+{
+	return sc->mode;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_complete(struct hostctx_sidecar *sc, bool complete)
+{
+	sc->complete = complete;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_complete(const struct hostctx_sidecar *sc)
+{
+	return sc->complete;
 }
 
 /* A NULL-safe copy of argv[0..argc). */
@@ -87,18 +164,187 @@ HCTX_EXPORT int hostctx_sidecar_set_command(struct hostctx_sidecar *sc,
 	return 0;
 }
 
-HCTX_EXPORT void hostctx_document_init(struct hostctx_document *d)
+HCTX_EXPORT size_t hostctx_sidecar_argc(const struct hostctx_sidecar *sc)
 {
-	d->is_sidecar = false;
-	hostctx_sidecar_init(&d->sidecar);
-	hostctx_snapshot_init(&d->snapshot);
+	return sc->argc;
 }
 
-HCTX_EXPORT void hostctx_document_clear(struct hostctx_document *d)
+HCTX_EXPORT const char *hostctx_sidecar_argv(const struct hostctx_sidecar *sc, size_t i)
 {
-	hostctx_sidecar_clear(&d->sidecar);
-	hostctx_snapshot_clear(&d->snapshot);
-	d->is_sidecar = false;
+	return i < sc->argc ? sc->argv[i] : NULL;
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_cwd(const struct hostctx_sidecar *sc)
+{
+	return sc->cwd;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_time(struct hostctx_sidecar *sc,
+					  enum hostctx_time_of which,
+					  const struct timespec *ts)
+{
+	bool *has = which == HOSTCTX_STARTED_AT ? &sc->has_started_at : &sc->has_ended_at;
+	struct timespec *slot = which == HOSTCTX_STARTED_AT ? &sc->started_at : &sc->ended_at;
+
+	*has = ts != NULL;
+	if (ts)
+		*slot = *ts;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_time(const struct hostctx_sidecar *sc,
+				      enum hostctx_time_of which,
+				      struct timespec *ret)
+{
+	bool has = which == HOSTCTX_STARTED_AT ? sc->has_started_at : sc->has_ended_at;
+
+	if (has && ret)
+		*ret = which == HOSTCTX_STARTED_AT ? sc->started_at : sc->ended_at;
+	return has;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_wall_seconds(struct hostctx_sidecar *sc, double s)
+{
+	sc->has_wall_seconds = true;
+	sc->wall_seconds = s;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_wall_seconds(const struct hostctx_sidecar *sc,
+					      double *ret)
+{
+	if (sc->has_wall_seconds && ret)
+		*ret = sc->wall_seconds;
+	return sc->has_wall_seconds;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_exit_code(struct hostctx_sidecar *sc, int code)
+{
+	sc->exit = (struct hctx_exit){ .kind = HOSTCTX_EXIT_CODE, .code = code };
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_exit_signal(struct hostctx_sidecar *sc, int sig,
+						 bool core_dumped)
+{
+	sc->exit = (struct hctx_exit){ .kind = HOSTCTX_EXIT_SIGNAL, .signal = sig,
+				       .core_dumped = core_dumped };
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_wait_status(struct hostctx_sidecar *sc, int status)
+{
+	if (WIFEXITED(status))
+		hostctx_sidecar_set_exit_code(sc, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		hostctx_sidecar_set_exit_signal(sc, WTERMSIG(status), WCOREDUMP(status));
+}
+
+HCTX_EXPORT enum hostctx_exit_kind hostctx_sidecar_exit(const struct hostctx_sidecar *sc,
+							int *ret_code, int *ret_signal,
+							bool *ret_core_dumped)
+{
+	if (sc->exit.kind == HOSTCTX_EXIT_CODE && ret_code)
+		*ret_code = sc->exit.code;
+	if (sc->exit.kind == HOSTCTX_EXIT_SIGNAL) {
+		if (ret_signal)
+			*ret_signal = sc->exit.signal;
+		if (ret_core_dumped)
+			*ret_core_dumped = sc->exit.core_dumped;
+	}
+	return sc->exit.kind;
+}
+
+HCTX_EXPORT int hostctx_sidecar_set_exec_error(struct hostctx_sidecar *sc,
+					       const char *name)
+{
+	return replace_string(&sc->exec_error, name);
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_exec_error(const struct hostctx_sidecar *sc)
+{
+	return sc->exec_error;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_rusage(struct hostctx_sidecar *sc,
+					    enum hostctx_rusage_of which,
+					    const struct hostctx_rusage *ru)
+{
+	struct hostctx_rusage *slot =
+		which == HOSTCTX_RUSAGE_COMMAND ? &sc->rusage : &sc->rusage_children;
+
+	if (ru)
+		*slot = *ru;
+	else
+		memset(slot, 0, sizeof(*slot));
+}
+
+HCTX_EXPORT bool hostctx_sidecar_rusage(const struct hostctx_sidecar *sc,
+					enum hostctx_rusage_of which,
+					struct hostctx_rusage *ret)
+{
+	const struct hostctx_rusage *ru =
+		which == HOSTCTX_RUSAGE_COMMAND ? &sc->rusage : &sc->rusage_children;
+
+	if (ru->present && ret)
+		*ret = *ru;
+	return ru->present;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_descendants_left(struct hostctx_sidecar *sc,
+						      long long n)
+{
+	sc->descendants_left = n < 0 ? -1 : n;
+}
+
+HCTX_EXPORT long long hostctx_sidecar_descendants_left(const struct hostctx_sidecar *sc)
+{
+	return sc->descendants_left;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_snapshot(struct hostctx_sidecar *sc,
+					      enum hostctx_phase phase,
+					      struct hostctx_snapshot *s)
+{
+	struct hostctx_snapshot **slot = phase == HOSTCTX_PRE ? &sc->pre : &sc->post;
+
+	hostctx_snapshot_free(*slot);
+	*slot = s;
+}
+
+HCTX_EXPORT const struct hostctx_snapshot *
+hostctx_sidecar_snapshot(const struct hostctx_sidecar *sc, enum hostctx_phase phase)
+{
+	return phase == HOSTCTX_PRE ? sc->pre : sc->post;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+HCTX_EXPORT void hostctx_document_free(struct hostctx_document *d)
+{
+	if (!d)
+		return;
+	hostctx_sidecar_free(d->sidecar);
+	hostctx_snapshot_free(d->snapshot);
+	free(d);
+}
+
+HCTX_EXPORT bool hostctx_document_is_sidecar(const struct hostctx_document *d)
+{
+	return d->sidecar != NULL;
+}
+
+HCTX_EXPORT const struct hostctx_sidecar *
+hostctx_document_sidecar(const struct hostctx_document *d)
+{
+	return d->sidecar;
+}
+
+HCTX_EXPORT const struct hostctx_snapshot *
+hostctx_document_snapshot(const struct hostctx_document *d)
+{
+	return d->snapshot;
+}
+
+HCTX_EXPORT struct hostctx_sidecar *hostctx_document_take_sidecar(struct hostctx_document *d)
+{
+	return TAKE_PTR(d->sidecar);
 }
 
 static double timeval_seconds(const struct timeval *tv)

@@ -1,388 +1,618 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The snapshot object: life cycle, map helpers, and taking one by
- * running every reader of the field table once.
+ * The snapshot object: one value tree per row of the field table, the
+ * reason each absent field is absent, typed access by path, and taking
+ * a snapshot by asking every row's reader.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-HCTX_EXPORT void hostctx_snapshot_init(struct hostctx_snapshot *s)
+HCTX_EXPORT int hostctx_snapshot_new(struct hostctx_snapshot **ret)
 {
-	memset(s, 0, sizeof(*s));
-}
+	struct hostctx_snapshot *s =
+		calloc(1, sizeof(*s) + hctx_n_fields * sizeof(s->values[0]));
 
-void hctx_kvmap_clear(struct hostctx_kvmap *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->items[i].key);
-		free(m->items[i].value);
-	}
-	free(m->items);
-	memset(m, 0, sizeof(*m));
-}
-
-void hctx_govmap_clear(struct hostctx_govmap *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->items[i].governor);
-	free(m->items);
-	memset(m, 0, sizeof(*m));
-}
-
-HCTX_EXPORT void hostctx_snapshot_clear(struct hostctx_snapshot *s)
-{
-	for (size_t i = 0; i < hctx_n_fields; i++) {
-		const struct hctx_field *f = &hctx_fields[i];
-		void *p = HCTX_FIELD(s, f);
-
-		switch (f->kind) {
-		case HCTX_KIND_STRING:
-			free(*(char **)p);
-			break;
-		case HCTX_KIND_KVMAP:
-			hctx_kvmap_clear(p);
-			break;
-		case HCTX_KIND_GOVMAP:
-			hctx_govmap_clear(p);
-			break;
-		case HCTX_KIND_HEAP:
-			free(*(struct hostctx_heap **)p);
-			break;
-		default:
-			break;
-		}
-	}
-	hostctx_snapshot_init(s);
-}
-
-/* ---- maps ---------------------------------------------------------- */
-
-/* Position of key, or where it would go (*found false). */
-static size_t kv_find(const struct hostctx_kvmap *m, const char *key, bool *found)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->items[mid].key, key);
-
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
-}
-
-HCTX_EXPORT int hostctx_kvmap_set(struct hostctx_kvmap *m, const char *key,
-				  const char *value)
-{
-	bool found;
-	size_t at = kv_find(m, key, &found);
-	char *v, *k;
-	struct hostctx_kv *items;
-
-	m->present = true;
-	if (!value) {
-		if (found) {
-			free(m->items[at].key);
-			free(m->items[at].value);
-			memmove(&m->items[at], &m->items[at + 1],
-				(m->n - at - 1) * sizeof(m->items[0]));
-			m->n--;
-		}
-		return 0;
-	}
-	v = strdup(value);
-	if (!v)
+	if (!s)
 		return -ENOMEM;
-	if (found) {
-		free(m->items[at].value);
-		m->items[at].value = v;
-		return 0;
-	}
-	k = strdup(key);
-	items = k ? realloc(m->items, (m->n + 1) * sizeof(*items)) : NULL;
-	if (!items) {
-		free(k);
-		free(v);
-		return -ENOMEM;
-	}
-	m->items = items;
-	memmove(&items[at + 1], &items[at], (m->n - at) * sizeof(*items));
-	items[at].key = k;
-	items[at].value = v;
-	m->n++;
+	*ret = s;
 	return 0;
 }
 
-HCTX_EXPORT const char *hostctx_kvmap_get(const struct hostctx_kvmap *m,
-					  const char *key)
+static void free_why(struct hostctx_snapshot *s)
 {
-	bool found;
-	size_t at = kv_find(m, key, &found);
-
-	return found ? m->items[at].value : NULL;
+	if (!s->why)
+		return;
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		free(s->why[i].path);
+	free(s->why);
+	s->why = NULL;
 }
 
-static size_t gov_find(const struct hostctx_govmap *m, unsigned cpu, bool *found)
+HCTX_EXPORT void hostctx_snapshot_free(struct hostctx_snapshot *s)
 {
-	size_t lo = 0, hi = m->n;
-
-	/* CPUs arrive in ascending order: appending is the common case. */
-	if (m->n == 0 || m->items[m->n - 1].cpu < cpu) {
-		*found = false;
-		return m->n;
-	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->items[mid].cpu == cpu) {
-			*found = true;
-			return mid;
-		}
-		if (m->items[mid].cpu < cpu)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = false;
-	return lo;
+	if (!s)
+		return;
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		hctx_value_free(s->values[i]);
+	free_why(s);
+	free(s);
 }
 
-HCTX_EXPORT int hostctx_govmap_set(struct hostctx_govmap *m, unsigned cpu,
-				   const char *governor)
+void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
+		       struct hctx_value *v)
 {
-	bool found;
-	size_t at = gov_find(m, cpu, &found);
-	struct hostctx_gov *items;
-	char *g;
+	hctx_value_free(s->values[row]);
+	s->values[row] = v;
+}
 
-	if (!governor) {
-		if (found) {
-			free(m->items[at].governor);
-			memmove(&m->items[at], &m->items[at + 1],
-				(m->n - at - 1) * sizeof(m->items[0]));
-			m->n--;
-		}
-		return 0;
-	}
-	g = strdup(governor);
-	if (!g)
-		return -ENOMEM;
-	if (found) {
-		free(m->items[at].governor);
-		m->items[at].governor = g;
-		return 0;
-	}
-	/* Grow by doubling: a 4096-CPU host appends 4096 times. */
-	if (m->n == 0 || (m->n >= 8 && (m->n & (m->n - 1)) == 0)) {
-		items = realloc(m->items, (m->n ? m->n * 2 : 8) * sizeof(*items));
-		if (!items) {
-			free(g);
+HCTX_EXPORT int hostctx_snapshot_dup(const struct hostctx_snapshot *src,
+				     struct hostctx_snapshot **ret)
+{
+	struct hostctx_snapshot *s;
+	int r = hostctx_snapshot_new(&s);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < hctx_n_fields; i++) {
+		if (!src->values[i])
+			continue;
+		s->values[i] = hctx_value_dup(src->values[i]);
+		if (!s->values[i]) {
+			hostctx_snapshot_free(s);
 			return -ENOMEM;
 		}
-		m->items = items;
 	}
-	memmove(&m->items[at + 1], &m->items[at], (m->n - at) * sizeof(m->items[0]));
-	m->items[at].cpu = cpu;
-	m->items[at].governor = g;
-	m->n++;
+	*ret = s;
 	return 0;
-}
-
-HCTX_EXPORT const char *hostctx_govmap_get(const struct hostctx_govmap *m,
-					   unsigned cpu)
-{
-	bool found;
-	size_t at = gov_find(m, cpu, &found);
-
-	return found ? m->items[at].governor : NULL;
-}
-
-/* ---- copy and compare ---------------------------------------------- */
-
-static int copy_string(char **dst, const char *src)
-{
-	if (!src)
-		return 0;
-	*dst = strdup(src);
-	return *dst ? 0 : -ENOMEM;
-}
-
-static int copy_field(const struct hctx_field *f, struct hostctx_snapshot *dst,
-		      const struct hostctx_snapshot *src)
-{
-	const void *from = HCTX_CFIELD(src, f);
-	void *to = HCTX_FIELD(dst, f);
-	int r = 0;
-
-	switch (f->kind) {
-	case HCTX_KIND_STRING:
-		return copy_string(to, *(char *const *)from);
-	case HCTX_KIND_U64:
-		memcpy(to, from, sizeof(struct hostctx_u64));
-		return 0;
-	case HCTX_KIND_DELAYACCT:
-		memcpy(to, from, sizeof(enum hostctx_delayacct));
-		return 0;
-	case HCTX_KIND_XACCT:
-		memcpy(to, from, sizeof(enum hostctx_xacct));
-		return 0;
-	case HCTX_KIND_KVMAP: {
-		const struct hostctx_kvmap *m = from;
-		struct hostctx_kvmap *out = to;
-
-		for (size_t i = 0; r == 0 && i < m->n; i++)
-			r = hostctx_kvmap_set(out, m->items[i].key, m->items[i].value);
-		out->present = m->present;
-		return r;
-	}
-	case HCTX_KIND_GOVMAP: {
-		const struct hostctx_govmap *m = from;
-
-		for (size_t i = 0; r == 0 && i < m->n; i++)
-			r = hostctx_govmap_set(to, m->items[i].cpu, m->items[i].governor);
-		return r;
-	}
-	case HCTX_KIND_HEAP: {
-		const struct hostctx_heap *h = *(struct hostctx_heap *const *)from;
-		struct hostctx_heap **out = to;
-
-		if (!h)
-			return 0;
-		*out = malloc(sizeof(**out));
-		if (!*out)
-			return -ENOMEM;
-		**out = *h;
-		return 0;
-	}
-	}
-	return 0;
-}
-
-HCTX_EXPORT int hostctx_snapshot_copy(struct hostctx_snapshot *dst,
-				      const struct hostctx_snapshot *src)
-{
-	hostctx_snapshot_clear(dst);
-	for (size_t i = 0; i < hctx_n_fields; i++) {
-		int r = copy_field(&hctx_fields[i], dst, src);
-
-		if (r < 0) {
-			hostctx_snapshot_clear(dst);
-			return r;
-		}
-	}
-	return 0;
-}
-
-static bool strings_equal(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static bool u64_equal(const struct hostctx_u64 *a, const struct hostctx_u64 *b)
-{
-	return a->present == b->present && (!a->present || a->value == b->value);
-}
-
-static bool heap_equal(const struct hostctx_heap *a, const struct hostctx_heap *b)
-{
-	if (!a || !b)
-		return a == b;
-	return u64_equal(&a->active_bytes, &b->active_bytes) &&
-	       u64_equal(&a->allocated_bytes, &b->allocated_bytes) &&
-	       u64_equal(&a->resident_bytes, &b->resident_bytes) &&
-	       u64_equal(&a->mapped_bytes, &b->mapped_bytes) &&
-	       u64_equal(&a->narenas, &b->narenas);
-}
-
-static bool field_equal(const struct hctx_field *f, const struct hostctx_snapshot *a,
-			const struct hostctx_snapshot *b)
-{
-	const void *pa = HCTX_CFIELD(a, f), *pb = HCTX_CFIELD(b, f);
-
-	switch (f->kind) {
-	case HCTX_KIND_STRING:
-		return strings_equal(*(char *const *)pa, *(char *const *)pb);
-	case HCTX_KIND_U64:
-		return u64_equal(pa, pb);
-	case HCTX_KIND_DELAYACCT:
-		return *(const enum hostctx_delayacct *)pa == *(const enum hostctx_delayacct *)pb;
-	case HCTX_KIND_XACCT:
-		return *(const enum hostctx_xacct *)pa == *(const enum hostctx_xacct *)pb;
-	case HCTX_KIND_KVMAP: {
-		const struct hostctx_kvmap *ma = pa, *mb = pb;
-
-		if (ma->present != mb->present || ma->n != mb->n)
-			return false;
-		for (size_t i = 0; i < ma->n; i++)
-			if (strcmp(ma->items[i].key, mb->items[i].key) ||
-			    strcmp(ma->items[i].value, mb->items[i].value))
-				return false;
-		return true;
-	}
-	case HCTX_KIND_GOVMAP: {
-		const struct hostctx_govmap *ma = pa, *mb = pb;
-
-		if (ma->n != mb->n)
-			return false;
-		for (size_t i = 0; i < ma->n; i++)
-			if (ma->items[i].cpu != mb->items[i].cpu ||
-			    strcmp(ma->items[i].governor, mb->items[i].governor))
-				return false;
-		return true;
-	}
-	case HCTX_KIND_HEAP:
-		return heap_equal(*(struct hostctx_heap *const *)pa,
-				  *(struct hostctx_heap *const *)pb);
-	}
-	return false;
 }
 
 HCTX_EXPORT bool hostctx_snapshot_equal(const struct hostctx_snapshot *a,
 					const struct hostctx_snapshot *b)
 {
 	for (size_t i = 0; i < hctx_n_fields; i++)
-		if (!field_equal(&hctx_fields[i], a, b))
+		if (!hctx_value_equal(a->values[i], b->values[i]))
 			return false;
 	return true;
 }
 
-/* ---- taking a snapshot --------------------------------------------- */
+/* ---- paths ------------------------------------------------------------ */
 
-static bool already_ran(size_t row)
+/* Where a path leads: the value's spec and slot, or its map and key. */
+struct place {
+	const struct hctx_spec *spec;
+	struct hctx_value **slot;	/* NULL: a map entry that does not exist */
+	struct hctx_value *map;		/* the map holding the entry, or NULL */
+	const struct hctx_spec *map_spec;
+	char key[HCTX_PATH_MAX];
+};
+
+static struct hctx_value *empty_node(const struct hctx_spec *spec)
 {
-	for (size_t i = 0; i < row; i++)
-		if (hctx_fields[i].read == hctx_fields[row].read)
+	switch (hctx_kind_ops[spec->kind].node) {
+	case HCTX_NODE_RECORD:
+		return hctx_value_record(spec->n_members);
+	case HCTX_NODE_MAP:
+		return hctx_value_map();
+	case HCTX_NODE_ARRAY:
+		return hctx_value_array();
+	case HCTX_NODE_STRING:
+	case HCTX_NODE_U64:
+	case HCTX_NODE_S64:
+	case HCTX_NODE_BOOL:
+	case HCTX_NODE_DOUBLE:
+		break;
+	}
+	return NULL;
+}
+
+static bool is_container(const struct hctx_spec *spec)
+{
+	return empty_node(spec) != NULL ? true : false;
+}
+
+/* The next component of rest: all of it for a map of scalars. */
+static size_t component_len(const struct hctx_spec *spec, const char *rest)
+{
+	const char *dot = strchr(rest, '.');
+
+	if (hctx_kind_ops[spec->kind].node == HCTX_NODE_MAP &&
+	    hctx_kind_ops[spec->elem->kind].node != HCTX_NODE_RECORD &&
+	    hctx_kind_ops[spec->elem->kind].node != HCTX_NODE_MAP)
+		return strlen(rest);
+	return dot ? (size_t)(dot - rest) : strlen(rest);
+}
+
+static int ensure(struct hctx_value **slot, const struct hctx_spec *spec)
+{
+	if (*slot)
+		return 0;
+	*slot = empty_node(spec);
+	return *slot ? 0 : -ENOMEM;
+}
+
+/* One step below p along name[0..len); create missing containers. */
+static int step(struct place *p, const char *name, size_t len, bool create)
+{
+	struct hctx_value *v = p->slot ? *p->slot : NULL;
+	const struct hctx_spec *spec = p->spec;
+	int r;
+
+	if (!is_container(spec) || len == 0 || len >= sizeof(p->key))
+		return -EINVAL;
+	if (create) {
+		if (!p->slot)
+			return -EINVAL;
+		r = ensure(p->slot, spec);
+		if (r < 0)
+			return r;
+		v = *p->slot;
+	}
+	p->map = NULL;
+	if (spec->kind == HCTX_KIND_RECORD) {
+		for (size_t i = 0; i < spec->n_members; i++) {
+			if (strlen(spec->members[i].name) != len ||
+			    memcmp(spec->members[i].name, name, len) != 0)
+				continue;
+			p->spec = spec->members[i].spec;
+			p->slot = v ? &v->rec.slot[i] : NULL;
+			return 0;
+		}
+		return -EINVAL;
+	}
+	if (spec->kind == HCTX_KIND_ARRAY) {
+		char *end;
+		unsigned long i = strtoul(name, &end, 10);
+
+		if (end != name + len || !v || i >= v->arr.n)
+			return -ENOENT;
+		p->spec = spec->elem;
+		p->slot = &v->arr.v[i];
+		return 0;
+	}
+	/* a map: "cpuN" is accepted for the CPU map's "N" */
+	if (spec->kind == HCTX_KIND_CPUMAP && len > 3 && memcmp(name, "cpu", 3) == 0) {
+		name += 3;
+		len -= 3;
+	}
+	memcpy(p->key, name, len);
+	p->key[len] = '\0';
+	p->map = v;
+	p->map_spec = spec;
+	p->spec = spec->elem;
+	p->slot = NULL;
+	if (v) {
+		const struct hctx_entry *e = hctx_map_find(v, p->key);
+
+		p->slot = e ? (struct hctx_value **)&e->value : NULL;
+	}
+	if (!p->slot && create && is_container(p->spec)) {
+		r = hctx_map_put(v, spec, p->key, empty_node(p->spec));
+		if (r < 0)
+			return r;
+		p->slot = (struct hctx_value **)&hctx_map_find(v, p->key)->value;
+	}
+	return 0;
+}
+
+static int resolve(const struct hostctx_snapshot *s, const char *path,
+		   bool create, struct place *p)
+{
+	size_t len = strcspn(path, ".");
+	const struct hctx_field *f = hctx_field_by_name(path, len);
+	const char *rest = path + len;
+
+	if (!f)
+		return -EINVAL;
+	*p = (struct place){ .spec = f->spec,
+			     .slot = (struct hctx_value **)&s->values[f - hctx_fields] };
+	while (*rest == '.') {
+		int r;
+
+		rest++;
+		len = component_len(p->spec, rest);
+		r = step(p, rest, len, create);
+		if (r < 0)
+			return r;
+		rest += len;
+	}
+	return *rest ? -EINVAL : 0;
+}
+
+static const struct hctx_value *lookup(const struct hostctx_snapshot *s,
+				       const char *path)
+{
+	struct place p;
+
+	if (!s || !path || resolve(s, path, false, &p) < 0 || !p.slot)
+		return NULL;
+	return *p.slot;
+}
+
+/* ---- getters ---------------------------------------------------------- */
+
+static const enum hostctx_type node_types[] = {
+	[HCTX_NODE_STRING] = HOSTCTX_TYPE_STRING,
+	[HCTX_NODE_U64] = HOSTCTX_TYPE_U64,
+	[HCTX_NODE_S64] = HOSTCTX_TYPE_S64,
+	[HCTX_NODE_BOOL] = HOSTCTX_TYPE_BOOL,
+	[HCTX_NODE_DOUBLE] = HOSTCTX_TYPE_DOUBLE,
+	[HCTX_NODE_RECORD] = HOSTCTX_TYPE_OBJECT,
+	[HCTX_NODE_MAP] = HOSTCTX_TYPE_OBJECT,
+	[HCTX_NODE_ARRAY] = HOSTCTX_TYPE_ARRAY,
+};
+
+HCTX_EXPORT enum hostctx_type hostctx_snapshot_type(const struct hostctx_snapshot *s,
+						    const char *path)
+{
+	const struct hctx_value *v = lookup(s, path);
+
+	return v ? node_types[v->node] : HOSTCTX_TYPE_ABSENT;
+}
+
+static const struct hctx_value *typed(const struct hostctx_snapshot *s,
+				      const char *path, enum hctx_node node,
+				      int *err)
+{
+	const struct hctx_value *v = lookup(s, path);
+
+	*err = !v ? -ENOENT : v->node != node ? -EINVAL : 0;
+	return *err ? NULL : v;
+}
+
+HCTX_EXPORT int hostctx_snapshot_get_string(const struct hostctx_snapshot *s,
+					    const char *path, const char **ret)
+{
+	int r;
+	const struct hctx_value *v = typed(s, path, HCTX_NODE_STRING, &r);
+
+	if (v)
+		*ret = v->s;
+	return r;
+}
+
+HCTX_EXPORT int hostctx_snapshot_get_u64(const struct hostctx_snapshot *s,
+					 const char *path, uint64_t *ret)
+{
+	int r;
+	const struct hctx_value *v = typed(s, path, HCTX_NODE_U64, &r);
+
+	if (v)
+		*ret = v->u;
+	return r;
+}
+
+HCTX_EXPORT int hostctx_snapshot_get_s64(const struct hostctx_snapshot *s,
+					 const char *path, int64_t *ret)
+{
+	int r;
+	const struct hctx_value *v = typed(s, path, HCTX_NODE_S64, &r);
+
+	if (v)
+		*ret = v->i;
+	return r;
+}
+
+HCTX_EXPORT int hostctx_snapshot_get_bool(const struct hostctx_snapshot *s,
+					  const char *path, bool *ret)
+{
+	int r;
+	const struct hctx_value *v = typed(s, path, HCTX_NODE_BOOL, &r);
+
+	if (v)
+		*ret = v->b;
+	return r;
+}
+
+HCTX_EXPORT int hostctx_snapshot_get_double(const struct hostctx_snapshot *s,
+					    const char *path, double *ret)
+{
+	int r;
+	const struct hctx_value *v = typed(s, path, HCTX_NODE_DOUBLE, &r);
+
+	if (v)
+		*ret = v->d;
+	return r;
+}
+
+static int top_level_keys(const struct hostctx_snapshot *s, const char ***ret,
+			  size_t *ret_n)
+{
+	const char **names = calloc(hctx_n_fields + 1, sizeof(*names));
+	size_t n = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (s->values[i])
+			names[n++] = hctx_fields[i].name;
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+HCTX_EXPORT int hostctx_snapshot_keys(const struct hostctx_snapshot *s,
+				      const char *path, const char ***ret,
+				      size_t *ret_n)
+{
+	static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7",
+					      "8", "9", "10", "11", "12", "13", "14", "15" };
+	struct place p;
+	const struct hctx_value *v;
+	const char **names;
+	size_t n = 0, cap;
+	int r;
+
+	if (!path || !*path)
+		return top_level_keys(s, ret, ret_n);
+	r = resolve(s, path, false, &p);
+	if (r < 0)
+		return r;
+	v = p.slot ? *p.slot : NULL;
+	if (!v)
+		return -ENOENT;
+	cap = v->node == HCTX_NODE_RECORD ? v->rec.n :
+	      v->node == HCTX_NODE_MAP ? v->map.n :
+	      v->node == HCTX_NODE_ARRAY ? v->arr.n : 0;
+	if (v->node == HCTX_NODE_ARRAY && cap > sizeof(digits) / sizeof(digits[0]))
+		return -E2BIG;
+	if (!is_container(p.spec))
+		return -EINVAL;
+	names = calloc(cap + 1, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < cap; i++) {
+		if (v->node == HCTX_NODE_RECORD && v->rec.slot[i])
+			names[n++] = p.spec->members[i].name;
+		else if (v->node == HCTX_NODE_MAP)
+			names[n++] = v->map.e[i].key;
+		else if (v->node == HCTX_NODE_ARRAY)
+			names[n++] = digits[i];
+	}
+	*ret = names;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- setters ---------------------------------------------------------- */
+
+static bool enum_allows(const struct hctx_spec *spec, const char *value)
+{
+	for (const char *const *n = spec->names; n && *n; n++)
+		if (strcmp(*n, value) == 0)
 			return true;
 	return false;
 }
 
-HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
-				      struct hostctx_snapshot *s)
+/* Put v (taken) at path; its kind must be one the spec allows. */
+static int set_value(struct hostctx_snapshot *s, const char *path,
+		     struct hctx_value *v)
 {
-	struct hctx_reader rd = { .root = root };
-	int r = 0;
+	struct place p;
+	int r;
 
-	hostctx_snapshot_clear(s);
-	rd.buf = root->scratch;
-	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++) {
-		if (!hctx_fields[i].read || already_ran(i))
-			continue;
-		r = hctx_fields[i].read(&rd, s);
+	if (!v)
+		return -ENOMEM;
+	r = resolve(s, path, true, &p);
+	if (r == 0 && hctx_kind_ops[p.spec->kind].node != v->node)
+		r = -EINVAL;
+	if (r == 0 && p.spec->kind == HCTX_KIND_ENUM && !enum_allows(p.spec, v->s))
+		r = -EINVAL;
+	if (r < 0) {
+		hctx_value_free(v);
+		return r;
 	}
-	hctx_cpuset_clear(&rd.online);
+	if (p.map && !p.slot)
+		return hctx_map_put(p.map, p.map_spec, p.key, v);
+	hctx_value_free(*p.slot);
+	*p.slot = v;
+	return 0;
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_string(struct hostctx_snapshot *s,
+					    const char *path, const char *value)
+{
+	if (!value || !hctx_is_utf8(value, strlen(value)))
+		return -EINVAL;
+	return set_value(s, path, hctx_value_string(value));
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_u64(struct hostctx_snapshot *s,
+					 const char *path, uint64_t value)
+{
+	return set_value(s, path, hctx_value_u64(value));
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_s64(struct hostctx_snapshot *s,
+					 const char *path, int64_t value)
+{
+	return set_value(s, path, hctx_value_s64(value));
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_bool(struct hostctx_snapshot *s,
+					  const char *path, bool value)
+{
+	return set_value(s, path, hctx_value_bool(value));
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_double(struct hostctx_snapshot *s,
+					    const char *path, double value)
+{
+	return set_value(s, path, hctx_value_double(value));
+}
+
+HCTX_EXPORT int hostctx_snapshot_set_object(struct hostctx_snapshot *s,
+					    const char *path)
+{
+	struct place p;
+	int r = resolve(s, path, true, &p);
+
 	if (r < 0)
-		hostctx_snapshot_clear(s);
-	return r;
+		return r;
+	if (!p.slot)
+		return -EINVAL;
+	return ensure(p.slot, p.spec);
+}
+
+/* A map that may not be empty (cpufreq_governor) goes with its last entry. */
+static void drop_empty_field(struct hostctx_snapshot *s, struct hctx_value *map)
+{
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (s->values[i] == map)
+			hctx_snapshot_put(s, i, NULL);
+}
+
+HCTX_EXPORT int hostctx_snapshot_unset(struct hostctx_snapshot *s,
+				       const char *path)
+{
+	struct place p;
+	int r = resolve(s, path, false, &p);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (!p.slot)
+		return 0;
+	if (p.map) {
+		hctx_map_remove(p.map, p.key);
+		if (p.map->map.n == 0 && p.map_spec->empty_is_absent)
+			drop_empty_field(s, p.map);
+		return 0;
+	}
+	hctx_value_free(*p.slot);
+	*p.slot = NULL;
+	return 0;
+}
+
+/* ---- taking a snapshot ------------------------------------------------ */
+
+bool hctx_debug_from_env(void)
+{
+	const char *v = getenv("HOSTCTX_DEBUG");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+HCTX_EXPORT void hostctx_root_set_log(struct hostctx_root *root, hostctx_log_fn fn,
+				      void *userdata)
+{
+	root->log = fn;
+	root->log_data = userdata;
+}
+
+HCTX_EXPORT const char *hostctx_version(void)
+{
+	return HOSTCTX_VERSION;
+}
+
+static const char *error_text(int err)
+{
+	return err == ENOENT ? "not present on this machine" : strerror(err);
+}
+
+static int note_absence(struct hostctx_snapshot *s, size_t row, int err,
+			const char *path)
+{
+	if (!s->why) {
+		s->why = calloc(hctx_n_fields, sizeof(*s->why));
+		if (!s->why)
+			return -ENOMEM;
+	}
+	s->why[row].err = err;
+	if (path) {
+		s->why[row].path = strdup(path);
+		if (!s->why[row].path)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void report_absence(struct hostctx_root *root, const struct hctx_field *f,
+			   int err, const char *path)
+{
+	char line[512];
+
+	if (!root->debug || !root->log)
+		return;
+	snprintf(line, sizeof(line), "%s: absent: %s%s%s", f->name,
+		 path ? path : "", path ? ": " : "", error_text(err));
+	root->log(root->log_data, line);
+}
+
+static void reader_clear(struct hctx_reader *rd)
+{
+	hctx_cpuset_clear(&rd->online);
+	free(rd->cpuinfo_model);
+	free(rd->cpuinfo_vendor);
+	free(rd->meminfo);
+	for (size_t i = 0; i < 3; i++)
+		free(rd->uname_part[i]);
+}
+
+/* Ask one row's reader; an absent field keeps why. */
+static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i)
+{
+	const struct hctx_field *f = &hctx_fields[i];
+	struct hctx_value *v = NULL;
+	int r;
+
+	if (!f->read || f->plan == HCTX_PLAN_NEVER)
+		return 0;
+	if (f->plan == HCTX_PLAN_LIVE && !rd->root->live) {
+		r = -ENOENT;
+		rd->path = NULL;
+	} else {
+		rd->path = f->arg;
+		r = f->read(rd, f, &v);
+	}
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 && v) {
+		s->values[i] = v;
+		return 0;
+	}
+	r = r < 0 ? -r : ENOENT;
+	report_absence(rd->root, f, r, rd->path);
+	return note_absence(s, i, r, rd->path);
+}
+
+HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
+				      struct hostctx_snapshot **ret)
+{
+	struct hctx_reader rd = { .root = root, .buf = root->scratch };
+	struct hostctx_snapshot *s = NULL;
+	int r = hostctx_snapshot_new(&s);
+
+	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++)
+		r = read_row(&rd, s, i);
+	reader_clear(&rd);
+	if (r < 0) {
+		hostctx_snapshot_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+HCTX_EXPORT int hostctx_snapshot_why(const struct hostctx_snapshot *s,
+				     const char *field, const char **ret_path)
+{
+	int row = hostctx_field_index(field);
+
+	if (row < 0)
+		return row;
+	if (s->values[row] || !s->why) {
+		if (ret_path)
+			*ret_path = NULL;
+		return 0;
+	}
+	if (ret_path)
+		*ret_path = s->why[row].path;
+	return s->why[row].err;
 }
 
 HCTX_EXPORT bool hostctx_bracketed_active(const char *s, const char **ret_start,

@@ -38,7 +38,7 @@
 
 #define MARKER_NAME "HOSTCTX_PRELOAD_OWNER"
 #define DISABLE_NAME "HOSTCTX_PRELOAD_DISABLE"
-#define LIBHOSTCTX "libhostctx.so"
+#define LIBHOSTCTX "libhostctx.so.0"	/* the soname, never the dev symlink */
 #define WRAPPER_NAME "hostctx-run"
 
 extern char **environ;
@@ -269,6 +269,7 @@ static hctx_document_load_fn *document_loader(void)
 	Dl_info info;
 	const char *slash;
 	size_t dirlen;
+	const char *(*version)(void);
 	void *lib;
 
 	if (!dladdr((void *)marker_format, &info) || !info.dli_fname)
@@ -282,6 +283,15 @@ static hctx_document_load_fn *document_loader(void)
 	lib = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
 	if (!lib)
 		return NULL;
+	/*
+	 * The record it parses is handed to this library's own code, which
+	 * shares its layout only when both were built as the same version.
+	 */
+	version = (const char *(*)(void))dlsym(lib, "hostctx_version");
+	if (!version || strcmp(version(), HOSTCTX_VERSION) != 0) {
+		dlclose(lib);
+		return NULL;
+	}
 	/* The handle stays: the parsed record's strings are plain malloc. */
 	return (hctx_document_load_fn *)dlsym(lib, "hostctx_document_load");
 }

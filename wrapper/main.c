@@ -36,7 +36,7 @@ struct run_state {
 	struct run_child child;
 	struct run_target target;
 	struct hostctx_root *root;
-	struct hostctx_sidecar sc;
+	struct hostctx_sidecar *sc;	/* NULL: the record could not be built */
 	pid_t self;
 	pid_t command_pid;	/* stays set after the reap, unlike child.pid */
 	bool reaped;
@@ -71,9 +71,27 @@ static void fill_closed_stdio(void)
 	}
 }
 
+/* run.ended_at is now (the record may not exist: then nothing to do). */
+static void set_ended_now(struct run_state *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (st->sc)
+		hostctx_sidecar_set_time(st->sc, HOSTCTX_ENDED_AT, &now);
+}
+
+static void set_descendants_left(struct run_state *st, long long n)
+{
+	if (st->sc)
+		hostctx_sidecar_set_descendants_left(st->sc, n);
+}
+
 static void record_write(struct run_state *st)
 {
-	if (run_target_write(&st->target, &st->sc) < 0)
+	if (!st->sc)
+		return;
+	if (run_target_write(&st->target, st->sc) < 0)
 		st->record_failed = true;
 }
 
@@ -81,24 +99,29 @@ static void record_write(struct run_state *st)
 static void write_in_progress(struct run_state *st, const struct timespec *t0)
 {
 	char *cwd = getcwd(NULL, 0);
+	struct hostctx_snapshot *pre = NULL;
 	int r;
 
-	r = hostctx_sidecar_set_command(&st->sc, st->opts.cmd_argc,
-					st->opts.cmd_argv, cwd);
+	r = hostctx_sidecar_new(&st->sc);
+	if (r == 0)
+		r = hostctx_sidecar_set_command(st->sc, st->opts.cmd_argc,
+						st->opts.cmd_argv, cwd);
 	free(cwd);
-	st->sc.mode = strdup("wrapper");
-	if (r < 0 || !st->sc.mode) {
+	if (r == 0)
+		r = hostctx_sidecar_set_mode(st->sc, "wrapper");
+	if (r < 0) {
 		run_warn("cannot build the record: %s", strerror(ENOMEM));
+		hostctx_sidecar_free(st->sc);
+		st->sc = NULL;
 		st->record_failed = true;
 		return;
 	}
-	st->sc.has_started_at = true;
-	st->sc.started_at = *t0;
-	r = hostctx_snapshot_take(st->root, &st->sc.pre);
-	st->sc.has_pre = r == 0;
+	hostctx_sidecar_set_time(st->sc, HOSTCTX_STARTED_AT, t0);
+	r = hostctx_snapshot_take(st->root, &pre);
 	if (r < 0)
 		run_warn("cannot take the pre snapshot: %s", strerror(-r));
-	st->sc.complete = false;
+	hostctx_sidecar_set_snapshot(st->sc, HOSTCTX_PRE, pre);
+	hostctx_sidecar_set_complete(st->sc, false);
 	record_write(st);
 }
 
@@ -109,8 +132,7 @@ static void note_reaped(struct run_state *st, int status,
 	st->status = status;
 	st->rusage = *ru;
 	clock_gettime(CLOCK_MONOTONIC, &st->reaped_at);
-	clock_gettime(CLOCK_REALTIME, &st->sc.ended_at);
-	st->sc.has_ended_at = true;
+	set_ended_now(st);
 	st->child.pid = -1;	/* forward nothing any more */
 }
 
@@ -182,6 +204,7 @@ static void wait_for_command(struct run_state *st)
 static void wait_for_descendants(struct run_state *st)
 {
 	struct timespec start, now;
+	long long left_running;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
@@ -191,7 +214,7 @@ static void wait_for_descendants(struct run_state *st)
 
 		reap_ready(st);
 		if (st->no_children) {
-			st->sc.descendants_left = 0;
+			set_descendants_left(st, 0);
 			return;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -203,64 +226,62 @@ static void wait_for_descendants(struct run_state *st)
 		    run_signal_should_forward(&si, st->self))
 			break;
 	}
-	st->sc.descendants_left = run_count_descendants(st->self);
-	run_warn("%lld descendant(s) still running after the wait",
-		 st->sc.descendants_left);
+	left_running = run_count_descendants(st->self);
+	set_descendants_left(st, left_running);
+	run_warn("%lld descendant(s) still running after the wait", left_running);
 }
 
 static void fill_outcome(struct run_state *st)
 {
-	struct hostctx_exit *ex = &st->sc.exit;
+	struct hostctx_rusage ru;
 
 	if (st->lost)
 		return;
-	if (WIFSIGNALED(st->status)) {
-		ex->kind = HOSTCTX_EXIT_SIGNAL;
-		ex->signal = WTERMSIG(st->status);
-		ex->core_dumped = WCOREDUMP(st->status);
-	} else {
-		ex->kind = HOSTCTX_EXIT_CODE;
-		ex->code = WEXITSTATUS(st->status);
-	}
-	hostctx_rusage_from(&st->sc.rusage, &st->rusage);
-	st->sc.has_wall_seconds = true;
-	st->sc.wall_seconds = seconds_between(&st->released, &st->reaped_at);
+	hostctx_sidecar_set_wait_status(st->sc, st->status);
+	hostctx_rusage_from(&ru, &st->rusage);
+	hostctx_sidecar_set_rusage(st->sc, HOSTCTX_RUSAGE_COMMAND, &ru);
+	hostctx_sidecar_set_wall_seconds(st->sc,
+					 seconds_between(&st->released, &st->reaped_at));
 }
 
 static void write_complete(struct run_state *st)
 {
+	struct hostctx_snapshot *post = NULL;
 	int r;
 
-	if (!st->sc.mode)
+	if (!st->sc)
 		return;		/* could not even build it */
 	fill_outcome(st);
-	r = hostctx_snapshot_take(st->root, &st->sc.post);
-	st->sc.has_post = r == 0;
+	r = hostctx_snapshot_take(st->root, &post);
 	if (r < 0)
 		run_warn("cannot take the post snapshot: %s", strerror(-r));
-	st->sc.complete = true;
+	hostctx_sidecar_set_snapshot(st->sc, HOSTCTX_POST, post);
+	hostctx_sidecar_set_complete(st->sc, true);
 	record_write(st);
 }
 
 static void print_changes(struct run_state *st)
 {
-	struct hostctx_changes changes = { 0 };
+	const struct hostctx_snapshot *pre, *post;
+	struct hostctx_changes *changes = NULL;
 	char *text = NULL;
 
 	if (st->target.file && !st->record_failed)
 		run_error("record: %s", st->target.file);
-	if (!st->sc.has_pre || !st->sc.has_post)
+	pre = st->sc ? hostctx_sidecar_snapshot(st->sc, HOSTCTX_PRE) : NULL;
+	post = st->sc ? hostctx_sidecar_snapshot(st->sc, HOSTCTX_POST) : NULL;
+	if (!pre || !post)
 		return;
-	if (hostctx_diff(&st->sc.pre, &st->sc.post, &changes) < 0)
+	if (hostctx_diff(pre, post, &changes) < 0)
 		return;
-	if (changes.n == 0)
+	if (hostctx_changes_count(changes) == 0)
 		run_error("no host changes during the run");
-	else if (hostctx_changes_format_human(&changes, NULL, NULL, &text) == 0) {
+	else if (hostctx_changes_format_human(changes, &text) == 0) {
 		run_error("host changes during the run:");
 		run_write_stderr(text, strlen(text));
 	}
 	free(text);
-	hostctx_changes_clear(&changes);
+	hostctx_changes_free(changes);
 }
 
 /* The command could not be exec'd: a complete record, 126 or 127. */
@@ -274,15 +295,15 @@ static int finish_exec_failure(struct run_state *st)
 	run_error("%s: %s", st->opts.cmd_argv[0], strerror(st->exec_errno));
 	while (wait4(st->command_pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	clock_gettime(CLOCK_REALTIME, &st->sc.ended_at);
-	st->sc.has_ended_at = true;
+	set_ended_now(st);
 	if (!name) {
 		snprintf(fallback, sizeof(fallback), "E%d", st->exec_errno);
 		name = fallback;
 	}
-	if (st->sc.mode) {
-		st->sc.exec_error = strdup(name);
-		st->sc.complete = true;
+	if (st->sc) {
+		if (hostctx_sidecar_set_exec_error(st->sc, name) < 0)
+			run_warn("cannot build the record: %s", strerror(ENOMEM));
+		hostctx_sidecar_set_complete(st->sc, true);
 		record_write(st);
 	}
 	return st->exec_errno == ENOENT ? RUN_EXIT_ENOENT :
@@ -291,7 +312,8 @@ static int finish_exec_failure(struct run_state *st)
 
 static void cleanup(struct run_state *st)
 {
-	hostctx_sidecar_clear(&st->sc);
+	hostctx_sidecar_free(st->sc);
+	st->sc = NULL;
 	run_target_clear(&st->target);
 	hostctx_root_close(st->root);
 	st->root = NULL;
@@ -348,7 +370,6 @@ int main(int argc, char **argv)
 	struct timespec t0;
 	int r, code;
 
-	hostctx_sidecar_init(&st.sc);
 	r = start(&st, argc, argv, &t0);
 	if (r != 0 || st.command_pid <= 0) {
 		cleanup(&st);

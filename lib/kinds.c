@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One row of operations per value kind: JSON writing, diffing and the
+ * human report.  These are the only functions that know what a kind
+ * means; every table walk (fields, record members, map entries) comes
+ * here, so a new kind is one row and its functions.  JSON reading has
+ * its own table in json_read.c (it needs cJSON, which the programs that
+ * only write must not load).
+ */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define ARROW "\xe2\x86\x92"	/* U+2192, as the reference prints it */
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static void write_string(struct hctx_jw *w, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+	hctx_jw_string(w, v->s);
+}
+
+static void write_u64(struct hctx_jw *w, const struct hctx_spec *spec,
+		      const struct hctx_value *v)
+{
+	hctx_jw_u64(w, v->u);
+}
+
+static void write_s64(struct hctx_jw *w, const struct hctx_spec *spec,
+		      const struct hctx_value *v)
+{
+	hctx_jw_s64(w, v->i);
+}
+
+static void write_bool(struct hctx_jw *w, const struct hctx_spec *spec,
+		       const struct hctx_value *v)
+{
+	hctx_jw_bool(w, v->b);
+}
+
+static void write_double(struct hctx_jw *w, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+	hctx_jw_double(w, v->d);
+}
+
+static void write_record(struct hctx_jw *w, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+	hctx_jw_begin(w, '{');
+	for (size_t i = 0; i < spec->n_members && i < v->rec.n; i++) {
+		if (!v->rec.slot[i])
+			continue;
+		hctx_jw_key(w, spec->members[i].name);
+		hctx_write_value(w, spec->members[i].spec, v->rec.slot[i]);
+	}
+	hctx_jw_end(w, '}');
+}
+
+static void write_map(struct hctx_jw *w, const struct hctx_spec *spec,
+		      const struct hctx_value *v)
+{
+	hctx_jw_begin(w, '{');
+	for (size_t i = 0; i < v->map.n; i++) {
+		hctx_jw_key(w, v->map.e[i].key);
+		hctx_write_value(w, spec->elem, v->map.e[i].value);
+	}
+	hctx_jw_end(w, '}');
+}
+
+static void write_array(struct hctx_jw *w, const struct hctx_spec *spec,
+			const struct hctx_value *v)
+{
+	hctx_jw_begin(w, '[');
+	for (size_t i = 0; i < v->arr.n; i++) {
+		hctx_jw_elem(w);
+		hctx_write_value(w, spec->elem, v->arr.v[i]);
+	}
+	hctx_jw_end(w, ']');
+}
+
+void hctx_write_value(struct hctx_jw *w, const struct hctx_spec *spec,
+		      const struct hctx_value *v)
+{
+	hctx_kind_ops[spec->kind].write_json(w, spec, v);
+}
+
+/* ---- diff ------------------------------------------------------------ */
+
+static int diff_whole(struct hctx_changes_builder *cb, const char *path,
+		      const struct hctx_spec *spec, const struct hctx_value *a,
+		      const struct hctx_value *b)
+{
+	if (hctx_value_equal(a, b))
+		return 0;
+	return hctx_push_change(cb, path, spec, a, b, false);
+}
+
+/*
+ * Per key over the union of two maps in the same key order; entries
+ * are named "PATH.KEY" (string keys) or "PATH.cpuN" (CPU keys).  A map
+ * on one side only is one change for the whole map.
+ */
+static int diff_map(struct hctx_changes_builder *cb, const char *path,
+		    const struct hctx_spec *spec, const struct hctx_value *a,
+		    const struct hctx_value *b)
+{
+	const char *prefix = spec->kind == HCTX_KIND_CPUMAP ? "cpu" : "";
+	size_t i = 0, j = 0;
+
+	if (!a || !b)
+		return diff_whole(cb, path, spec, a, b);
+	while (i < a->map.n || j < b->map.n) {
+		const struct hctx_entry *ea = i < a->map.n ? &a->map.e[i] : NULL;
+		const struct hctx_entry *eb = j < b->map.n ? &b->map.e[j] : NULL;
+		int cmp = !ea ? 1 : !eb ? -1 :
+			  ea->cpu_lo != eb->cpu_lo && spec->kind != HCTX_KIND_STRMAP ?
+			  (ea->cpu_lo < eb->cpu_lo ? -1 : 1) : strcmp(ea->key, eb->key);
+		const struct hctx_value *va = cmp <= 0 ? ea->value : NULL;
+		const struct hctx_value *vb = cmp >= 0 ? eb->value : NULL;
+		const char *key = cmp <= 0 ? ea->key : eb->key;
+		char sub[HCTX_PATH_MAX], name[HCTX_PATH_MAX];
+		int r = 0;
+
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
+		if (hctx_value_equal(va, vb))
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s", prefix, key);
+		if (!hctx_join_path(name, sizeof(name), path, sub))
+			continue;	/* a key too long to name: see docs/design.md */
+		r = hctx_push_change(cb, name, spec->elem, va, vb, true);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Members by dotted path; a record on one side only is one change. */
+static int diff_record(struct hctx_changes_builder *cb, const char *path,
+		       const struct hctx_spec *spec, const struct hctx_value *a,
+		       const struct hctx_value *b)
+{
+	if (!a || !b)
+		return diff_whole(cb, path, spec, a, b);
+	for (size_t i = 0; i < spec->n_members; i++) {
+		const struct hctx_spec *ms = spec->members[i].spec;
+		char name[HCTX_PATH_MAX];
+		int r;
+
+		if (!hctx_join_path(name, sizeof(name), path, spec->members[i].name))
+			continue;
+		r = hctx_kind_ops[ms->kind].diff(cb, name, ms, a->rec.slot[i],
+						 b->rec.slot[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- the human report ------------------------------------------------ */
+
+static const char *absent_text(const struct hctx_spec *spec)
+{
+	return spec->human_absent ? spec->human_absent : "(unknown)";
+}
+
+static void put_scalar(struct hctx_human *h, const struct hctx_spec *spec,
+		       const struct hctx_value *v)
+{
+	switch (v->node) {
+	case HCTX_NODE_STRING:
+		if (spec->kind == HCTX_KIND_ENUM)
+			hctx_human_enum(h, v->s);
+		else
+			hctx_human_value(h, v->s);
+		break;
+	case HCTX_NODE_U64:
+		hctx_human_printf(h, "%" PRIu64, v->u);
+		break;
+	case HCTX_NODE_S64:
+		hctx_human_printf(h, "%" PRId64, v->i);
+		break;
+	case HCTX_NODE_BOOL:
+		hctx_human_text(h, v->b ? "true" : "false");
+		break;
+	case HCTX_NODE_DOUBLE:
+		hctx_human_printf(h, "%g", v->d);
+		break;
+	case HCTX_NODE_RECORD:
+	case HCTX_NODE_MAP:
+	case HCTX_NODE_ARRAY:
+		hctx_human_text(h, "(object)");
+		break;
+	}
+}
+
+static void report_scalar(struct hctx_human *h, const char *name,
+			  const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	hctx_human_text(h, name);
+	hctx_human_text(h, ": ");
+	if (v)
+		put_scalar(h, spec, v);
+	else
+		hctx_human_text(h, absent_text(spec));
+	hctx_human_text(h, "\n");
+}
+
+static void report_map(struct hctx_human *h, const char *name,
+		       const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	const char *prefix = spec->kind == HCTX_KIND_CPUMAP ? "cpu" : "";
+
+	hctx_human_text(h, name);
+	if (!v || v->map.n == 0) {
+		hctx_human_text(h, v ? ": (empty)\n" : ": ");
+		if (!v)
+			hctx_human_printf(h, "%s\n", absent_text(spec));
+		return;
+	}
+	hctx_human_text(h, ":\n");
+	for (size_t i = 0; i < v->map.n; i++) {
+		hctx_human_printf(h, "  %s", prefix);
+		hctx_human_value(h, v->map.e[i].key);
+		hctx_human_text(h, " = ");
+		put_scalar(h, spec->elem, v->map.e[i].value);
+		hctx_human_text(h, "\n");
+	}
+}
+
+/* A record's members in its human order; absent members "(unknown)". */
+static void report_record(struct hctx_human *h, const char *name,
+			  const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	if (!v) {
+		if (*absent_text(spec))
+			report_scalar(h, name, spec, NULL);
+		return;
+	}
+	hctx_human_text(h, name);
+	hctx_human_text(h, ":\n");
+	for (unsigned order = 0; order < spec->n_members; order++) {
+		for (size_t i = 0; i < spec->n_members; i++) {
+			if (spec->members[i].human_order != order)
+				continue;
+			hctx_human_text(h, "  ");
+			report_scalar(h, spec->members[i].name, spec->members[i].spec,
+				      v->rec.slot[i]);
+		}
+	}
+}
+
+static void report_array(struct hctx_human *h, const char *name,
+			 const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	hctx_human_text(h, name);
+	if (!v) {
+		hctx_human_printf(h, ": %s\n", absent_text(spec));
+		return;
+	}
+	hctx_human_printf(h, ": %zu entries\n", v->arr.n);
+}
+
+/* ---- change lines ---------------------------------------------------- */
+
+static void put_side(struct hctx_human *h, const struct hctx_spec *spec,
+		     const struct hctx_value *v, const char *absent)
+{
+	if (!v) {
+		hctx_human_text(h, absent);
+		return;
+	}
+	switch (v->node) {
+	case HCTX_NODE_MAP:
+		if (v->map.n == 0)
+			hctx_human_text(h, "(empty)");
+		else if (v->map.n == 1)
+			hctx_human_text(h, "(1 entry)");
+		else
+			hctx_human_printf(h, "(%zu entries)", v->map.n);
+		break;
+	case HCTX_NODE_RECORD:
+		hctx_human_text(h, "(present)");
+		break;
+	case HCTX_NODE_ARRAY:
+		hctx_human_printf(h, "(%zu entries)", v->arr.n);
+		break;
+	case HCTX_NODE_STRING:
+	case HCTX_NODE_U64:
+	case HCTX_NODE_S64:
+	case HCTX_NODE_BOOL:
+	case HCTX_NODE_DOUBLE:
+		put_scalar(h, spec, v);
+		break;
+	}
+}
+
+static void change_line(struct hctx_human *h, const struct hctx_change *c)
+{
+	const char *absent = c->is_map_entry ? "(absent)" : "(unknown)";
+
+	hctx_human_text(h, "  ");
+	hctx_human_value(h, c->field);
+	hctx_human_text(h, ": ");
+	put_side(h, c->spec, c->before, absent);
+	hctx_human_text(h, " " ARROW " ");
+	put_side(h, c->spec, c->after, absent);
+	hctx_human_text(h, "\n");
+}
+
+/*
+ * A CPU map on one side only: the reference compares per CPU over the
+ * union, which is every CPU of the map that exists.
+ */
+static void cpumap_change_lines(struct hctx_human *h, const struct hctx_change *c)
+{
+	const struct hctx_value *side = c->before ? c->before : c->after;
+
+	if (c->is_map_entry || !side) {
+		change_line(h, c);
+		return;
+	}
+	for (size_t i = 0; i < side->map.n; i++) {
+		const struct hctx_value *a = c->before ? side->map.e[i].value : NULL;
+		const struct hctx_value *b = c->after ? side->map.e[i].value : NULL;
+
+		hctx_human_text(h, "  ");
+		hctx_human_value(h, c->field);
+		hctx_human_text(h, ".cpu");
+		hctx_human_value(h, side->map.e[i].key);
+		hctx_human_text(h, ": ");
+		put_side(h, c->spec->elem, a, "(absent)");
+		hctx_human_text(h, " " ARROW " ");
+		put_side(h, c->spec->elem, b, "(absent)");
+		hctx_human_text(h, "\n");
+	}
+}
+
+void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c)
+{
+	hctx_kind_ops[c->spec->kind].change_lines(h, c);
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+#define SCALAR(node_, writer)                                                \
+	{ .node = HCTX_NODE_##node_, .write_json = writer, .diff = diff_whole, \
+	  .report = report_scalar, .change_lines = change_line }
+#define MAP { .node = HCTX_NODE_MAP, .write_json = write_map, .diff = diff_map, \
+	      .report = report_map, .change_lines = change_line }
+
+const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
+	[HCTX_KIND_STRING] = SCALAR(STRING, write_string),
+	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string),
+	[HCTX_KIND_U64] = SCALAR(U64, write_u64),
+	[HCTX_KIND_S64] = SCALAR(S64, write_s64),
+	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool),
+	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double),
+	[HCTX_KIND_RECORD] = { .node = HCTX_NODE_RECORD, .write_json = write_record,
+			       .diff = diff_record, .report = report_record,
+			       .change_lines = change_line },
+	[HCTX_KIND_STRMAP] = MAP,
+	[HCTX_KIND_CPUMAP] = { .node = HCTX_NODE_MAP, .write_json = write_map,
+			       .diff = diff_map, .report = report_map,
+			       .change_lines = cpumap_change_lines },
+	[HCTX_KIND_BYCPU] = MAP,
+	[HCTX_KIND_ARRAY] = { .node = HCTX_NODE_ARRAY, .write_json = write_array,
+			      .diff = diff_whole, .report = report_array,
+			      .change_lines = change_line },
+};
