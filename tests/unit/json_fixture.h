@@ -14,65 +14,98 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static inline void set_str(char **field, const char *value)
+/* Setters that must succeed (the path and type are the row's). */
+static inline void set_str(struct hostctx_snapshot *s, const char *path,
+			   const char *value)
 {
-	free(*field);
-	*field = value ? strdup(value) : NULL;
-	if (value)
-		assert_non_null(*field);
+	assert_int_equal(hostctx_snapshot_set_string(s, path, value), 0);
 }
 
-static inline void set_u64(struct hostctx_u64 *field, uint64_t value)
+static inline void set_u64(struct hostctx_snapshot *s, const char *path,
+			   uint64_t value)
 {
-	field->present = true;
-	field->value = value;
+	assert_int_equal(hostctx_snapshot_set_u64(s, path, value), 0);
 }
 
-static inline struct hostctx_heap *heap_fixture(void)
+static inline void set_governor(struct hostctx_snapshot *s, unsigned cpu,
+				const char *governor)
 {
-	struct hostctx_heap *h = calloc(1, sizeof(*h));
+	char path[64];
 
-	assert_non_null(h);
-	set_u64(&h->active_bytes, 1 << 20);
-	set_u64(&h->allocated_bytes, 512 * 1024);
-	set_u64(&h->resident_bytes, 2 << 20);
-	set_u64(&h->mapped_bytes, 4 << 20);
-	set_u64(&h->narenas, 64);
-	return h;
+	snprintf(path, sizeof(path), "cpufreq_governor.%u", cpu);
+	set_str(s, path, governor);
 }
 
-/* Fills an initialised snapshot; every field present. */
+static inline void set_tunable(struct hostctx_snapshot *s, const char *key,
+			       const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "sched_tunables.%s", key);
+	set_str(s, path, value);
+}
+
+static inline struct hostctx_snapshot *snapshot_new(void)
+{
+	struct hostctx_snapshot *s = NULL;
+
+	assert_int_equal(hostctx_snapshot_new(&s), 0);
+	assert_non_null(s);
+	return s;
+}
+
+/* The reference's host_heap fixture, as s's heap_state. */
+static inline void heap_fixture(struct hostctx_snapshot *s)
+{
+	set_u64(s, "heap_state.active_bytes", 1 << 20);
+	set_u64(s, "heap_state.allocated_bytes", 512 * 1024);
+	set_u64(s, "heap_state.resident_bytes", 2 << 20);
+	set_u64(s, "heap_state.mapped_bytes", 4 << 20);
+	set_u64(s, "heap_state.narenas", 64);
+}
+
+/* Fills a snapshot; every field present. */
 static inline void fixture(struct hostctx_snapshot *s)
 {
-	set_str(&s->cpu_model, "Intel(R) Xeon(R) Test CPU");
-	set_str(&s->cpu_vendor, "GenuineIntel");
-	set_u64(&s->total_memory_kib, UINT64_C(64) * 1024 * 1024);
-	set_u64(&s->hugepages_total, 0);
-	set_u64(&s->hugepages_free, 0);
-	set_u64(&s->hugepages_size_kib, 2048);
-	set_str(&s->thp_enabled, "always [madvise] never");
-	set_str(&s->thp_defrag, "always defer defer+madvise [madvise] never");
-	assert_int_equal(hostctx_kvmap_set(&s->sched_tunables,
-					   "sched_migration_cost_ns", "500000"), 0);
-	assert_int_equal(hostctx_kvmap_set(&s->sched_tunables,
-					   "sched_latency_ns", "24000000"), 0);
-	set_u64(&s->online_cpus, 16);
-	set_u64(&s->numa_nodes, 2);
+	set_str(s, "cpu_model", "Intel(R) Xeon(R) Test CPU");
+	set_str(s, "cpu_vendor", "GenuineIntel");
+	set_u64(s, "total_memory_kib", UINT64_C(64) * 1024 * 1024);
+	set_u64(s, "hugepages_total", 0);
+	set_u64(s, "hugepages_free", 0);
+	set_u64(s, "hugepages_size_kib", 2048);
+	set_str(s, "thp_enabled", "always [madvise] never");
+	set_str(s, "thp_defrag", "always defer defer+madvise [madvise] never");
+	set_tunable(s, "sched_migration_cost_ns", "500000");
+	set_tunable(s, "sched_latency_ns", "24000000");
+	set_u64(s, "online_cpus", 16);
+	set_u64(s, "numa_nodes", 2);
 	for (unsigned cpu = 0; cpu < 16; cpu++)
-		assert_int_equal(hostctx_govmap_set(&s->cpufreq_governor, cpu,
-						    "performance"), 0);
-	set_str(&s->kernel_name, "Linux");
-	set_str(&s->kernel_release, "6.16.0-test");
-	set_str(&s->arch, "x86_64");
-	set_str(&s->kernel_cmdline, "BOOT_IMAGE=/boot/vmlinuz-test root=/dev/sda1");
-	s->task_delayacct = HOSTCTX_DELAYACCT_ON;
-	s->config_task_xacct = HOSTCTX_XACCT_ON;
-	s->heap_state = heap_fixture();
+		set_governor(s, cpu, "performance");
+	set_str(s, "kernel_name", "Linux");
+	set_str(s, "kernel_release", "6.16.0-test");
+	set_str(s, "arch", "x86_64");
+	set_str(s, "kernel_cmdline", "BOOT_IMAGE=/boot/vmlinuz-test root=/dev/sda1");
+	set_str(s, "task_delayacct", "on");
+	set_str(s, "config_task_xacct", "on");
+	heap_fixture(s);
+	/* every row of the table: a new field must be added here too */
+	for (size_t i = 0; i < hostctx_field_count(); i++)
+		if (hostctx_snapshot_type(s, hostctx_field_name(i)) == HOSTCTX_TYPE_ABSENT)
+			fail_msg("fixture lacks field %s", hostctx_field_name(i));
+}
+
+static inline struct hostctx_snapshot *fixture_new(void)
+{
+	struct hostctx_snapshot *s = snapshot_new();
+
+	fixture(s);
+	return s;
 }
 
 /*
