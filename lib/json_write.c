@@ -563,3 +563,27 @@ HCTX_EXPORT int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 	hostctx_changes_free(changes);
 	return r;
 }
+
+HCTX_EXPORT int hostctx_change_value_json(const struct hostctx_changes *c, size_t i,
+					  enum hostctx_side side, char **ret_text)
+{
+	struct hctx_jw w = { .first = true };
+	const struct hctx_change *ch;
+	const struct hctx_value *v;
+
+	if (!c || i >= c->n)
+		return -EINVAL;
+	ch = &c->items[i];
+	v = side == HOSTCTX_BEFORE ? ch->before : ch->after;
+	if (v)
+		hctx_write_value(&w, ch->spec, v);
+	else
+		jb_puts(&w.out, "null");
+	if (w.out.failed) {
+		free(w.out.data);
+		return -ENOMEM;
+	}
+	w.out.data[w.out.len] = '\0';	/* one value, no newline */
+	*ret_text = w.out.data;
+	return 0;
+}
