@@ -348,7 +348,17 @@ struct hctx_kind_ops {
 		       const struct hctx_spec *spec, const struct hctx_value *v);
 	/* The reference's diff line(s) of one change. */
 	void (*change_lines)(struct hctx_human *h, const struct hctx_change *c);
+	/*
+	 * A scalar from a file's trimmed text: -EINVAL when the text is
+	 * not one (overflow, junk, a name outside the enum).  NULL for
+	 * kinds no file holds as one text.
+	 */
+	int (*from_text)(const struct hctx_spec *spec, const char *text,
+			 struct hctx_value **ret);
 };
+/* A value of spec's kind from trimmed file text (from_text). */
+int hctx_value_from_text(const struct hctx_spec *spec, const char *text,
+			 struct hctx_value **ret);
 extern const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT];
 
 /* ---- the field table (fields.c) ----------------------------------- */
@@ -416,6 +426,7 @@ struct hctx_reader {
 	struct hostctx_root *root;
 	char *buf;		/* the root's scratch: HCTX_READ_CAP + 1 bytes */
 	const char *path;	/* the path the current reader tried last */
+	char pathbuf[192];	/* for a path made up by a reader */
 	/* sources shared by several rows, read once per snapshot */
 	int online_err;		/* 0 unread; 1 read; < 0 failed */
 	struct hctx_cpuset online;
@@ -432,8 +443,15 @@ int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret);
 int hctx_read_meminfo(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret);
-int hctx_read_file_string(struct hctx_reader *rd, const struct hctx_field *f,
-			  struct hctx_value **ret);
+/* f->arg's trimmed text as a value of the row's kind. */
+int hctx_read_scalar(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret);
+/*
+ * A by-CPU map of "sys/devices/system/cpu/cpuN/" + f->arg over the
+ * online CPUs; only CPUs whose own file reads get an entry.
+ */
+int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret);
 int hctx_read_sched_tunables(struct hctx_reader *rd, const struct hctx_field *f,
 			     struct hctx_value **ret);
 int hctx_read_online_cpus(struct hctx_reader *rd, const struct hctx_field *f,
@@ -451,6 +469,30 @@ int hctx_read_xacct(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* The online CPUs, read once per snapshot: 0 or -errno. */
 int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
+
+/* ---- by-CPU maps (bycpu.c) -------------------------------------- */
+
+/* The canonical cpulist of set ("0-3,8"; "" for the empty set). */
+int hctx_cpulist_format(const struct hctx_cpuset *set, char **ret);
+
+struct hctx_bycpu_group {
+	struct hctx_value *value;
+	struct hctx_cpuset cpus;
+};
+/* Collects (cpu, value) pairs into groups of equal values. */
+struct hctx_bycpu_builder {
+	size_t n, cap;
+	struct hctx_bycpu_group *groups;
+};
+int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
+		   struct hctx_value *value);
+/* The map, or *ret NULL when no CPU had a value; then clear b. */
+int hctx_bycpu_finish(struct hctx_bycpu_builder *b, const struct hctx_spec *spec,
+		      struct hctx_value **ret);
+void hctx_bycpu_clear(struct hctx_bycpu_builder *b);
+int hctx_bycpu_diff(struct hctx_changes_builder *cb, const char *path,
+		    const struct hctx_spec *spec, const struct hctx_value *a,
+		    const struct hctx_value *b);
 
 /* ---- JSON writing (json_write.c) --------------------------------- */
 

@@ -9,7 +9,9 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #define ARROW "\xe2\x86\x92"	/* U+2192, as the reference prints it */
@@ -233,6 +235,25 @@ static void report_map(struct hctx_human *h, const char *name,
 	}
 }
 
+/* "name:" then one "  0-3,6-7: value" line per key. */
+static void report_bycpu(struct hctx_human *h, const char *name,
+			 const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	if (!v) {
+		report_scalar(h, name, spec, NULL);
+		return;
+	}
+	hctx_human_text(h, name);
+	hctx_human_text(h, ":\n");
+	for (size_t i = 0; i < v->map.n; i++) {
+		hctx_human_text(h, "  ");
+		hctx_human_value(h, v->map.e[i].key);
+		hctx_human_text(h, ": ");
+		put_scalar(h, spec->elem, v->map.e[i].value);
+		hctx_human_text(h, "\n");
+	}
+}
+
 /* A record's members in its human order; absent members "(unknown)". */
 static void report_record(struct hctx_human *h, const char *name,
 			  const struct hctx_spec *spec, const struct hctx_value *v)
@@ -346,21 +367,98 @@ void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c)
 	hctx_kind_ops[c->spec->kind].change_lines(h, c);
 }
 
+/* ---- scalars from file text ------------------------------------------ */
+
+static int made(struct hctx_value *v, struct hctx_value **ret)
+{
+	*ret = v;
+	return v ? 0 : -ENOMEM;
+}
+
+static int string_from_text(const struct hctx_spec *spec, const char *text,
+			    struct hctx_value **ret)
+{
+	return made(hctx_value_string(text), ret);
+}
+
+static int enum_from_text(const struct hctx_spec *spec, const char *text,
+			  struct hctx_value **ret)
+{
+	for (const char *const *n = spec->names; *n; n++)
+		if (strcmp(*n, text) == 0)
+			return made(hctx_value_string(*n), ret);
+	return -EINVAL;
+}
+
+static int u64_from_text(const struct hctx_spec *spec, const char *text,
+			 struct hctx_value **ret)
+{
+	uint64_t v;
+
+	if (hctx_parse_u64(text, strlen(text), &v) < 0)
+		return -EINVAL;
+	return made(hctx_value_u64(v), ret);
+}
+
+static int s64_from_text(const struct hctx_spec *spec, const char *text,
+			 struct hctx_value **ret)
+{
+	bool neg = text[0] == '-';
+	uint64_t mag;
+
+	if (hctx_parse_u64(text + neg, strlen(text + neg), &mag) < 0 ||
+	    mag > (uint64_t)INT64_MAX + neg)
+		return -EINVAL;
+	return made(hctx_value_s64(neg ? (int64_t)(0 - mag) : (int64_t)mag), ret);
+}
+
+/* Booleans from files holding 0 or 1; anything else is not one. */
+static int bool_from_text(const struct hctx_spec *spec, const char *text,
+			  struct hctx_value **ret)
+{
+	if (strcmp(text, "0") != 0 && strcmp(text, "1") != 0)
+		return -EINVAL;
+	return made(hctx_value_bool(text[0] == '1'), ret);
+}
+
+/* Finite and not negative: uptimes, load averages, pressure shares. */
+static int double_from_text(const struct hctx_spec *spec, const char *text,
+			    struct hctx_value **ret)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(d) || d < 0)
+		return -EINVAL;
+	return made(hctx_value_double(d), ret);
+}
+
+int hctx_value_from_text(const struct hctx_spec *spec, const char *text,
+			 struct hctx_value **ret)
+{
+	if (!hctx_kind_ops[spec->kind].from_text)
+		return -EINVAL;
+	return hctx_kind_ops[spec->kind].from_text(spec, text, ret);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
-#define SCALAR(node_, writer)                                                \
+#define SCALAR(node_, writer, parse)                                         \
 	{ .node = HCTX_NODE_##node_, .write_json = writer, .diff = diff_whole, \
-	  .report = report_scalar, .change_lines = change_line }
+	  .report = report_scalar, .change_lines = change_line,             \
+	  .from_text = parse }
 #define MAP { .node = HCTX_NODE_MAP, .write_json = write_map, .diff = diff_map, \
 	      .report = report_map, .change_lines = change_line }
 
 const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
-	[HCTX_KIND_STRING] = SCALAR(STRING, write_string),
-	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string),
-	[HCTX_KIND_U64] = SCALAR(U64, write_u64),
-	[HCTX_KIND_S64] = SCALAR(S64, write_s64),
-	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool),
-	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double),
+	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text),
+	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text),
+	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text),
+	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text),
+	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text),
+	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text),
 	[HCTX_KIND_RECORD] = { .node = HCTX_NODE_RECORD, .write_json = write_record,
 			       .diff = diff_record, .report = report_record,
 			       .change_lines = change_line },
@@ -368,7 +466,9 @@ const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
 	[HCTX_KIND_CPUMAP] = { .node = HCTX_NODE_MAP, .write_json = write_map,
 			       .diff = diff_map, .report = report_map,
 			       .change_lines = cpumap_change_lines },
-	[HCTX_KIND_BYCPU] = MAP,
+	[HCTX_KIND_BYCPU] = { .node = HCTX_NODE_MAP, .write_json = write_map,
+			      .diff = hctx_bycpu_diff, .report = report_bycpu,
+			      .change_lines = change_line },
 	[HCTX_KIND_ARRAY] = { .node = HCTX_NODE_ARRAY, .write_json = write_array,
 			      .diff = diff_whole, .report = report_array,
 			      .change_lines = change_line },

@@ -155,17 +155,19 @@ int hctx_read_meminfo(struct hctx_reader *rd, const struct hctx_field *f,
 	return *ret ? 0 : -ENOMEM;
 }
 
-/* A file's trimmed content, kept verbatim (THP keeps its bracketed menu). */
-int hctx_read_file_string(struct hctx_reader *rd, const struct hctx_field *f,
-			  struct hctx_value **ret)
+/*
+ * A file's trimmed content as a value of the row's kind (strings are
+ * kept verbatim: THP keeps its bracketed menu).
+ */
+int hctx_read_scalar(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret)
 {
 	_cleanup_free_ char *value = NULL;
 	int r = hctx_read_trimmed(rd->root, f->arg, &value);
 
 	if (r < 0)
 		return r;
-	*ret = hctx_value_string(value);
-	return *ret ? 0 : -ENOMEM;
+	return hctx_value_from_text(f->spec, value, ret);
 }
 
 struct sched_walk {
@@ -264,7 +266,7 @@ int hctx_read_uname(struct hctx_reader *rd, const struct hctx_field *f,
 		    struct hctx_value **ret)
 {
 	if (!hostctx_root_is_live(rd->root))
-		return hctx_read_file_string(rd, f, ret);	/* never ask our own kernel */
+		return hctx_read_scalar(rd, f, ret);	/* never ask our own kernel */
 	rd->path = NULL;
 	if (!rd->uname_err)
 		rd->uname_err = load_uname(rd);

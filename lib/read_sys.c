@@ -305,3 +305,38 @@ int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 	*ret = TAKE_PTR(map);
 	return 0;
 }
+
+/* ---- per-CPU files ---------------------------------------------------- */
+
+int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret)
+{
+	const struct hctx_cpuset *online;
+	struct hctx_bycpu_builder b = { 0 };
+	char rel[160];
+	int r = hctx_reader_online(rd, &online);
+
+	if (r < 0)
+		return r;
+	for (long cpu = hctx_cpuset_next(online, 0); r >= 0 && cpu >= 0;
+	     cpu = hctx_cpuset_next(online, (unsigned)cpu + 1)) {
+		_cleanup_free_ char *text = NULL;
+		struct hctx_value *v = NULL;
+
+		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld/%s", cpu, f->arg);
+		r = hctx_read_trimmed(rd->root, rel, &text);
+		if (r == 0 && hctx_value_from_text(f->spec->elem, text, &v) == 0)
+			r = hctx_bycpu_add(&b, (unsigned)cpu, v);
+		else if (r != -ENOMEM)
+			r = 0;	/* this CPU has no such file, or junk in it */
+	}
+	if (r >= 0)
+		r = hctx_bycpu_finish(&b, f->spec, ret);
+	hctx_bycpu_clear(&b);
+	if (r == 0 && !*ret) {
+		snprintf(rd->pathbuf, sizeof(rd->pathbuf), CPU_DIR "/cpuN/%s", f->arg);
+		rd->path = rd->pathbuf;
+		return -ENOENT;
+	}
+	return r;
+}
