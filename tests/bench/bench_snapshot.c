@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench_snapshot - the cost of one hostctx_snapshot_take (+ clear).
+ * bench_snapshot - the cost of one hostctx_snapshot_take (+ free).
  *
  *   bench_snapshot [--root=DIR] [--label=NAME] [--iterations=N]
  *                  [--seconds=S] [--callgrind]
@@ -47,14 +47,13 @@ static double now_us(void)
 /* One snapshot taken and released; its duration in µs, or < 0. */
 static double timed_snapshot(struct hostctx_root *root)
 {
-	struct hostctx_snapshot s;
+	struct hostctx_snapshot *s = NULL;
 	double start, end;
 	int r;
 
-	hostctx_snapshot_init(&s);
 	start = now_us();
 	r = hostctx_snapshot_take(root, &s);
-	hostctx_snapshot_clear(&s);
+	hostctx_snapshot_free(s);	/* NULL on failure: fine */
 	end = now_us();
 	if (r < 0) {
 		fprintf(stderr, "bench_snapshot: snapshot: %s\n", strerror(-r));
