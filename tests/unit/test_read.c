@@ -1299,6 +1299,24 @@ static void why_a_field_is_absent(void **state)
 	hostctx_snapshot_free(s);
 }
 
+/* A copy of a taken snapshot answers "why" as the original does. */
+static void why_survives_dup(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot *s = NULL, *copy = NULL;
+
+	put(t, THP "/enabled", "always [madvise] never\n");
+	take(t, &s);
+	assert_int_equal(hostctx_snapshot_dup(s, &copy), 0);
+	assert_why(s, "thp_defrag", ENOENT, THP "/defrag");
+	assert_why(copy, "thp_defrag", ENOENT, THP "/defrag");
+	assert_why(copy, "thp_enabled", 0, NULL);
+	hostctx_snapshot_free(s);
+	/* the copy's reasons are its own */
+	assert_why(copy, "thp_defrag", ENOENT, THP "/defrag");
+	hostctx_snapshot_free(copy);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1341,6 +1359,7 @@ int main(void)
 		T(cpuinfo_first_block_only),
 		T(cpuinfo_stops_once_both_fields_are_read),
 		T(why_a_field_is_absent),
+		T(why_survives_dup),
 	};
 #undef T
 
