@@ -1047,7 +1047,7 @@ static void enum_names(void **state)
 	assert_string_equal(delay->names[1], "runtime_off");
 	assert_string_equal(delay->names[2], "on");
 	assert_null(delay->names[3]);
-	/* every name hctx_delayacct_from_value gives is in the row */
+	/* every name of the row is one hctx_delayacct_from_value gives */
 	for (const char *const *n = delay->names; *n; n++)
 		assert_true(strcmp(hctx_delayacct_from_value(NULL), *n) == 0 ||
 			    strcmp(hctx_delayacct_from_value("0"), *n) == 0 ||
