@@ -122,7 +122,7 @@ $(HOSTCTX): $(CLI_OBJ) $(LIBA)
 
 # hostctx-run is linked statically when the static libraries are there
 # (Debian: libc6-dev, zlib1g-dev) and no sanitizer is on: without the
-# dynamic loader a run costs ~0.3 ms less (PERF-NOTES; `make bench`).
+# dynamic loader a run costs ~0.3 ms less (docs/design.md, "Costs"; `make bench`).
 # Debian's libz.a is not PIC, so the static binary is not PIE either.
 # STATIC=0 links it dynamically.  A dynamic twin is built for the tests
 # that inject failures with LD_PRELOAD (same name: the preload library

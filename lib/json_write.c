@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Snapshots and sidecars to JSON (CONTRACT §2, §3; docs/json-format.md):
+ * Snapshots and sidecars to JSON (docs/json-format.md):
  * a small streaming printer (two-space indent, integers printed exactly
  * with PRIu64, absent values omitted) that walks the field table, so a
  * new field needs no code here.  Reading is json_read.c: programs that

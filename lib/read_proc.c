@@ -109,6 +109,7 @@ int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 {
 	const char *v;
 
+	rd->path = "proc/cpuinfo";
 	if (!rd->cpuinfo_err) {
 		int r = read_cpuinfo_fields(rd->root, &rd->cpuinfo_model,
 					    &rd->cpuinfo_vendor);
@@ -117,7 +118,6 @@ int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 	}
 	if (rd->cpuinfo_err < 0)
 		return rd->cpuinfo_err;
-	rd->path = "proc/cpuinfo";
 	v = strcmp(f->arg, "model name") == 0 ? rd->cpuinfo_model : rd->cpuinfo_vendor;
 	if (!v)
 		return -ENOENT;

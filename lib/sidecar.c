@@ -97,8 +97,11 @@ HCTX_EXPORT const char *hostctx_sidecar_tool_version(const struct hostctx_sideca
 	return sc->tool_version;
 }
 
+/* The two producers' modes: what the reader accepts, the setter accepts. */
 HCTX_EXPORT int hostctx_sidecar_set_mode(struct hostctx_sidecar *sc, const char *mode)
 {
+	if (mode && strcmp(mode, "wrapper") != 0 && strcmp(mode, "preload") != 0)
+		return -EINVAL;
 	return replace_string(&sc->mode, mode);
 }
 

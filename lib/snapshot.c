@@ -49,6 +49,9 @@ void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
 	s->values[row] = v;
 }
 
+static int note_absence(struct hostctx_snapshot *s, size_t row, int err,
+			const char *path);
+
 HCTX_EXPORT int hostctx_snapshot_dup(const struct hostctx_snapshot *src,
 				     struct hostctx_snapshot **ret)
 {
@@ -57,14 +60,17 @@ HCTX_EXPORT int hostctx_snapshot_dup(const struct hostctx_snapshot *src,
 
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < hctx_n_fields; i++) {
-		if (!src->values[i])
-			continue;
-		s->values[i] = hctx_value_dup(src->values[i]);
-		if (!s->values[i]) {
-			hostctx_snapshot_free(s);
-			return -ENOMEM;
+	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++) {
+		if (src->values[i]) {
+			s->values[i] = hctx_value_dup(src->values[i]);
+			r = s->values[i] ? 0 : -ENOMEM;
+		} else if (src->why && src->why[i].err) {
+			r = note_absence(s, i, src->why[i].err, src->why[i].path);
 		}
+	}
+	if (r < 0) {
+		hostctx_snapshot_free(s);
+		return r;
 	}
 	*ret = s;
 	return 0;
@@ -111,7 +117,10 @@ static struct hctx_value *empty_node(const struct hctx_spec *spec)
 
 static bool is_container(const struct hctx_spec *spec)
 {
-	return empty_node(spec) != NULL ? true : false;
+	enum hctx_node node = hctx_kind_ops[spec->kind].node;
+
+	return node == HCTX_NODE_RECORD || node == HCTX_NODE_MAP ||
+	       node == HCTX_NODE_ARRAY;
 }
 
 /* The next component of rest: all of it for a map of scalars. */
@@ -222,14 +231,21 @@ static int resolve(const struct hostctx_snapshot *s, const char *path,
 	return *rest ? -EINVAL : 0;
 }
 
-static const struct hctx_value *lookup(const struct hostctx_snapshot *s,
-				       const char *path)
+/* The value at path (NULL when absent), or -EINVAL for a path no row allows. */
+static int lookup(const struct hostctx_snapshot *s, const char *path,
+		  const struct hctx_value **ret)
 {
 	struct place p;
+	int r = s && path ? resolve(s, path, false, &p) : -EINVAL;
 
-	if (!s || !path || resolve(s, path, false, &p) < 0 || !p.slot)
-		return NULL;
-	return *p.slot;
+	if (r == -ENOENT) {
+		*ret = NULL;	/* an array index past the end */
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*ret = p.slot ? *p.slot : NULL;
+	return 0;
 }
 
 /* ---- getters ---------------------------------------------------------- */
@@ -248,18 +264,22 @@ static const enum hostctx_type node_types[] = {
 HCTX_EXPORT enum hostctx_type hostctx_snapshot_type(const struct hostctx_snapshot *s,
 						    const char *path)
 {
-	const struct hctx_value *v = lookup(s, path);
+	const struct hctx_value *v = NULL;
 
-	return v ? node_types[v->node] : HOSTCTX_TYPE_ABSENT;
+	if (lookup(s, path, &v) < 0 || !v)
+		return HOSTCTX_TYPE_ABSENT;
+	return node_types[v->node];
 }
 
 static const struct hctx_value *typed(const struct hostctx_snapshot *s,
 				      const char *path, enum hctx_node node,
 				      int *err)
 {
-	const struct hctx_value *v = lookup(s, path);
+	const struct hctx_value *v = NULL;
 
-	*err = !v ? -ENOENT : v->node != node ? -EINVAL : 0;
+	*err = lookup(s, path, &v);
+	if (*err == 0)
+		*err = !v ? -ENOENT : v->node != node ? -EINVAL : 0;
 	return *err ? NULL : v;
 }
 
@@ -396,11 +416,16 @@ static int set_value(struct hostctx_snapshot *s, const char *path,
 
 	if (!v)
 		return -ENOMEM;
-	r = resolve(s, path, true, &p);
+	/* Check the whole path and the kind before creating any parent. */
+	r = resolve(s, path, false, &p);
+	if (r == -ENOENT)
+		r = -EINVAL;
 	if (r == 0 && hctx_kind_ops[p.spec->kind].node != v->node)
 		r = -EINVAL;
 	if (r == 0 && p.spec->kind == HCTX_KIND_ENUM && !enum_allows(p.spec, v->s))
 		r = -EINVAL;
+	if (r == 0)
+		r = resolve(s, path, true, &p);
 	if (r < 0) {
 		hctx_value_free(v);
 		return r;
@@ -448,12 +473,20 @@ HCTX_EXPORT int hostctx_snapshot_set_object(struct hostctx_snapshot *s,
 					    const char *path)
 {
 	struct place p;
-	int r = resolve(s, path, true, &p);
+	int r = resolve(s, path, false, &p);
 
-	if (r < 0)
+	/* A map that may not be empty (cpufreq_governor) cannot be made so. */
+	if (r == 0 && (!is_container(p.spec) || p.spec->empty_is_absent))
+		r = -EINVAL;
+	if (r == 0)
+		r = resolve(s, path, true, &p);
+	if (r == 0 && !p.slot) {
+		/* a map entry that holds a container */
+		r = hctx_map_put(p.map, p.map_spec, p.key, empty_node(p.spec));
 		return r;
-	if (!p.slot)
-		return -EINVAL;
+	}
+	if (r < 0)
+		return r == -ENOENT ? -EINVAL : r;
 	return ensure(p.slot, p.spec);
 }
 
