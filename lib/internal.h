@@ -129,6 +129,12 @@ size_t hctx_cpuinfo_first_block_end(const char *text, size_t len);
  */
 int hctx_meminfo_value(const char *text, size_t len, const char *key,
 		       uint64_t *ret);
+/*
+ * The same for n_keys keys in one pass: found[k] is 0 (values[k] set),
+ * -ENOENT or -EINVAL as above.  Returns 0, or -E2BIG beyond 16 keys.
+ */
+int hctx_meminfo_scan(const char *text, size_t len, const char *const *keys,
+		      size_t n_keys, uint64_t *values, int *found);
 
 /* Strict unsigned decimal: digits only, no sign, no overflow. */
 int hctx_parse_u64(const char *s, size_t len, uint64_t *ret);
@@ -421,6 +427,9 @@ hctx_snapshot_value(const struct hostctx_snapshot *s, size_t row)
 void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
 		       struct hctx_value *v);
 
+/* At most this many rows read meminfo keys (a unit test checks). */
+#define HCTX_MEMINFO_ROWS 16
+
 /* Readers (read_*.c), one per source. */
 struct hctx_reader {
 	struct hostctx_root *root;
@@ -433,8 +442,10 @@ struct hctx_reader {
 	int cpuinfo_err;
 	char *cpuinfo_model, *cpuinfo_vendor;
 	int meminfo_err;
-	size_t meminfo_len;
-	char *meminfo;
+	size_t meminfo_n;	/* the meminfo rows' keys, values, results */
+	const char *meminfo_keys[HCTX_MEMINFO_ROWS];
+	uint64_t meminfo_values[HCTX_MEMINFO_ROWS];
+	int meminfo_found[HCTX_MEMINFO_ROWS];
 	int uname_err;
 	char *uname_part[3];	/* sysname, release, machine */
 };

@@ -224,16 +224,21 @@ int hctx_parse_u64(const char *s, size_t len, uint64_t *ret)
 	return 0;
 }
 
-int hctx_meminfo_value(const char *text, size_t len, const char *key,
-		       uint64_t *ret)
+int hctx_meminfo_scan(const char *text, size_t len, const char *const *keys,
+		      size_t n_keys, uint64_t *values, int *found)
 {
 	const char *pos = text, *end = text + len, *line;
-	size_t line_len;
-	int r = -ENOENT;
+	size_t line_len, key_len[16];
 
+	if (n_keys > sizeof(key_len) / sizeof(key_len[0]))
+		return -E2BIG;
+	for (size_t k = 0; k < n_keys; k++) {
+		found[k] = -ENOENT;
+		key_len[k] = strlen(keys[k]);
+	}
 	while (next_line(&pos, end, &line, &line_len)) {
 		const char *colon, *name, *tok;
-		size_t name_len, tok_len = 0, rest_len;
+		size_t name_len, tok_len = 0, rest_len, k;
 		uint64_t v;
 
 		drop_cr(line, &line_len);
@@ -243,7 +248,10 @@ int hctx_meminfo_value(const char *text, size_t len, const char *key,
 		name = line;
 		name_len = (size_t)(colon - line);
 		trim_span(&name, &name_len);
-		if (!span_equals(name, name_len, key))
+		for (k = 0; k < n_keys; k++)
+			if (key_len[k] == name_len && memcmp(name, keys[k], name_len) == 0)
+				break;
+		if (k == n_keys)
 			continue;
 		/* first whitespace-separated token after the colon */
 		tok = colon + 1;
@@ -256,13 +264,25 @@ int hctx_meminfo_value(const char *text, size_t len, const char *key,
 			tok_len++;
 		/* Unparseable values are skipped; the last good one wins. */
 		if (hctx_parse_u64(tok, tok_len, &v) == 0) {
-			*ret = v;
-			r = 0;
-		} else if (r < 0) {
-			r = -EINVAL;
+			values[k] = v;
+			found[k] = 0;
+		} else if (found[k] < 0) {
+			found[k] = -EINVAL;
 		}
 	}
-	return r;
+	return 0;
+}
+
+int hctx_meminfo_value(const char *text, size_t len, const char *key,
+		       uint64_t *ret)
+{
+	uint64_t v = 0;
+	int found;
+
+	hctx_meminfo_scan(text, len, &key, 1, &v, &found);
+	if (found == 0)
+		*ret = v;
+	return found;
 }
 
 /* ---- CPU sets ------------------------------------------------------ */

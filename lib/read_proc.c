@@ -125,34 +125,40 @@ int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 	return *ret ? 0 : -ENOMEM;
 }
 
-/* meminfo is read once per snapshot; each row picks its key (f->arg). */
+/* Read meminfo and pick every meminfo row's key in one pass. */
+static int load_meminfo(struct hctx_reader *rd)
+{
+	ssize_t n = hctx_read_file(rd->root, "proc/meminfo", rd->buf, HCTX_READ_CAP);
+
+	if (n < 0)
+		return (int)n;
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (hctx_fields[i].read == hctx_read_meminfo &&
+		    rd->meminfo_n < HCTX_MEMINFO_ROWS)
+			rd->meminfo_keys[rd->meminfo_n++] = hctx_fields[i].arg;
+	return hctx_meminfo_scan(rd->buf, (size_t)n, rd->meminfo_keys,
+				 rd->meminfo_n, rd->meminfo_values,
+				 rd->meminfo_found) == 0 ? 1 : -EINVAL;
+}
+
+/* meminfo is read once per snapshot; each row takes its key (f->arg). */
 int hctx_read_meminfo(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret)
 {
-	uint64_t v;
-	int r;
-
 	rd->path = "proc/meminfo";
-	if (!rd->meminfo_err) {
-		ssize_t n = hctx_read_file(rd->root, "proc/meminfo", rd->buf,
-					   HCTX_READ_CAP);
-
-		rd->meminfo_err = n < 0 ? (int)n : 1;
-		if (n >= 0) {
-			rd->meminfo = malloc((size_t)n + 1);
-			if (!rd->meminfo)
-				return -ENOMEM;
-			memcpy(rd->meminfo, rd->buf, (size_t)n + 1);
-			rd->meminfo_len = (size_t)n;
-		}
-	}
+	if (!rd->meminfo_err)
+		rd->meminfo_err = load_meminfo(rd);
 	if (rd->meminfo_err < 0)
 		return rd->meminfo_err;
-	r = hctx_meminfo_value(rd->meminfo, rd->meminfo_len, f->arg, &v);
-	if (r < 0)
-		return r;
-	*ret = hctx_value_u64(v);
-	return *ret ? 0 : -ENOMEM;
+	for (size_t k = 0; k < rd->meminfo_n; k++) {
+		if (rd->meminfo_keys[k] != f->arg)
+			continue;
+		if (rd->meminfo_found[k] < 0)
+			return rd->meminfo_found[k];
+		*ret = hctx_value_u64(rd->meminfo_values[k]);
+		return *ret ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
 }
 
 /*

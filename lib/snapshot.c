@@ -581,7 +581,6 @@ static void reader_clear(struct hctx_reader *rd)
 	hctx_cpuset_clear(&rd->online);
 	free(rd->cpuinfo_model);
 	free(rd->cpuinfo_vendor);
-	free(rd->meminfo);
 	for (size_t i = 0; i < 3; i++)
 		free(rd->uname_part[i]);
 }

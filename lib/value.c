@@ -271,12 +271,16 @@ static unsigned long key_cpu_lo(const char *key)
 	return end == key ? 0 : v;
 }
 
+static bool cpu_keyed(const struct hctx_spec *spec)
+{
+	return spec && (spec->kind == HCTX_KIND_CPUMAP || spec->kind == HCTX_KIND_BYCPU);
+}
+
 /* Order of the keys of a map of this kind (NULL spec: strcmp). */
 static int key_cmp(const struct hctx_spec *spec, const struct hctx_entry *a,
 		   const struct hctx_entry *b)
 {
-	if (spec && (spec->kind == HCTX_KIND_CPUMAP || spec->kind == HCTX_KIND_BYCPU) &&
-	    a->cpu_lo != b->cpu_lo)
+	if (cpu_keyed(spec) && a->cpu_lo != b->cpu_lo)
 		return a->cpu_lo < b->cpu_lo ? -1 : 1;
 	return strcmp(a->key, b->key);
 }
@@ -318,7 +322,7 @@ int hctx_map_append(struct hctx_value *map, const char *key,
 		return -ENOMEM;
 	}
 	map->map.e[map->map.n++] = (struct hctx_entry){
-		.key = k, .value = value, .cpu_lo = key_cpu_lo(k), .seq = map->map.n,
+		.key = k, .value = value, .seq = map->map.n,
 	};
 	return 0;
 }
@@ -338,6 +342,9 @@ void hctx_map_finish(struct hctx_value *map, const struct hctx_spec *spec)
 {
 	size_t kept = 0;
 
+	if (cpu_keyed(spec))
+		for (size_t i = 0; i < map->map.n; i++)
+			map->map.e[i].cpu_lo = key_cpu_lo(map->map.e[i].key);
 	if (map->map.n < 2)
 		return;
 	/* qsort is not stable: equal keys tie-break on arrival (seq). */
