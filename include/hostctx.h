@@ -75,6 +75,16 @@ bool hostctx_root_is_live(const struct hostctx_root *root);
 const char *hostctx_root_from_env(char *const *envp);
 
 /*
+ * Read only the fields of the named groups (a comma-separated list of
+ * hostctx_field_group() names, "seed" for the reference's fields, "all"
+ * for every field; NULL or "" means all).  -EINVAL names a group that
+ * does not exist.
+ */
+int hostctx_root_select(struct hostctx_root *root, const char *groups);
+/* The groups, NULL past the end: "seed" and "all" are not among them. */
+const char *hostctx_group_name(size_t index);
+
+/*
  * Debug reports: when the environment has HOSTCTX_DEBUG=1 at
  * hostctx_root_open() time, every snapshot taken from root reports each
  * absent field (its name, the path tried and the reason) through fn.

@@ -65,6 +65,10 @@ HCTX_EXPORT int hostctx_diff(const struct hostctx_snapshot *a,
 
 		if (f->never_compared)
 			continue;	/* heap_state: reported apart, never compared */
+		/* gauges and counters stay in pre/post (and deltas), except
+		 * the reference's own hugepages_free, which keeps its place */
+		if (f->cls == HOSTCTX_CLASS_TELEMETRY && !f->seed)
+			continue;
 		cb.cls = f->cls;
 		r = hctx_kind_ops[f->spec->kind].diff(&cb, f->name, f->spec,
 						      a->values[i], b->values[i]);

@@ -48,11 +48,11 @@ static const struct hctx_spec governor_spec = {
 
 /* The reference's JSON order; its report order is human_order. */
 static const struct hctx_member heap_members[] = {
-	{ "active_bytes", &hctx_spec_u64, 1 },
-	{ "allocated_bytes", &hctx_spec_u64, 0 },
-	{ "resident_bytes", &hctx_spec_u64, 2 },
-	{ "mapped_bytes", &hctx_spec_u64, 3 },
-	{ "narenas", &hctx_spec_u64, 4 },
+	{ .name = "active_bytes", .spec = &hctx_spec_u64, .human_order = 1 },
+	{ .name = "allocated_bytes", .spec = &hctx_spec_u64, .human_order = 0 },
+	{ .name = "resident_bytes", .spec = &hctx_spec_u64, .human_order = 2 },
+	{ .name = "mapped_bytes", .spec = &hctx_spec_u64, .human_order = 3 },
+	{ .name = "narenas", .spec = &hctx_spec_u64, .human_order = 4 },
 };
 static const struct hctx_spec heap_spec = {
 	.kind = HCTX_KIND_RECORD, .members = heap_members,
@@ -67,52 +67,88 @@ static const struct hctx_spec heap_spec = {
 #define CONFIG    HOSTCTX_CLASS_CONFIG
 #define TELEMETRY HOSTCTX_CLASS_TELEMETRY
 
+/* SEED: a field of the reference, in its report order. */
+#define SEED(name_, spec_, cls_, group_, plan_, read_, arg_, label_)         \
+	{ .name = #name_, .spec = &(spec_), .cls = (cls_), .group = group_,  \
+	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_,            \
+	  .label = label_, .seed = true }
+/* ROW: a field beyond the reference, reported under its group's heading. */
 #define ROW(name_, spec_, cls_, group_, plan_, read_, arg_, label_)          \
 	{ .name = #name_, .spec = &(spec_), .cls = (cls_), .group = group_,  \
 	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_, .label = label_ }
 
 const struct hctx_field hctx_fields[] = {
-	ROW(kernel_name, hctx_spec_string, IDENTITY, "kernel", EVERY,
+	SEED(kernel_name, hctx_spec_string, IDENTITY, "kernel", EVERY,
 	    hctx_read_uname, "proc/sys/kernel/ostype", "kernel name"),
-	ROW(kernel_release, hctx_spec_string, CONFIG, "kernel", EVERY,
+	SEED(kernel_release, hctx_spec_string, CONFIG, "kernel", EVERY,
 	    hctx_read_uname, "proc/sys/kernel/osrelease", "kernel release"),
-	ROW(arch, hctx_spec_string, IDENTITY, "kernel", EVERY,
+	SEED(arch, hctx_spec_string, IDENTITY, "kernel", EVERY,
 	    hctx_read_uname, "proc/sys/kernel/arch", "architecture"),
-	ROW(cpu_model, hctx_spec_string, IDENTITY, "cpu", EVERY,
+	SEED(cpu_model, hctx_spec_string, IDENTITY, "cpu", EVERY,
 	    hctx_read_cpuinfo, "model name", "CPU model"),
-	ROW(cpu_vendor, hctx_spec_string, IDENTITY, "cpu", EVERY,
+	SEED(cpu_vendor, hctx_spec_string, IDENTITY, "cpu", EVERY,
 	    hctx_read_cpuinfo, "vendor_id", "CPU vendor"),
-	ROW(total_memory_kib, hctx_spec_u64, IDENTITY, "memory", EVERY,
+	SEED(total_memory_kib, hctx_spec_u64, IDENTITY, "memory", EVERY,
 	    hctx_read_meminfo, "MemTotal", "memory (KiB)"),
-	ROW(hugepages_total, hctx_spec_u64, CONFIG, "memory", EVERY,
+	SEED(hugepages_total, hctx_spec_u64, CONFIG, "memory", EVERY,
 	    hctx_read_meminfo, "HugePages_Total", "hugepages reserved"),
-	ROW(hugepages_free, hctx_spec_u64, TELEMETRY, "memory", EVERY,
+	SEED(hugepages_free, hctx_spec_u64, TELEMETRY, "memory", EVERY,
 	    hctx_read_meminfo, "HugePages_Free", "hugepages free"),
-	ROW(hugepages_size_kib, hctx_spec_u64, CONFIG, "memory", EVERY,
+	SEED(hugepages_size_kib, hctx_spec_u64, CONFIG, "memory", EVERY,
 	    hctx_read_meminfo, "Hugepagesize", "hugepage size (KiB)"),
-	ROW(online_cpus, hctx_spec_u64, IDENTITY, "cpu", EVERY,
+	SEED(online_cpus, hctx_spec_u64, IDENTITY, "cpu", EVERY,
 	    hctx_read_online_cpus, "sys/devices/system/cpu/online", "online CPUs"),
-	ROW(numa_nodes, hctx_spec_u64, IDENTITY, "cpu", EVERY,
+	SEED(numa_nodes, hctx_spec_u64, IDENTITY, "cpu", EVERY,
 	    hctx_read_numa_nodes, "sys/devices/system/node", "NUMA nodes"),
-	ROW(thp_enabled, hctx_spec_string, CONFIG, "memory", EVERY,
+	SEED(thp_enabled, hctx_spec_string, CONFIG, "memory", EVERY,
 	    hctx_read_scalar, "sys/kernel/mm/transparent_hugepage/enabled",
 	    "THP enabled"),
-	ROW(thp_defrag, hctx_spec_string, CONFIG, "memory", EVERY,
+	SEED(thp_defrag, hctx_spec_string, CONFIG, "memory", EVERY,
 	    hctx_read_scalar, "sys/kernel/mm/transparent_hugepage/defrag",
 	    "THP defrag"),
-	ROW(kernel_cmdline, hctx_spec_string, CONFIG, "kernel", EVERY,
+	SEED(kernel_cmdline, hctx_spec_string, CONFIG, "kernel", EVERY,
 	    hctx_read_scalar, "proc/cmdline", "kernel command line"),
-	ROW(task_delayacct, delayacct_spec, CONFIG, "accounting", EVERY,
+	SEED(task_delayacct, delayacct_spec, CONFIG, "accounting", EVERY,
 	    hctx_read_delayacct, "proc/sys/kernel/task_delayacct", "delay accounting"),
-	ROW(config_task_xacct, xacct_spec, CONFIG, "accounting", EVERY,
+	SEED(config_task_xacct, xacct_spec, CONFIG, "accounting", EVERY,
 	    hctx_read_xacct, "proc/config.gz", "CONFIG_TASK_XACCT"),
-	ROW(cpufreq_governor, governor_spec, CONFIG, "cpufreq", EVERY,
+	SEED(cpufreq_governor, governor_spec, CONFIG, "cpufreq", EVERY,
 	    hctx_read_governors, "sys/devices/system/cpu", "cpufreq governors"),
-	ROW(sched_tunables, sched_tunables_spec, CONFIG, "sched", EVERY,
+	SEED(sched_tunables, sched_tunables_spec, CONFIG, "sched", EVERY,
 	    hctx_read_sched_tunables, "proc/sys/kernel", "sched_* sysctls"),
 	{ .name = "heap_state", .spec = &heap_spec, .cls = TELEMETRY,
 	  .group = "heap", .plan = HCTX_PLAN_NEVER, .label = "process heap",
-	  .never_compared = true },
+	  .never_compared = true, .seed = true },
+
+	/* ---- beyond the reference, by group (docs/json-format.md) ---- */
+
+	/* -- boot -- */
+
+	/* -- sysctl -- */
+
+	/* -- isolation -- */
+
+	/* -- cpufreq -- */
+
+	/* -- idle -- */
+
+	/* -- time -- */
+
+	/* -- security -- */
+
+	/* -- platform -- */
+
+	/* -- caches -- */
+
+	/* -- memory -- */
+
+	/* -- load -- */
+
+	/* -- power -- */
+
+	/* -- process -- */
+
+	/* -- cgroup -- */
 };
 
 const size_t hctx_n_fields = sizeof(hctx_fields) / sizeof(hctx_fields[0]);
@@ -124,6 +160,38 @@ const struct hctx_field *hctx_field_by_name(const char *name, size_t len)
 		    memcmp(hctx_fields[i].name, name, len) == 0)
 			return &hctx_fields[i];
 	return NULL;
+}
+
+/*
+ * The groups of --fields, in report order, with the heading the human
+ * report prints above a group's fields beyond the reference.
+ */
+const struct hctx_group hctx_groups[] = {
+	{ "kernel", "kernel" },
+	{ "cpu", "CPU" },
+	{ "memory", "memory" },
+	{ "accounting", "accounting" },
+	{ "cpufreq", "frequency scaling" },
+	{ "sched", "scheduler" },
+	{ "heap", "process heap" },
+	{ "boot", "boot" },
+	{ "sysctl", "sysctls" },
+	{ "isolation", "CPU isolation and SMT" },
+	{ "idle", "CPU idle" },
+	{ "time", "timekeeping" },
+	{ "security", "mitigations and microcode" },
+	{ "platform", "virtualization, platform, OS" },
+	{ "caches", "CPU caches" },
+	{ "load", "load" },
+	{ "power", "power" },
+	{ "process", "process" },
+	{ "cgroup", "cgroup" },
+};
+const size_t hctx_n_groups = sizeof(hctx_groups) / sizeof(hctx_groups[0]);
+
+HCTX_EXPORT const char *hostctx_group_name(size_t index)
+{
+	return index < hctx_n_groups ? hctx_groups[index].name : NULL;
 }
 
 /* ---- the public view of the table ----------------------------------- */

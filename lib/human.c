@@ -95,6 +95,14 @@ static int out_finish(struct out *o, char **ret_text)
 	return 0;
 }
 
+static const char *group_heading(const char *name)
+{
+	for (size_t i = 0; i < hctx_n_groups; i++)
+		if (strcmp(hctx_groups[i].name, name) == 0)
+			return hctx_groups[i].heading;
+	return name;
+}
+
 HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 					      char **ret_text)
 {
@@ -103,9 +111,21 @@ HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 
 	if (r < 0)
 		return r;
+	const char *group = NULL;
+
 	for (size_t i = 0; i < hctx_n_fields; i++) {
 		const struct hctx_field *f = &hctx_fields[i];
 
+		/*
+		 * The reference's fields in its order and format; the others
+		 * under a heading per group, shown only when one has a value.
+		 */
+		if (!f->seed && !s->values[i])
+			continue;
+		if (!f->seed && (!group || strcmp(group, f->group) != 0)) {
+			group = f->group;
+			hctx_human_printf(&o.h, "\n[%s]\n", group_heading(group));
+		}
 		hctx_kind_ops[f->spec->kind].report(&o.h, f->name, f->spec,
 						    s->values[i]);
 	}

@@ -59,6 +59,10 @@ struct hostctx_root {
 	bool live;		/* "/" : uname() may be used */
 	int xacct_cache;	/* enum hctx_xacct + 2 once known, else 0 */
 	bool debug;		/* HOSTCTX_DEBUG=1 at open */
+	uint64_t *selected;	/* rows to read, one bit each; NULL: all */
+	/* boot-stable values of the live root, valid while boot_id holds */
+	char *boot_id;
+	struct hctx_value **boot_values;	/* hctx_n_fields slots, or NULL */
 	hostctx_log_fn log;
 	void *log_data;
 	char *scratch;		/* HCTX_READ_CAP + 1 bytes */
@@ -106,6 +110,9 @@ typedef int (*hctx_dirent_fn)(void *userdata, const char *name,
 			      unsigned char d_type, int dirfd);
 int hctx_list_dir(struct hostctx_root *root, const char *rel,
 		  hctx_dirent_fn fn, void *userdata);
+
+/* Drop the boot-stable values kept for the live root (snapshot.c). */
+void hctx_root_forget_boot(struct hostctx_root *root);
 
 /* HOSTCTX_DEBUG=1 in the environment (snapshot.c). */
 bool hctx_debug_from_env(void);
@@ -326,7 +333,10 @@ struct hctx_member {
 	const char *name;
 	const struct hctx_spec *spec;
 	unsigned human_order;		/* the reference prints heap_state in another order */
+	int cls;			/* a HOSTCTX_CLASS_* of its own, or 0: the field's */
 };
+/* A member's own class is written cls = HCTX_CLASS(IDENTITY) and so on. */
+#define HCTX_CLASS(c) (HOSTCTX_CLASS_##c + 1)
 
 extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
 	hctx_spec_bool, hctx_spec_double;
@@ -399,7 +409,16 @@ struct hctx_field {
 	const char *arg;		/* the reader's argument: a path, a key */
 	const char *label;		/* human label */
 	bool never_compared;		/* heap_state: reported, never diffed */
+	bool seed;			/* one of the reference's fields */
 };
+
+/* The --fields groups, in report order, with their human headings. */
+struct hctx_group {
+	const char *name;
+	const char *heading;
+};
+extern const struct hctx_group hctx_groups[];
+extern const size_t hctx_n_groups;
 
 /* In report order (the reference's format_human order). */
 extern const struct hctx_field hctx_fields[];

@@ -489,6 +489,7 @@ static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes 
 		jw_next(w);
 		jw_begin(w, '{');
 		jw_string(w, "field", c->items[i].field);
+		jw_string(w, "class", hostctx_class_name((int)c->items[i].cls));
 		write_side(w, "before", c->items[i].spec, c->items[i].before);
 		write_side(w, "after", c->items[i].spec, c->items[i].after);
 		jw_end(w, '}');

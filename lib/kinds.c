@@ -149,15 +149,20 @@ static int diff_record(struct hctx_changes_builder *cb, const char *path,
 {
 	if (!a || !b)
 		return diff_whole(cb, path, spec, a, b);
+	enum hostctx_class field_cls = cb->cls;
+
 	for (size_t i = 0; i < spec->n_members; i++) {
-		const struct hctx_spec *ms = spec->members[i].spec;
+		const struct hctx_member *m = &spec->members[i];
 		char name[HCTX_PATH_MAX];
 		int r;
 
-		if (!hctx_join_path(name, sizeof(name), path, spec->members[i].name))
+		if (!hctx_join_path(name, sizeof(name), path, m->name))
 			continue;
-		r = hctx_kind_ops[ms->kind].diff(cb, name, ms, a->rec.slot[i],
-						 b->rec.slot[i]);
+		if (m->cls)
+			cb->cls = (enum hostctx_class)(m->cls - 1);
+		r = hctx_kind_ops[m->spec->kind].diff(cb, name, m->spec,
+						      a->rec.slot[i], b->rec.slot[i]);
+		cb->cls = field_cls;
 		if (r < 0)
 			return r;
 	}

@@ -75,6 +75,8 @@ HCTX_EXPORT void hostctx_root_close(struct hostctx_root *root)
 	if (!root)
 		return;
 	close(root->fd);
+	hctx_root_forget_boot(root);
+	free(root->selected);
 	free(root->scratch);
 	free(root->dirbuf);
 	free(root);

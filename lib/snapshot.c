@@ -576,6 +576,123 @@ static void report_absence(struct hostctx_root *root, const struct hctx_field *f
 	root->log(root->log_data, line);
 }
 
+/* ---- field selection (--fields) -------------------------------------- */
+
+static bool row_in_group(const struct hctx_field *f, const char *g, size_t len)
+{
+	if (len == 3 && memcmp(g, "all", 3) == 0)
+		return true;
+	if (len == 4 && memcmp(g, "seed", 4) == 0)
+		return f->seed;
+	return strlen(f->group) == len && memcmp(f->group, g, len) == 0;
+}
+
+static bool is_group(const char *g, size_t len)
+{
+	if ((len == 3 && memcmp(g, "all", 3) == 0) || (len == 4 && memcmp(g, "seed", 4) == 0))
+		return true;
+	for (size_t i = 0; i < hctx_n_groups; i++)
+		if (strlen(hctx_groups[i].name) == len && memcmp(hctx_groups[i].name, g, len) == 0)
+			return true;
+	return false;
+}
+
+HCTX_EXPORT int hostctx_root_select(struct hostctx_root *root, const char *groups)
+{
+	size_t words = (hctx_n_fields + 63) / 64;
+	uint64_t *bits;
+
+	if (!groups || !*groups) {
+		free(root->selected);
+		root->selected = NULL;
+		return 0;
+	}
+	bits = calloc(words, sizeof(*bits));
+	if (!bits)
+		return -ENOMEM;
+	for (const char *g = groups; *g;) {
+		size_t len = strcspn(g, ",");
+
+		if (!is_group(g, len)) {
+			free(bits);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < hctx_n_fields; i++)
+			if (row_in_group(&hctx_fields[i], g, len))
+				bits[i / 64] |= UINT64_C(1) << (i % 64);
+		g += len;
+		if (*g == ',')
+			g++;
+	}
+	free(root->selected);
+	root->selected = bits;
+	return 0;
+}
+
+static bool row_selected(const struct hostctx_root *root, size_t i)
+{
+	return !root->selected || (root->selected[i / 64] >> (i % 64)) & 1;
+}
+
+/* ---- boot-stable fields ----------------------------------------------- */
+
+/*
+ * cpu_caches, dmi and hypervisor cannot change without a reboot: on the
+ * live root they are read in the first snapshot of a process and copied
+ * into later ones while boot_id is the same (docs/design.md, "Read
+ * plans").  Without a boot_id they are read every time.
+ */
+static const char *current_boot_id(const struct hostctx_snapshot *s)
+{
+	int row = hostctx_field_index("boot_id");
+	const struct hctx_value *v = row >= 0 ? s->values[row] : NULL;
+
+	return v && v->node == HCTX_NODE_STRING ? v->s : NULL;
+}
+
+static struct hctx_value *boot_cached(struct hostctx_root *root,
+				      const struct hostctx_snapshot *s, size_t i)
+{
+	const char *boot = current_boot_id(s);
+
+	if (!root->live || !boot || !root->boot_id || !root->boot_values ||
+	    strcmp(boot, root->boot_id) != 0 || !root->boot_values[i])
+		return NULL;
+	return hctx_value_dup(root->boot_values[i]);
+}
+
+static void boot_remember(struct hostctx_root *root,
+			  const struct hostctx_snapshot *s, size_t i,
+			  const struct hctx_value *v)
+{
+	const char *boot = current_boot_id(s);
+
+	if (!root->live || !boot)
+		return;
+	if (!root->boot_id || strcmp(root->boot_id, boot) != 0) {
+		hctx_root_forget_boot(root);
+		root->boot_id = strdup(boot);
+		root->boot_values = calloc(hctx_n_fields, sizeof(*root->boot_values));
+		if (!root->boot_id || !root->boot_values) {
+			hctx_root_forget_boot(root);
+			return;
+		}
+	}
+	hctx_value_free(root->boot_values[i]);
+	root->boot_values[i] = hctx_value_dup(v);	/* NULL: read again next time */
+}
+
+void hctx_root_forget_boot(struct hostctx_root *root)
+{
+	if (root->boot_values)
+		for (size_t i = 0; i < hctx_n_fields; i++)
+			hctx_value_free(root->boot_values[i]);
+	free(root->boot_values);
+	free(root->boot_id);
+	root->boot_values = NULL;
+	root->boot_id = NULL;
+}
+
 static void reader_clear(struct hctx_reader *rd)
 {
 	hctx_cpuset_clear(&rd->online);
@@ -592,8 +709,12 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 	struct hctx_value *v = NULL;
 	int r;
 
-	if (!f->read || f->plan == HCTX_PLAN_NEVER)
+	if (!f->read || f->plan == HCTX_PLAN_NEVER || !row_selected(rd->root, i))
 		return 0;
+	if (f->plan == HCTX_PLAN_BOOT && (v = boot_cached(rd->root, s, i)) != NULL) {
+		s->values[i] = v;
+		return 0;
+	}
 	if (f->plan == HCTX_PLAN_LIVE && !rd->root->live) {
 		r = -ENOENT;
 		rd->path = NULL;
@@ -605,6 +726,8 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 		return r;
 	if (r == 0 && v) {
 		s->values[i] = v;
+		if (f->plan == HCTX_PLAN_BOOT)
+			boot_remember(rd->root, s, i, v);
 		return 0;
 	}
 	r = r < 0 ? -r : ENOENT;

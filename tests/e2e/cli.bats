@@ -580,12 +580,13 @@ copy_host_tree() {
 import json, sys
 got = json.load(sys.stdin)
 want = [
-    {"field": "cpu_vendor", "before": "GenuineIntel", "after": None},
-    {"field": "hugepages_free", "before": 0, "after": 5},
-    {"field": "thp_enabled", "before": "always [madvise] never",
+    {"field": "cpu_vendor", "class": "identity", "before": "GenuineIntel", "after": None},
+    {"field": "hugepages_free", "class": "telemetry", "before": 0, "after": 5},
+    {"field": "thp_enabled", "class": "config", "before": "always [madvise] never",
      "after": "[always] madvise never"},
-    {"field": "cpufreq_governor.cpu1", "before": "performance", "after": "powersave"},
-    {"field": "sched_tunables.sched_migration_cost_ns",
+    {"field": "cpufreq_governor.cpu1", "class": "config", "before": "performance",
+     "after": "powersave"},
+    {"field": "sched_tunables.sched_migration_cost_ns", "class": "config",
      "before": "500000", "after": "100000"},
 ]
 assert got == want, got
@@ -605,7 +606,7 @@ assert type(got[1]["after"]) is int
 	printf '%s\n' "$output" | python3 -c '
 import json, sys
 got = json.load(sys.stdin)
-assert got == [{"field": "sched_tunables", "before": None,
+assert got == [{"field": "sched_tunables", "class": "config", "before": None,
                 "after": {"sched_autogroup_enabled": "1",
                           "sched_migration_cost_ns": "500000"}}], got
 '

@@ -942,11 +942,13 @@ static void changes_are_listed_with_typed_values(void **state)
 			       "\"changes\": [\n"
 			       "    {\n"
 			       "      \"field\": \"hugepages_free\",\n"
+			       "      \"class\": \"telemetry\",\n"
 			       "      \"before\": 0,\n"
 			       "      \"after\": 4\n"
 			       "    },\n"
 			       "    {\n"
 			       "      \"field\": \"sched_tunables.sched_migration_cost_ns\",\n"
+			       "      \"class\": \"config\",\n"
 			       "      \"before\": \"500000\",\n"
 			       "      \"after\": \"100000\"\n"
 			       "    }\n"
@@ -966,11 +968,11 @@ static void changes_use_null_and_whole_maps(void **state)
 	set_str(post, "kernel_name", "Linux");
 	hostctx_sidecar_set_snapshot(sc, HOSTCTX_POST, post);
 	text = sidecar_json(sc);
-	assert_non_null(strstr(text, "\"field\": \"kernel_release\",\n      \"before\": \"6.16.0-test\",\n      \"after\": null\n"));
-	assert_non_null(strstr(text, "\"field\": \"online_cpus\",\n      \"before\": 16,\n      \"after\": null\n"));
-	assert_non_null(strstr(text, "\"field\": \"sched_tunables\",\n      \"before\": {\n        \"sched_latency_ns\": \"24000000\",\n        \"sched_migration_cost_ns\": \"500000\"\n      },\n      \"after\": null\n"));
-	assert_non_null(strstr(text, "\"field\": \"cpufreq_governor\",\n      \"before\": {\n        \"0\": \"performance\",\n"));
-	assert_non_null(strstr(text, "\"field\": \"task_delayacct\",\n      \"before\": \"on\",\n      \"after\": null\n"));
+	assert_non_null(strstr(text, "\"field\": \"kernel_release\",\n      \"class\": \"config\",\n      \"before\": \"6.16.0-test\",\n      \"after\": null\n"));
+	assert_non_null(strstr(text, "\"field\": \"online_cpus\",\n      \"class\": \"identity\",\n      \"before\": 16,\n      \"after\": null\n"));
+	assert_non_null(strstr(text, "\"field\": \"sched_tunables\",\n      \"class\": \"config\",\n      \"before\": {\n        \"sched_latency_ns\": \"24000000\",\n        \"sched_migration_cost_ns\": \"500000\"\n      },\n      \"after\": null\n"));
+	assert_non_null(strstr(text, "\"field\": \"cpufreq_governor\",\n      \"class\": \"config\",\n      \"before\": {\n        \"0\": \"performance\",\n"));
+	assert_non_null(strstr(text, "\"field\": \"task_delayacct\",\n      \"class\": \"config\",\n      \"before\": \"on\",\n      \"after\": null\n"));
 	assert_null(strstr(text, "\"field\": \"kernel_name\""));
 	free(text);
 	hostctx_sidecar_free(sc);
@@ -1296,11 +1298,13 @@ static void changes_array_alone(void **state)
 		"[\n"
 		"  {\n"
 		"    \"field\": \"hugepages_total\",\n"
+			       "    \"class\": \"config\",\n"
 		"    \"before\": 0,\n"
 		"    \"after\": 512\n"
 		"  },\n"
 		"  {\n"
 		"    \"field\": \"thp_enabled\",\n"
+			       "    \"class\": \"config\",\n"
 		"    \"before\": \"always [madvise] never\",\n"
 		"    \"after\": \"always madvise [never]\"\n"
 		"  }\n"
