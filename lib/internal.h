@@ -446,6 +446,16 @@ hctx_snapshot_value(const struct hostctx_snapshot *s, size_t row)
 void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
 		       struct hctx_value *v);
 
+/* The memo slots of struct hctx_reader, one per reader file. */
+enum hctx_memo {
+	HCTX_MEMO_BASIC,	/* read_basic.c */
+	HCTX_MEMO_CPUFREQ,	/* read_cpufreq.c */
+	HCTX_MEMO_PLATFORM,	/* read_platform.c */
+	HCTX_MEMO_PROCESS,	/* read_process.c */
+	HCTX_MEMO_COUNTERS,	/* read_counters.c */
+	HCTX_MEMO_COUNT
+};
+
 /* At most this many rows read meminfo keys (a unit test checks). */
 #define HCTX_MEMINFO_ROWS 16
 
@@ -467,6 +477,13 @@ struct hctx_reader {
 	int meminfo_found[HCTX_MEMINFO_ROWS];
 	int uname_err;
 	char *uname_part[3];	/* sysname, release, machine */
+	/*
+	 * Sources of the fields beyond the reference, one slot per reader
+	 * file: each keeps what it read once per snapshot here and frees it
+	 * through the matching function (called when the snapshot is done).
+	 */
+	void *memo[HCTX_MEMO_COUNT];
+	void (*memo_free[HCTX_MEMO_COUNT])(void *);
 };
 
 int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
@@ -497,8 +514,30 @@ int hctx_read_delayacct(struct hctx_reader *rd, const struct hctx_field *f,
 int hctx_read_xacct(struct hctx_reader *rd, const struct hctx_field *f,
 		    struct hctx_value **ret);
 
+/* -- readers: basic (read_basic.c) -- */
+
+/* -- readers: cpufreq (read_cpufreq.c) -- */
+
+/* -- readers: platform (read_platform.c) -- */
+
+/* -- readers: process (read_process.c) -- */
+
+/* -- readers: counters (read_counters.c) -- */
+
 /* The online CPUs, read once per snapshot: 0 or -errno. */
 int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
+
+/* ---- pure parsers of the fields beyond the reference ------------- */
+
+/* -- parsers: basic (parse_basic.c) -- */
+
+/* -- parsers: cpufreq (parse_cpufreq.c) -- */
+
+/* -- parsers: platform (parse_platform.c) -- */
+
+/* -- parsers: process (parse_process.c) -- */
+
+/* -- parsers: counters (parse_counters.c) -- */
 
 /* ---- by-CPU maps (bycpu.c) -------------------------------------- */
 

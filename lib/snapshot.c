@@ -700,6 +700,9 @@ static void reader_clear(struct hctx_reader *rd)
 	free(rd->cpuinfo_vendor);
 	for (size_t i = 0; i < 3; i++)
 		free(rd->uname_part[i]);
+	for (size_t i = 0; i < HCTX_MEMO_COUNT; i++)
+		if (rd->memo[i] && rd->memo_free[i])
+			rd->memo_free[i](rd->memo[i]);
 }
 
 /* Ask one row's reader; an absent field keeps why. */
