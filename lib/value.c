@@ -321,9 +321,10 @@ int hctx_map_append(struct hctx_value *map, const char *key,
 		hctx_value_free(value);
 		return -ENOMEM;
 	}
-	map->map.e[map->map.n++] = (struct hctx_entry){
+	map->map.e[map->map.n] = (struct hctx_entry){
 		.key = k, .value = value, .seq = map->map.n,
 	};
+	map->map.n++;
 	return 0;
 }
 
