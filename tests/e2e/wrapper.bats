@@ -49,6 +49,41 @@ load wrapper_common
 	[ "$status" -eq 127 ]
 }
 
+@test "PATH is searched as bash does: unsearchable entries are skipped" {
+	shared_dir
+	mkdir "$S/locked" "$S/dir" "$S/dir/tool" "$S/plain" "$S/bin"
+	chmod 000 "$S/locked"
+	printf 'echo hi\n' > "$S/plain/tool"
+	printf '#!/bin/sh\necho "ran $0"\n' > "$S/bin/tool"
+	chmod 755 "$S/bin/tool"
+	wrapped() {	# PATH, then the status, stderr and output of both
+		local path=$1 w b
+		w=$(unprivileged env PATH="$path" "$HOSTCTX_RUN" -o "$S/r.json" -- tool 2>&1; echo "status $?")
+		b=$(unprivileged env PATH="$path" bash -c tool 2>/dev/null; echo "status $?")
+		echo "$w" | tail -1
+		[ "$(echo "$w" | tail -1)" = "$(echo "$b" | tail -1)" ]
+		echo "$w"
+	}
+	run wrapped "$S/locked:/usr/bin:/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 127" ]
+	[ "${lines[1]}" = "hostctx-run: tool: No such file or directory" ]
+	[ "$(json "$S/r.json" 'd["run"]["exec_error"]')" = ENOENT ]
+	# something found but not executable is 126 (a directory too, as
+	# for execvp, env and nice), unless a later one runs
+	run unprivileged env PATH="$S/locked:$S/dir:/usr/bin" "$HOSTCTX_RUN" -q -o "$S/r.json" -- tool
+	[ "$status" -eq 126 ]
+	run wrapped "$S/locked:$S/plain:/usr/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 126" ]
+	[ "$(json "$S/r.json" 'd["run"]["exec_error"]')" = EACCES ]
+	run wrapped "$S/locked:$S/plain:$S/dir:$S/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 0" ]
+	[ "${lines[1]}" = "ran $S/bin/tool" ]
+	# an empty entry is the current directory; no PATH: /bin:/usr/bin
+	(cd "$S/bin" && PATH=":/nonexistent" hrun -o "$S/r.json" -- tool) > out
+	[ "$(cat out)" = "ran ./tool" ]
+	(unset PATH; exec "$HOSTCTX_RUN" -o "$S/r.json" -- true)
+}
+
 @test "exec errors are recorded: ENOENT (127) and EACCES (126)" {
 	run -127 hrun -q -o enoent.json -- ./missing
 	[ "$status" -eq 127 ]
