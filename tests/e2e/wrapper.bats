@@ -24,8 +24,17 @@ load wrapper_common
 	run --separate-stderr hrun --no-such-option -- touch ran
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"hostctx-run: "* ]]
-	run hrun -o
+	run --separate-stderr hrun -o
 	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option requires an argument -- 'o'" ]
+	run --separate-stderr hrun -v --output
+	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option '--output' requires an argument" ]
+	run --separate-stderr hrun --verbose=yes -- touch ran
+	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option '--verbose' takes no argument" ]
+	run --separate-stderr hrun -x -- touch ran
+	[ "${stderr_lines[0]}" = "hostctx-run: invalid option -- 'x'" ]
 	run hrun --wait-descendants=soon -- touch ran
 	[ "$status" -eq 125 ]
 	run hrun -o '' -- touch ran
@@ -301,6 +310,11 @@ PY
 	run --separate-stderr hrun -o file/r.json -- sh -c 'exit 3'
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == "hostctx-run: cannot write the record file/r.json: Not a directory"* ]]
+	# said once, not again when the final write fails the same way
+	[ "$stderr" = "hostctx-run: cannot write the record file/r.json: Not a directory" ]
+	run --separate-stderr hrun -O file/sub -- true
+	[ "$status" -eq 0 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
 	run --separate-stderr hrun -q -o file/r.json -- sh -c 'exit 3'
 	[ "$status" -eq 3 ] && [ -z "$stderr" ]
 	run hrun -q -O file/sub -- true
