@@ -296,6 +296,9 @@ struct hostctx_sidecar {
 	struct hostctx_rusage rusage;		/* the command */
 	struct hostctx_rusage rusage_children;	/* preload: its waited-for children */
 	long long descendants_left;	/* --wait-descendants: -1 = absent */
+	/* How that wait ended: "done", "limit", "signal", "interrupted"
+	 * (a static string, never freed); NULL = absent. */
+	const char *descendants_wait;
 	bool has_pre;
 	struct hostctx_snapshot pre;
 	bool has_post;

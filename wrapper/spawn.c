@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -235,6 +236,29 @@ void run_forward(struct run_child *c, const siginfo_t *si)
 		sigqueue(c->pid, si->si_signo, si->si_value);
 	else
 		kill(c->pid, si->si_signo);
+}
+
+bool run_child_is_stopped(const struct run_child *c)
+{
+	char path[64], stat[512];
+	const char *end;
+	ssize_t n;
+	int fd;
+
+	if (c->pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read_retry(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold spaces and parentheses. */
+	end = strrchr(stat, ')');
+	return end && end[1] == ' ' && (end[2] == 'T' || end[2] == 't');
 }
 
 void run_child_close(struct run_child *c)
