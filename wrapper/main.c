@@ -244,6 +244,9 @@ static void wait_for_descendants(struct run_state *st)
 			break;
 		}
 		sig = wait_signal(st, &si, left < 1.0 ? left : 1.0);
+		/* The job is ours alone now: Ctrl-Z stops us as it would it. */
+		if (sig > 0 && run_is_stop_signal(sig))
+			run_stop_like(&st->sigs, sig);
 		if (sig > 0 && (st->sc.descendants_wait =
 					ends_descendants_wait(&si, st->self)))
 			break;

@@ -317,6 +317,28 @@ MK
 	[[ "$stderr" == *"1 descendant(s) still running"* ]]
 }
 
+@test "T18: during --wait-descendants a stop signal stops the wrapper and CONT resumes it" {
+	no_valgrind
+	"$HOSTCTX_RUN" --wait-descendants=20 -o r.json -- \
+		sh -c 'sleep 20 & echo $! > pid' 3>&- &
+	wpid=$!
+	wait_for_file pid
+	# sleep is the wrapper's once sh is gone; then give it time to reap sh
+	for _ in $(seq 200); do
+		[ "$(ps -o ppid= -p "$(cat pid)" | tr -d ' ')" = "$wpid" ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -TSTP "$wpid"
+	wait_state "$wpid" T
+	kill -CONT "$wpid"
+	wait_state "$wpid" S
+	kill -TERM "$wpid"
+	wait "$wpid"
+	kill "$(cat pid)"
+	[ "$(json r.json 'd["run"]["descendants_wait"]')" = signal ]
+}
+
 @test "T18: Ctrl-C ends --wait-descendants when a descendant ignores SIGINT" {
 	no_valgrind
 	start=$(date +%s%N)
