@@ -96,7 +96,7 @@ PY
 	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 0" ]
 	[ "${lines[1]}" = "ran $S/bin/tool" ]
 	# an empty entry is the current directory; no PATH: /bin:/usr/bin
-	(cd "$S/bin" && PATH=":/nonexistent" hrun -o "$S/r.json" -- tool) > out
+	(cd "$S/bin" && PATH=":/nonexistent" "$HOSTCTX_RUN" -o "$S/r.json" -- tool) > out
 	[ "$(cat out)" = "ran ./tool" ]
 	(unset PATH; exec "$HOSTCTX_RUN" -o "$S/r.json" -- true)
 }
