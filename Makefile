@@ -164,9 +164,13 @@ $(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
 	    $(if $(wildcard preload/preload.map),-Xlinker --version-script=preload/preload.map) \
 	    -o $@ $(PRELOAD_OBJ) -lc -lgcc
 
+# hostctx.pc names the PREFIX it is installed for: `make install` writes
+# it again from hostctx.pc.in, so `make; make install PREFIX=/opt/x` is
+# right whatever PREFIX `make` saw.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' hostctx.pc.in
 $(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
 	@mkdir -p $(@D)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	$(Q)$(PC_SED) > $@
 
 # ---- tests -----------------------------------------------------------
 
@@ -231,7 +235,8 @@ install: all
 	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0644 include/hostctx.h $(DESTDIR)$(PREFIX)/include/
-	install -m 0644 $(BUILD)/hostctx.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(PC_SED) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
 	for m in docs/*.1; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in docs/*.7; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
 

@@ -377,6 +377,13 @@ bool hostctx_sidecar_rusage(const struct hostctx_sidecar *sc,
 void hostctx_sidecar_set_descendants_left(struct hostctx_sidecar *sc,
 					  long long n);
 long long hostctx_sidecar_descendants_left(const struct hostctx_sidecar *sc);	/* -1: absent */
+/*
+ * run.descendants_wait, how that wait ended: "done", "limit", "signal"
+ * or "interrupted" (-EINVAL for anything else); NULL clears.
+ */
+int hostctx_sidecar_set_descendants_wait(struct hostctx_sidecar *sc,
+					 const char *how);
+const char *hostctx_sidecar_descendants_wait(const struct hostctx_sidecar *sc);
 
 /*
  * The pre and post snapshots.  set takes ownership of s (NULL removes

@@ -606,6 +606,7 @@ struct hostctx_sidecar {
 	struct hostctx_rusage rusage;
 	struct hostctx_rusage rusage_children;
 	long long descendants_left;	/* -1: absent */
+	const char *descendants_wait;	/* a static string; NULL: absent */
 	struct hostctx_snapshot *pre, *post;
 };
 

@@ -454,6 +454,7 @@ static void write_run(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 	write_rusage(w, "rusage_children", &sc->rusage_children);
 	if (sc->descendants_left >= 0)
 		jw_int(w, "descendants_left", sc->descendants_left);
+	jw_optional_string(w, "descendants_wait", sc->descendants_wait);
 	jw_end(w, '}');
 }
 

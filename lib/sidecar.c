@@ -301,6 +301,29 @@ HCTX_EXPORT long long hostctx_sidecar_descendants_left(const struct hostctx_side
 	return sc->descendants_left;
 }
 
+HCTX_EXPORT int hostctx_sidecar_set_descendants_wait(struct hostctx_sidecar *sc,
+						     const char *how)
+{
+	static const char *const ends[] = { "done", "limit", "signal", "interrupted" };
+
+	if (!how) {
+		sc->descendants_wait = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		if (strcmp(how, ends[i]) == 0) {
+			sc->descendants_wait = ends[i];	/* ours: no copy to own */
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_descendants_wait(const struct hostctx_sidecar *sc)
+{
+	return sc->descendants_wait;
+}
+
 HCTX_EXPORT void hostctx_sidecar_set_snapshot(struct hostctx_sidecar *sc,
 					      enum hostctx_phase phase,
 					      struct hostctx_snapshot *s)

@@ -42,6 +42,7 @@ struct run_state {
 	bool reaped;
 	bool lost;		/* the command was reaped by someone else */
 	bool no_children;	/* wait4 said ECHILD */
+	int stopped_with;	/* the command stopped with this signal */
 	int status;
 	int exec_errno;
 	struct rusage rusage;
@@ -85,6 +86,12 @@ static void set_descendants_left(struct run_state *st, long long n)
 {
 	if (st->sc)
 		hostctx_sidecar_set_descendants_left(st->sc, n);
+}
+
+static void set_descendants_wait(struct run_state *st, const char *how)
+{
+	if (st->sc)
+		(void)hostctx_sidecar_set_descendants_wait(st->sc, how);
 }
 
 static void record_write(struct run_state *st)
@@ -150,8 +157,8 @@ static void reap_ready(struct run_state *st)
 	for (;;) {
 		struct rusage ru;
 		int status;
-		pid_t p = wait4(any ? -1 : st->command_pid, &status, WNOHANG,
-				&ru);
+		pid_t p = wait4(any ? -1 : st->command_pid, &status,
+				WNOHANG | WUNTRACED, &ru);
 
 		if (p < 0 && errno == EINTR)
 			continue;
@@ -164,6 +171,11 @@ static void reap_ready(struct run_state *st)
 		}
 		if (p <= 0)
 			return;
+		if (WIFSTOPPED(status)) {
+			if (p == st->command_pid)
+				st->stopped_with = WSTOPSIG(status);
+			continue;
+		}
 		if (p == st->command_pid) {
 			note_reaped(st, status, &ru);
 			if (!any)
@@ -182,6 +194,24 @@ static int wait_signal(struct run_state *st, siginfo_t *si, double seconds)
 	return sigtimedwait(&st->sigs.waitset, si, &tick);
 }
 
+/*
+ * The command stopped (Ctrl-Z, or a stop signal we forwarded): stop
+ * too, since the shell waits on us.  Once continued, continue the
+ * command, unless the SIGCONT that woke us (fg signals the whole group)
+ * already did.  A SIGSTOP sent to the command alone is not job control:
+ * we keep running, as its parent would.
+ */
+static void follow_stop(struct run_state *st)
+{
+	int sig = st->stopped_with;
+
+	st->stopped_with = 0;
+	if (run_is_stop_signal(sig) && run_stop_like(&st->sigs, sig) &&
+	    run_child_is_stopped(&st->child))
+		run_forward(&st->child, &(siginfo_t){ .si_signo = SIGCONT,
+						      .si_code = SI_USER });
+}
+
 static void wait_for_command(struct run_state *st)
 {
 	reap_ready(st);
@@ -194,17 +224,36 @@ static void wait_for_command(struct run_state *st)
 		    run_signal_should_forward(&si, st->self))
 			run_forward(&st->child, &si);
 		reap_ready(st);
+		if (st->stopped_with && !st->reaped)
+			follow_stop(st);
 	}
+}
+
+/* Ends --wait-descendants: a terminal's Ctrl-C or Ctrl-\, or a process's
+ * signal meant to end us (not WINCH, URG, CONT or a stop). */
+static const char *ends_descendants_wait(const siginfo_t *si, pid_t self)
+{
+	int sig = si->si_signo;
+
+	if (si->si_code == SI_KERNEL && (sig == SIGINT || sig == SIGQUIT))
+		return "interrupted";
+	if (sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG ||
+	    sig == SIGCONT || run_is_stop_signal(sig))
+		return NULL;
+	return run_signal_should_forward(si, self) ? "signal" : NULL;
 }
 
 /*
  * --wait-descendants: orphans of the job are ours (subreaper); wait
- * until none is left, the limit passes, or a process signals us.
+ * until none is left, the limit passes, a process signals us or the
+ * terminal interrupts (a descendant that ignores SIGINT must not hold
+ * the terminal until the limit).  The record says which.
  */
 static void wait_for_descendants(struct run_state *st)
 {
 	struct timespec start, now;
 	long long left_running;
+	const char *how;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
@@ -215,16 +264,24 @@ static void wait_for_descendants(struct run_state *st)
 		reap_ready(st);
 		if (st->no_children) {
 			set_descendants_left(st, 0);
+			set_descendants_wait(st, "done");
 			return;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = st->opts.wait_limit_seconds - seconds_between(&start, &now);
-		if (left <= 0)
+		if (left <= 0) {
+			set_descendants_wait(st, "limit");
 			break;
+		}
 		sig = wait_signal(st, &si, left < 1.0 ? left : 1.0);
-		if (sig > 0 && sig != SIGCHLD &&
-		    run_signal_should_forward(&si, st->self))
+		/* The job is ours alone now: Ctrl-Z stops us as it would it. */
+		if (sig > 0 && run_is_stop_signal(sig))
+			run_stop_like(&st->sigs, sig);
+		how = sig > 0 ? ends_descendants_wait(&si, st->self) : NULL;
+		if (how) {
+			set_descendants_wait(st, how);
 			break;
+		}
 	}
 	left_running = run_count_descendants(st->self);
 	set_descendants_left(st, left_running);

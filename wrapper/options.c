@@ -98,6 +98,29 @@ static void usage_hint(void)
 	run_error("try '%s --help' for more information", RUN_PROGRAM);
 }
 
+/*
+ * What getopt found wrong (opterr is 0: the words are ours).  arg is
+ * the word just read; a short option is named by optopt, since arg may
+ * be the word before a cluster such as -xq.
+ */
+static void report_bad_option(int c, const char *arg)
+{
+	bool is_long = strncmp(arg, "--", 2) == 0;
+
+	if (c == ':' && is_long)
+		run_error("option '%s' requires an argument", arg);
+	else if (c == ':')
+		run_error("option requires an argument -- '%c'", optopt);
+	else if (optopt == 0)
+		run_error("unrecognized or ambiguous option '%s'", arg);
+	else if (is_long && strchr(arg, '='))
+		run_error("option '%.*s' takes no argument",
+			  (int)(strchr(arg, '=') - arg), arg);
+	else
+		run_error("invalid option -- '%c'", optopt);
+	usage_hint();
+}
+
 enum run_parse_result run_parse_options(int argc, char **argv,
 					struct run_options *ret)
 {
@@ -107,7 +130,7 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:O:vqhV", long_options,
+	while ((c = getopt_long(argc, argv, "+:o:O:vqhV", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -149,12 +172,7 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 			return print_stdout(RUN_PROGRAM " (hostctx) "
 					    HOSTCTX_VERSION "\n");
 		default:
-			if (optopt && optopt < 0x100)
-				run_error("invalid option -- '%c'", optopt);
-			else
-				run_error("unrecognized or incomplete option '%s'",
-					  argv[optind - 1]);
-			usage_hint();
+			report_bad_option(c, argv[optind - 1]);
 			return RUN_PARSE_USAGE;
 		}
 	}

@@ -83,6 +83,14 @@ int run_signals_setup(struct run_signals *s);
 void run_signals_restore_in_child(const struct run_signals *s);
 /* Sent to us by another process (not the tty, not ourselves): forward it. */
 bool run_signal_should_forward(const siginfo_t *si, pid_t self);
+bool run_is_stop_signal(int sig);
+/*
+ * The child stopped with sig (TSTP, TTIN or TTOU): stop ourselves the
+ * same way, until continued.  Returns whether we did stop and were
+ * continued (false in an orphaned process group, where the kernel drops
+ * job-control stops).
+ */
+bool run_stop_like(const struct run_signals *s, int sig);
 /* Die of sig as the child did, without a core of our own. */
 __attribute__((noreturn)) void run_die_of_signal(int sig);
 
@@ -104,6 +112,8 @@ int run_spawn(struct run_child *c, char **argv, const struct run_signals *sigs);
 void run_release(struct run_child *c, int *ret_exec_errno);
 /* Forward sig (with its info for sigqueue) to the unreaped child. */
 void run_forward(struct run_child *c, const siginfo_t *si);
+/* The unreaped child is in a stopped state (/proc/PID/stat "T"). */
+bool run_child_is_stopped(const struct run_child *c);
 void run_child_close(struct run_child *c);
 
 /* A new fd >= 3 (close-on-exec) in place of fd, which is closed. */

@@ -5,14 +5,19 @@
  *
  * Every signal whose default action ends a process is blocked and read
  * with sigtimedwait (coreutils' term_sig list plus the real-time ones),
- * so none can be lost between fork and wait.  Then:
+ * so none can be lost between fork and wait; so are WINCH, URG, CONT
+ * and the stop signals TSTP, TTIN and TTOU.  Then:
  *  - the terminal's signals (si_code SI_KERNEL) are swallowed: the
- *    child is in the same foreground group and got its own copy;
+ *    child is in the same foreground group and got its own copy; but a
+ *    hangup goes to the session leader alone, so when we lead the
+ *    session (ssh -t, tmux, docker run -t) it is forwarded;
  *  - signals another process sent to us are forwarded to the child;
+ *  - a stop signal is forwarded like any other, and when the child
+ *    stops we stop too (as sudo does), so the shell's job control sees
+ *    the job stop and `fg` resumes both; main.c does that part;
  *  - synchronous fault signals (SEGV, BUS, ILL, FPE, ABRT, TRAP, SYS)
- *    and SIGTSTP/TTIN/TTOU stay at their defaults: a fault kills us
- *    (PDEATHSIG then reaches the child) and Ctrl-Z stops us with the
- *    child, so the shell's job control sees what it expects;
+ *    stay at their defaults: a fault kills us (PDEATHSIG then reaches
+ *    the child);
  *  - a signal ignored when we started is left ignored and never
  *    forwarded (a blocked ignored signal would be queued, so it must not
  *    be blocked either).
@@ -27,13 +32,18 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-/* Terminating signals that are not synchronous faults. */
+/*
+ * Terminating signals that are not synchronous faults, then those a
+ * shell's command would see too: WINCH, URG, CONT and the stop signals.
+ * Blocking SIGCONT does not keep it from continuing us.
+ */
 static const int forwarded_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1,
 	SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPOLL, SIGPWR,
 #ifdef SIGSTKFLT
 	SIGSTKFLT,
 #endif
+	SIGWINCH, SIGURG, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU,
 };
 
 static bool ignored_at_start(int sig)
@@ -106,8 +116,12 @@ bool run_signal_should_forward(const siginfo_t *si, pid_t self)
 	case SI_KERNEL:
 		/*
 		 * Interval timers survive exec: an alarm our caller set
-		 * before exec'ing us was meant for the command.
+		 * before exec'ing us was meant for the command.  A hangup
+		 * (SIGHUP, then SIGCONT) reaches the session leader only:
+		 * when that is us, the command has no copy of its own.
 		 */
+		if (si->si_signo == SIGHUP || si->si_signo == SIGCONT)
+			return getsid(0) == self;
 		return si->si_signo == SIGALRM || si->si_signo == SIGVTALRM ||
 		       si->si_signo == SIGPROF;
 	case SI_USER:
@@ -117,6 +131,36 @@ bool run_signal_should_forward(const siginfo_t *si, pid_t self)
 	default:
 		return false;
 	}
+}
+
+bool run_is_stop_signal(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+bool run_stop_like(const struct run_signals *s, int sig)
+{
+	sigset_t one, cont;
+	siginfo_t si;
+	bool continued;
+
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	/*
+	 * Sent to ourselves while blocked, it stops us once unblocked, with
+	 * the same stop signal the shell then reports.  The kernel drops it
+	 * in an orphaned process group, where nobody could continue us.
+	 */
+	kill(getpid(), sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	sigprocmask(SIG_BLOCK, &one, NULL);
+	/* The SIGCONT that continued us; forwarding it would be a second. */
+	if (!sigismember(&s->waitset, SIGCONT))
+		return true;	/* ignored at start: cannot tell */
+	sigemptyset(&cont);
+	sigaddset(&cont, SIGCONT);
+	continued = sigtimedwait(&cont, &si, &(struct timespec){ 0 }) == SIGCONT;
+	return continued;
 }
 
 void run_die_of_signal(int sig)

@@ -11,8 +11,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,6 +70,71 @@ static ssize_t read_retry(int fd, void *buf, size_t len)
 	return n;
 }
 
+/* PATH when it is unset, as glibc's execvp uses it. */
+#define DEFAULT_PATH "/bin:/usr/bin"
+
+/* Errors execvp(3) takes for "not in this directory": try the next one. */
+static bool try_next_entry(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ESTALE ||
+	       err == ENODEV || err == ETIMEDOUT || err == EACCES;
+}
+
+/* It exists: execve's EACCES means it cannot be run, not searched for. */
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/*
+ * execvp(3), except that an entry we may not search (EACCES on the
+ * directory) is skipped as a missing file is, as bash does: EACCES is
+ * the answer only when something of that name exists and cannot be run
+ * (a directory too, as for execvp, env and nice: `hostctx-run -- .` is
+ * 126), ENOENT when nothing exists.  execvp on
+ * the full name keeps argv[0] and the /bin/sh fallback for scripts
+ * without a #! line.  Returns the errno; runs between fork and exec.
+ */
+static int exec_searching_path(char **argv)
+{
+	const char *name = argv[0], *path = getenv("PATH");
+	size_t name_len = strlen(name);
+	char full[PATH_MAX];
+	bool found_unrunnable = false;
+
+	if (strchr(name, '/') || !*name) {
+		execvp(name, argv);
+		return errno;
+	}
+	if (!path)
+		path = DEFAULT_PATH;
+	for (const char *p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		size_t dir_len = (size_t)(end - p);
+
+		if (dir_len == 0) {	/* empty entry: the current directory */
+			p = ".";
+			dir_len = 1;
+		}
+		if (dir_len + 1 + name_len < sizeof(full)) {
+			memcpy(full, p, dir_len);
+			full[dir_len] = '/';
+			memcpy(full + dir_len + 1, name, name_len + 1);
+			execvp(full, argv);
+			if (!try_next_entry(errno))
+				return errno;
+			if (errno == EACCES && exists(full))
+				found_unrunnable = true;
+		}
+		if (!*end)
+			break;
+		p = end;
+	}
+	return found_unrunnable ? EACCES : ENOENT;
+}
+
 __attribute__((noreturn)) static void
 child_main(char **argv, int gate_fd, int error_fd, pid_t parent,
 	   const struct run_signals *sigs)
@@ -85,8 +154,7 @@ child_main(char **argv, int gate_fd, int error_fd, pid_t parent,
 		_exit(RUN_EXIT_FAILURE);	/* wrapper gave up */
 	close(gate_fd);
 	run_signals_restore_in_child(sigs);
-	execvp(argv[0], argv);
-	err = errno;
+	err = exec_searching_path(argv);
 	while (write(error_fd, &err, sizeof(err)) < 0 && errno == EINTR)
 		;
 	_exit(err == ENOENT ? RUN_EXIT_ENOENT : RUN_EXIT_CANNOT_INVOKE);
@@ -168,6 +236,29 @@ void run_forward(struct run_child *c, const siginfo_t *si)
 		sigqueue(c->pid, si->si_signo, si->si_value);
 	else
 		kill(c->pid, si->si_signo);
+}
+
+bool run_child_is_stopped(const struct run_child *c)
+{
+	char path[64], stat[512];
+	const char *end;
+	ssize_t n;
+	int fd;
+
+	if (c->pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read_retry(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	stat[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold spaces and parentheses. */
+	end = strrchr(stat, ')');
+	return end && end[1] == ' ' && (end[2] == 'T' || end[2] == 't');
 }
 
 void run_child_close(struct run_child *c)

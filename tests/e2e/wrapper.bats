@@ -10,10 +10,18 @@ load wrapper_common
 	step=1
 	[ "${HOSTCTX_VALGRIND:-0}" = 1 ] && step=51
 	for i in $(seq 0 "$step" 255); do
-		hrun -q -o r.json -- sh -c "exit $i" && status=0 || status=$?
+		hrun -q -o "r$i.json" -- sh -c "exit $i" && status=0 || status=$?
 		[ "$status" -eq "$i" ] || { echo "exit $i gave $status"; return 1; }
-		[ "$(json r.json 'd["run"]["exit"]["code"]')" = "$i" ]
 	done
+	# one checker for all the records, not one python3 per record
+	python3 - "$step" <<'PY'
+import json, sys
+step = int(sys.argv[1])
+for i in range(0, 256, step):
+    d = json.load(open("r%d.json" % i))
+    assert d["complete"] is True, (i, d)
+    assert d["run"]["exit"] == {"code": i}, (i, d["run"])
+PY
 }
 
 @test "T2: usage errors are 125 and run nothing" {
@@ -24,8 +32,17 @@ load wrapper_common
 	run --separate-stderr hrun --no-such-option -- touch ran
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"hostctx-run: "* ]]
-	run hrun -o
+	run --separate-stderr hrun -o
 	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option requires an argument -- 'o'" ]
+	run --separate-stderr hrun -v --output
+	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option '--output' requires an argument" ]
+	run --separate-stderr hrun --verbose=yes -- touch ran
+	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: option '--verbose' takes no argument" ]
+	run --separate-stderr hrun -x -- touch ran
+	[ "${stderr_lines[0]}" = "hostctx-run: invalid option -- 'x'" ]
 	run hrun --wait-descendants=soon -- touch ran
 	[ "$status" -eq 125 ]
 	run hrun -o '' -- touch ran
@@ -47,6 +64,41 @@ load wrapper_common
 	[ "$stderr" = "hostctx-run: no_such_command_hostctx: No such file or directory" ]
 	run -127 hrun -o r.json -- -x
 	[ "$status" -eq 127 ]
+}
+
+@test "PATH is searched as bash does: unsearchable entries are skipped" {
+	shared_dir
+	mkdir "$S/locked" "$S/dir" "$S/dir/tool" "$S/plain" "$S/bin"
+	chmod 000 "$S/locked"
+	printf 'echo hi\n' > "$S/plain/tool"
+	printf '#!/bin/sh\necho "ran $0"\n' > "$S/bin/tool"
+	chmod 755 "$S/bin/tool"
+	wrapped() {	# PATH, then the status, stderr and output of both
+		local path=$1 w b
+		w=$(unprivileged env PATH="$path" "$HOSTCTX_RUN" -o "$S/r.json" -- tool 2>&1; echo "status $?")
+		b=$(unprivileged env PATH="$path" bash -c tool 2>/dev/null; echo "status $?")
+		echo "$w" | tail -1
+		[ "$(echo "$w" | tail -1)" = "$(echo "$b" | tail -1)" ]
+		echo "$w"
+	}
+	run wrapped "$S/locked:/usr/bin:/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 127" ]
+	[ "${lines[1]}" = "hostctx-run: tool: No such file or directory" ]
+	[ "$(json "$S/r.json" 'd["run"]["exec_error"]')" = ENOENT ]
+	# something found but not executable is 126 (a directory too, as
+	# for execvp, env and nice), unless a later one runs
+	run unprivileged env PATH="$S/locked:$S/dir:/usr/bin" "$HOSTCTX_RUN" -q -o "$S/r.json" -- tool
+	[ "$status" -eq 126 ]
+	run wrapped "$S/locked:$S/plain:/usr/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 126" ]
+	[ "$(json "$S/r.json" 'd["run"]["exec_error"]')" = EACCES ]
+	run wrapped "$S/locked:$S/plain:$S/dir:$S/bin"
+	[ "$status" -eq 0 ] && [ "${lines[0]}" = "status 0" ]
+	[ "${lines[1]}" = "ran $S/bin/tool" ]
+	# an empty entry is the current directory; no PATH: /bin:/usr/bin
+	(cd "$S/bin" && PATH=":/nonexistent" "$HOSTCTX_RUN" -o "$S/r.json" -- tool) > out
+	[ "$(cat out)" = "ran ./tool" ]
+	(unset PATH; exec "$HOSTCTX_RUN" -o "$S/r.json" -- true)
 }
 
 @test "exec errors are recorded: ENOENT (127) and EACCES (126)" {
@@ -266,6 +318,11 @@ PY
 	run --separate-stderr hrun -o file/r.json -- sh -c 'exit 3'
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == "hostctx-run: cannot write the record file/r.json: Not a directory"* ]]
+	# said once, not again when the final write fails the same way
+	[ "$stderr" = "hostctx-run: cannot write the record file/r.json: Not a directory" ]
+	run --separate-stderr hrun -O file/sub -- true
+	[ "$status" -eq 0 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
 	run --separate-stderr hrun -q -o file/r.json -- sh -c 'exit 3'
 	[ "$status" -eq 3 ] && [ -z "$stderr" ]
 	run hrun -q -O file/sub -- true

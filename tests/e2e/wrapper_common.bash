@@ -8,6 +8,10 @@ setup() {
 
 teardown() {
 	cd / && rm -rf "$T"
+	if [ -n "${S:-}" ]; then
+		chmod -R u+rwx "$S" 2>/dev/null
+		rm -rf "$S"
+	fi
 }
 
 # The wrapper, under valgrind when the run asks for it.
@@ -68,4 +72,24 @@ child_of() {
 		sleep 0.05
 	done
 	return 1
+}
+
+# Run a command as a user without privileges: root searches every
+# directory, so as root drop to nobody (setpriv); a normal user is one.
+# The files it needs must be reachable for that user.
+unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$@"
+	elif command -v setpriv > /dev/null; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		echo "setpriv is needed to drop root's privileges" >&2
+		return 99
+	fi
+}
+
+# A directory that unprivileged() can use: $T is 0700 and root's.
+shared_dir() {
+	S=$(mktemp -d /tmp/hostctx-run-shared.XXXXXX)
+	chmod 0777 "$S"
 }

@@ -7,6 +7,9 @@ status or a pseudo-terminal (wrapper*.bats call this file).
                                once file READY exists, type KEYS (Python
                                escapes, e.g. '\\x03'); print the status,
                                then the pty output after a line "--output--"
+  pty-hangup READY -- CMD...   run CMD on a new pty as its session leader;
+                               once file READY exists, hang the terminal
+                               up (close the master); print the status
   jobctl RUN                   interactive bash on a pty: Ctrl-Z, jobs, fg
                                and tcgetpgrp around `RUN -- cat`
 """
@@ -96,6 +99,27 @@ def cmd_pty_keys(ready, keys, argv):
     return 0
 
 
+def cmd_pty_hangup(ready, argv):
+    pid, fd = pty.fork()
+    if pid == 0:
+        exec_like_a_shell(argv)
+    end = time.time() + 20
+    while not os.path.exists(ready) and time.time() < end:
+        drain(fd, 0.02)
+    os.close(fd)                            # the kernel hangs the tty up
+    end = time.time() + 20
+    while time.time() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            print(describe(status))
+            return 0
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    print("timeout")
+    return 0
+
+
 class Session:
     def __init__(self, argv, env):
         self.pid, self.fd = pty.fork()
@@ -158,6 +182,8 @@ def main(argv):
         return cmd_status(argv[3:])
     if len(argv) >= 5 and argv[1] == "pty-keys" and argv[4] == "--":
         return cmd_pty_keys(argv[2], argv[3], argv[5:])
+    if len(argv) >= 4 and argv[1] == "pty-hangup" and argv[3] == "--":
+        return cmd_pty_hangup(argv[2], argv[4:])
     if len(argv) == 3 and argv[1] == "jobctl":
         return cmd_jobctl(argv[2])
     sys.stderr.write(__doc__)

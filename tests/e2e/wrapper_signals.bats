@@ -43,6 +43,84 @@ start_counted() {
 	done
 }
 
+@test "T4: WINCH, CONT, URG and the stop signals sent to the wrapper reach the command once" {
+	no_valgrind
+	for sig in WINCH CONT URG TSTP TTIN TTOU; do
+		rm -f count count.ready r.json
+		start_counted
+		kill -"$sig" "$wpid"
+		# the command handles it and exits: the wrapper must not be
+		# left stopped, or this wait would hang
+		wait "$wpid"
+		[ "$(cat count)" = "$sig 1" ] || { echo "$sig: $(cat count)"; return 1; }
+		[ "$(json r.json 'd["run"]["exit"]')" = '{"code": 0}' ]
+	done
+}
+
+# state PID: R, S, T... (the first letter of ps's STAT)
+state() {
+	ps -o stat= -p "$1" | cut -c1
+}
+
+wait_state() {	# PID LETTER
+	for _ in $(seq 200); do
+		[ "$(state "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$1 is in state $(state "$1"), not $2" >&2
+	return 1
+}
+
+@test "T4: a stop signal sent to the wrapper stops the command, then the wrapper; CONT resumes both" {
+	no_valgrind
+	# the command keeps the default stop action and counts its SIGCONTs
+	"$HOSTCTX_RUN" -o r.json -- python3 -c '
+import os, signal, time
+n = 0
+def on_cont(sig, frame):
+    global n
+    n += 1
+signal.signal(signal.SIGCONT, on_cont)
+open("ready", "w").close()
+while not os.path.exists("go"):
+    time.sleep(0.02)
+open("conts", "w").write("%d\n" % n)' 3>&- &
+	wpid=$!
+	wait_for_file ready
+	child=$(child_of "$wpid")
+	for sig in TSTP TTIN TTOU; do
+		kill -"$sig" "$wpid"
+		wait_state "$child" T
+		wait_state "$wpid" T
+		kill -CONT "$wpid"
+		wait_state "$child" S
+		wait_state "$wpid" S
+	done
+	# as `fg` does: SIGCONT to the command, then to the wrapper
+	kill -TSTP "$wpid"
+	wait_state "$wpid" T
+	kill -CONT "$child"
+	kill -CONT "$wpid"
+	wait_state "$wpid" S
+	touch go
+	wait "$wpid"
+	[ "$(cat conts)" = 4 ]
+	[ "$(json r.json 'd["run"]["exit"]')" = '{"code": 0}' ]
+}
+
+@test "T5: a hangup reaches the command when the wrapper leads the session (ssh -t, tmux)" {
+	no_valgrind
+	run $DRIVE pty-hangup direct.ready -- "$HELPERS/wrap_sigcount" direct 5
+	[ "$output" = "exit 0" ]
+	run $DRIVE pty-hangup count.ready -- "$HOSTCTX_RUN" -o r.json -- "$HELPERS/wrap_sigcount" count 5
+	[ "$output" = "exit 0" ]
+	# SIGHUP and the SIGCONT after it, once each, as without the wrapper
+	cat count
+	[ "$(cat count)" = "$(cat direct)" ]
+	grep -qx 'HUP 1' count
+	[ "$(json r.json 'd["run"]["exit"]')" = '{"code": 0}' ]
+}
+
 @test "W10: a signal ignored when the wrapper started is not forwarded" {
 	no_valgrind
 	env --ignore-signal=USR1 --default-signal=INT "$HOSTCTX_RUN" -o r.json -- \
@@ -217,6 +295,7 @@ MK
 	[ -f done ]
 	[ $(((end - start) / 1000000)) -ge 900 ]
 	[ "$(json r.json 'd["run"]["descendants_left"]')" = 0 ]
+	[ "$(json r.json 'd["run"]["descendants_wait"]')" = done ]
 	# without it, the wrapper returns when the command does
 	rm -f done
 	"$HOSTCTX_RUN" -o r2.json -- "$HELPERS/wrap_doublefork" 1 done2
@@ -234,7 +313,47 @@ MK
 	[ "$status" -eq 0 ]
 	[ $(((end - start) / 1000000)) -lt 2500 ]
 	[ "$(json r.json 'd["run"]["descendants_left"]')" = 1 ]
+	[ "$(json r.json 'd["run"]["descendants_wait"]')" = limit ]
 	[[ "$stderr" == *"1 descendant(s) still running"* ]]
+}
+
+@test "T18: during --wait-descendants a stop signal stops the wrapper and CONT resumes it" {
+	no_valgrind
+	"$HOSTCTX_RUN" --wait-descendants=20 -o r.json -- \
+		sh -c 'sleep 20 & echo $! > pid' 3>&- &
+	wpid=$!
+	wait_for_file pid
+	# sleep is the wrapper's once sh is gone; then give it time to reap sh
+	for _ in $(seq 200); do
+		[ "$(ps -o ppid= -p "$(cat pid)" | tr -d ' ')" = "$wpid" ] && break
+		sleep 0.05
+	done
+	sleep 0.2
+	kill -TSTP "$wpid"
+	wait_state "$wpid" T
+	kill -CONT "$wpid"
+	wait_state "$wpid" S
+	kill -TERM "$wpid"
+	wait "$wpid"
+	kill "$(cat pid)"
+	[ "$(json r.json 'd["run"]["descendants_wait"]')" = signal ]
+}
+
+@test "T18: Ctrl-C ends --wait-descendants when a descendant ignores SIGINT" {
+	no_valgrind
+	start=$(date +%s%N)
+	run $DRIVE pty-keys ready '\x03' -- "$HOSTCTX_RUN" --wait-descendants -o r.json -- \
+		sh -c 'sh -c "trap \"\" INT; exec sleep 30" & echo $! > pid; touch ready'
+	end=$(date +%s%N)
+	kill "$(cat pid)" 2>/dev/null || true
+	[ "${lines[0]}" = "exit 0" ]
+	[ $(((end - start) / 1000000)) -lt 10000 ]
+	check r.json <<'PY'
+r = d["run"]
+assert r["descendants_wait"] == "interrupted", r
+assert r["descendants_left"] == 1 and r["exit"] == {"code": 0}, r
+assert d["complete"] is True
+PY
 }
 
 @test "T20: a burst of signals while the command exits signals nothing else" {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * wrap_sigcount FILE [SECONDS] - count the signals a process receives.
- * Handles HUP INT QUIT TERM USR1 USR2; writes FILE.ready once the
- * handlers are in place.  After the first signal it waits 0.5 s more
+ * Handles HUP INT QUIT TERM USR1 USR2 and the job-control signals WINCH
+ * CONT URG TSTP TTIN TTOU (a stop signal stops nothing: it is only
+ * counted); writes FILE.ready once the handlers are in place.  After the first signal it waits 0.5 s more
  * (so a duplicate would be counted too), then writes "NAME COUNT" lines
  * to FILE and exits 0 (a cooperative exit).  Without any signal it
  * exits 3 after SECONDS (default 10).
@@ -14,8 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2 };
-static const char *const names[] = { "HUP", "INT", "QUIT", "TERM", "USR1", "USR2" };
+static const int sigs[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+	SIGWINCH, SIGCONT, SIGURG, SIGTSTP, SIGTTIN, SIGTTOU,
+};
+static const char *const names[] = {
+	"HUP", "INT", "QUIT", "TERM", "USR1", "USR2",
+	"WINCH", "CONT", "URG", "TSTP", "TTIN", "TTOU",
+};
 #define NSIGS (sizeof(sigs) / sizeof(sigs[0]))
 static volatile sig_atomic_t counts[NSIGS];
 
