@@ -65,7 +65,8 @@ struct hostctx_root {
  * Open rel (relative, no leading '/') beneath the root, never leaving
  * it, never blocking.  Returns an O_CLOEXEC fd or -errno.  Directories
  * open only with want_dir; anything but a regular file (or directory
- * when asked) gives -EINVAL.
+ * when asked) gives -EINVAL, and under a captured root is never opened
+ * (its type is checked on an O_PATH fd first).
  */
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir);
 
@@ -93,6 +94,21 @@ int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
  */
 int hctx_read_string_field(struct hostctx_root *root, const char *rel,
 			   char **slot);
+
+/*
+ * read() for the readers: EINTR retried; a failure, the kernel's ENOMEM
+ * included (-EIO), makes the file unreadable, never the snapshot fail.
+ */
+ssize_t hctx_read_some(int fd, void *buf, size_t len);
+
+/*
+ * Test seams: the layer's read(), getdents64() and openat2() calls, weak
+ * so that a unit test can override them to inject faults.  Return -1
+ * with errno set, as the system calls do.
+ */
+ssize_t hctx_sys_read(int fd, void *buf, size_t len);
+long hctx_sys_getdents64(int fd, void *buf, size_t len);
+long hctx_sys_openat2(int dirfd, const char *path, void *how, size_t size);
 
 /* fd itself, or a close-on-exec duplicate >= 3 (fd closed); or -errno. */
 int hctx_fd_above_stdio(int fd);

@@ -15,11 +15,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -31,6 +37,69 @@
 #define NODE "sys/devices/system/node"
 #define KERNEL "proc/sys/kernel"
 #define THP "sys/kernel/mm/transparent_hugepage"
+
+/* ---- the read layer's seams, overridden ------------------------------- */
+
+/*
+ * The layer's read(), getdents64() and openat2() calls come here.  With
+ * seam.kind set, the seam.at-th read or getdents64 call (counting from
+ * 1) fails or comes back short; seam.calls counts them.  no_openat2
+ * makes openat2() look missing, so that every path goes through the
+ * user-space resolver (main runs the whole suite a second time so).
+ */
+enum fault { FAULT_NONE, FAULT_COUNT, FAULT_EIO, FAULT_EINTR, FAULT_ENOMEM, FAULT_SHORT };
+
+static struct {
+	enum fault kind;
+	unsigned at;
+	unsigned calls;
+	unsigned openat2_calls;
+	bool no_openat2;
+} seam;
+
+/* true when this call is the one to break */
+static bool seam_hit(void)
+{
+	if (seam.kind == FAULT_NONE)
+		return false;
+	return ++seam.calls == seam.at && seam.kind != FAULT_COUNT;
+}
+
+static int seam_errno(void)
+{
+	return seam.kind == FAULT_EIO ? EIO : seam.kind == FAULT_EINTR ? EINTR : ENOMEM;
+}
+
+ssize_t hctx_sys_read(int fd, void *buf, size_t len)
+{
+	if (seam_hit()) {
+		if (seam.kind == FAULT_SHORT)
+			return read(fd, buf, len > 1 ? 1 : len);
+		errno = seam_errno();
+		return -1;
+	}
+	return read(fd, buf, len);
+}
+
+long hctx_sys_getdents64(int fd, void *buf, size_t len)
+{
+	/* a short listing is no fault: whole records only */
+	if (seam_hit() && seam.kind != FAULT_SHORT) {
+		errno = seam_errno();
+		return -1;
+	}
+	return syscall(SYS_getdents64, fd, buf, len);
+}
+
+long hctx_sys_openat2(int dirfd, const char *path, void *how, size_t size)
+{
+	seam.openat2_calls++;
+	if (seam.no_openat2) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return syscall(SYS_openat2, dirfd, path, how, size);
+}
 
 /* ---- building trees -------------------------------------------------- */
 
@@ -1153,6 +1222,151 @@ static void cpuinfo_stops_once_both_fields_are_read(void **state)
 	free(text);
 }
 
+/* ---- races, side effects, faults, hostile trees ------------------------ */
+
+/*
+ * A racer swaps a directory of the path with a symlink to the outside
+ * (renameat2 RENAME_EXCHANGE, atomic) as fast as it can while the path is
+ * read again and again: not one read may see the outside.  The resolver
+ * once checked a path and then opened it as a string (233 of 3,000
+ * reads escaped).
+ */
+static void resolver_race_never_reads_outside_the_root(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	char swap[PATH_MAX * 2], dir[PATH_MAX * 2];
+	unsigned inside = 0, escaped = 0;
+	pid_t racer;
+
+	put(t, "sys/devices/system/cpu/online", "0-3\n");
+	put(t, "sys/devices/system/node/x/cpu", "0-3\n");	/* a stand-in's target */
+	put(t, "sys/standin", "devices/system/node\n");
+	put_outside(t, "devices/system/cpu/online", "0-99\n");
+	put_outside(t, "devices/system/node/x/cpu", "0-99\n");
+	snprintf(dir, sizeof(dir), "%s", at(t, "sys/devices"));
+	snprintf(swap, sizeof(swap), "%s", at(t, "sys/swap"));
+	{
+		char target[PATH_MAX * 2];
+
+		snprintf(target, sizeof(target), "%s/devices", t->outside);
+		assert_int_equal(symlink(target, swap), 0);
+	}
+	racer = fork();
+	assert_true(racer >= 0);
+	if (racer == 0) {
+		for (;;)
+			syscall(SYS_renameat2, AT_FDCWD, dir, AT_FDCWD, swap, RENAME_EXCHANGE);
+	}
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	for (unsigned i = 0; i < 4000; i++) {
+		/* every other read through a stand-in: the resolver's own case */
+		const char *rel = i % 2 ? "sys/standin/x/cpu" : "sys/devices/system/cpu/online";
+		char buf[64];
+		ssize_t n = hctx_read_file(root, rel, buf, sizeof(buf) - 1);
+
+		if (n > 0 && strstr(buf, "99"))
+			escaped++;
+		else if (n > 0)
+			inside++;
+	}
+	kill(racer, SIGKILL);
+	waitpid(racer, NULL, 0);
+	hostctx_root_close(root);
+	if (escaped)
+		fail_msg("%u of 4000 reads read outside the root", escaped);
+	assert_true(inside > 0);	/* the race ran on a path that works */
+}
+
+/* How many times the file watched by an inotify fd was opened since. */
+static unsigned opens_seen(int in)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	unsigned n = 0;
+	ssize_t len;
+
+	while ((len = read(in, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + len;
+		     p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
+			n += (((struct inotify_event *)p)->mask & IN_OPEN) != 0;
+	return n;
+}
+
+static int watch_opens(const char *path)
+{
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	assert_true(in >= 0);
+	assert_true(inotify_add_watch(in, path, IN_OPEN) >= 0);
+	return in;
+}
+
+/*
+ * A FIFO or a device where a file should be is never opened: opening
+ * one can have side effects (a FIFO's writer wakes up, a tape rewinds).
+ * inotify sees every real open, and none of O_PATH.
+ */
+static void fifos_and_devices_are_never_opened(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	int fifo_watch, dev_watch = -1;
+
+	cpus(t, 1, "0\n");
+	put(t, KERNEL "/sched_a", "1\n");
+	fifo_at(t, KERNEL "/sched_fifo");
+	fifo_at(t, "proc/cmdline");
+	fifo_watch = watch_opens(at(t, "proc/cmdline"));
+	if (geteuid() == 0) {
+		assert_int_equal(mknod(at(t, "proc/meminfo"), S_IFCHR | 0644, makedev(1, 3)), 0);
+		dev_watch = watch_opens(at(t, "proc/meminfo"));
+	} else {
+		print_message("# not root: only the FIFO (mknod needs root)\n");
+	}
+	take(t, &s);
+	assert_null(s.kernel_cmdline);
+	assert_false(s.total_memory_kib.present);
+	assert_tunables(&s.sched_tunables, "sched_a=1");
+	hostctx_snapshot_clear(&s);
+	assert_int_equal(opens_seen(fifo_watch), 0);
+	if (dev_watch >= 0) {
+		assert_int_equal(opens_seen(dev_watch), 0);
+		close(dev_watch);
+	}
+	close(fifo_watch);
+}
+
+/*
+ * A root we may not search opens with O_PATH all the same, and would
+ * give a snapshot of nothing: it is refused, as a missing one is.  Root
+ * may search anything: then the check runs in a child as nobody.
+ */
+static void unsearchable_root_is_refused(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	int status;
+	pid_t pid;
+
+	cpus(t, 1, "0\n");
+	assert_int_equal(chmod(t->dir, geteuid() == 0 ? 0700 : 0), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+				       setresuid(65534, 65534, 65534) < 0))
+			_exit(3);
+		_exit(hostctx_root_open(t->dir, &root) == -EACCES && !root ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(chmod(t->dir, 0700), 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* searchable: accepted */
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	hostctx_root_close(root);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1194,8 +1408,14 @@ int main(void)
 		T(cpuinfo_long_first_block),
 		T(cpuinfo_first_block_only),
 		T(cpuinfo_stops_once_both_fields_are_read),
+		T(resolver_race_never_reads_outside_the_root),
+		T(fifos_and_devices_are_never_opened),
+		T(unsearchable_root_is_refused),
 	};
 #undef T
+	int failed = cmocka_run_group_tests_name("with openat2", tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* again through the user-space resolver, as without openat2 */
+	seam.no_openat2 = true;
+	return failed | cmocka_run_group_tests_name("without openat2", tests, NULL, NULL);
 }
