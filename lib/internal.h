@@ -170,6 +170,14 @@ long hctx_cpuset_next(const struct hctx_cpuset *s, unsigned from);
  * NULs at the ends are ignored.  Empty or malformed: -EINVAL.
  */
 int hctx_parse_cpulist(const char *text, size_t len, struct hctx_cpuset *ret);
+/*
+ * The same list, range by range, without building a set: fn(lo, hi) for
+ * each item, checked as above; fn returns 0 to go on or < 0 to stop.
+ * Returns 0, -EINVAL (malformed) or what fn returned.
+ */
+typedef int (*hctx_range_fn)(void *userdata, unsigned lo, unsigned hi);
+int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
+			void *userdata);
 /* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
 
@@ -264,7 +272,13 @@ struct hctx_reader {
 	bool online_done;
 	int online_err;
 	struct hctx_cpuset online;
+	bool cpu_dirs_done;	/* captured roots: cpu/cpuN listed */
+	int cpu_dirs_err;
+	struct hctx_cpuset cpu_dirs;	/* online CPUs with a directory */
 };
+
+/* Free what the readers kept in rd (read_sys.c). */
+void hctx_reader_clear(struct hctx_reader *rd);
 
 int hctx_read_cpuinfo(struct hctx_reader *rd, struct hostctx_snapshot *s);
 int hctx_read_meminfo(struct hctx_reader *rd, struct hostctx_snapshot *s);

@@ -379,7 +379,7 @@ HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
 			continue;
 		r = hctx_fields[i].read(&rd, s);
 	}
-	hctx_cpuset_clear(&rd.online);
+	hctx_reader_clear(&rd);
 	if (r < 0)
 		hostctx_snapshot_clear(s);
 	return r;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -28,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include <cjson/cJSON.h>
 
 #include "internal.h"
 
@@ -1336,6 +1339,231 @@ static void fifos_and_devices_are_never_opened(void **state)
 	close(fifo_watch);
 }
 
+/* A tree where every field has a value, and every reader reads. */
+static void full_tree(const struct tree *t)
+{
+	char *config = config_text("CONFIG_TASK_XACCT=y", 400);
+
+	put(t, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: V\nmodel name\t: M\n\n"
+			       "processor\t: 1\nvendor_id\t: V\nmodel name\t: M\n\n");
+	put(t, "proc/meminfo", "MemTotal: 1000 kB\nHugePages_Total: 4\n"
+			       "HugePages_Free: 2\nHugepagesize: 2048 kB\n");
+	put(t, "proc/cmdline", "ro quiet\n");
+	put(t, KERNEL "/ostype", "Linux\n");
+	put(t, KERNEL "/osrelease", "6.1.0\n");
+	put(t, KERNEL "/arch", "x86_64\n");
+	put(t, KERNEL "/task_delayacct", "1\n");
+	put(t, KERNEL "/sched_a", "1\n");
+	put(t, KERNEL "/sched_b", "2\n");
+	put(t, THP "/enabled", "always [madvise] never\n");
+	put(t, THP "/defrag", "[never]\n");
+	put_gzip(t, "proc/config.gz", config, 0);
+	free(config);
+	cpus(t, 4, "0-3\n");
+	put(t, CPU "/cpufreq/policy0/scaling_governor", "performance\n");
+	link_at(t, CPU "/cpu0/cpufreq", "../cpufreq/policy0");
+	put(t, CPU "/cpu1/cpufreq", "../cpufreq/policy0\n");	/* a stand-in */
+	put(t, CPU "/cpu2/cpufreq/scaling_governor", "powersave\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpulist", "2-3\n");
+}
+
+/* The snapshot of t as parsed JSON, taken from a fresh root. */
+static cJSON *snapshot_json(const struct tree *t)
+{
+	struct hostctx_snapshot s;
+	char *text = NULL;
+	cJSON *json;
+
+	take(t, &s);
+	assert_int_equal(hostctx_snapshot_to_json(&s, &text, NULL), 0);
+	hostctx_snapshot_clear(&s);
+	json = cJSON_Parse(text);
+	free(text);
+	assert_non_null(json);
+	return json;
+}
+
+/*
+ * Fields of got that differ from want.  A field present in got must hold
+ * want's value, a map a part of want's (an entry is dropped, never
+ * changed); the two accounting states are never absent and fall back to
+ * what an unreadable source gives.  lost[] marks the fields that differ.
+ */
+static unsigned fields_lost(const cJSON *want, const cJSON *got, bool *lost)
+{
+	unsigned n = 0, i = 0;
+
+	for (const cJSON *w = want->child; w; w = w->next, i++) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+		bool same = g && cJSON_Compare(w, g, true);
+
+		if (!same && g && cJSON_IsObject(w) && strcmp(w->string, "sched_tunables") &&
+		    strcmp(w->string, "cpufreq_governor"))
+			fail_msg("%s changed", w->string);
+		if (!same && g && cJSON_IsObject(w)) {
+			for (const cJSON *e = g->child; e; e = e->next)
+				if (!cJSON_Compare(e, cJSON_GetObjectItemCaseSensitive(w, e->string), true))
+					fail_msg("%s: entry %s changed", w->string, e->string);
+		} else if (!same && g && strcmp(w->string, "task_delayacct") &&
+			   strcmp(w->string, "config_task_xacct")) {
+			fail_msg("%s changed", w->string);
+		}
+		if (!same) {
+			lost[i] = true;
+			n++;
+		}
+	}
+	for (const cJSON *g = got->child; g; g = g->next)
+		if (!cJSON_GetObjectItemCaseSensitive(want, g->string))
+			fail_msg("%s appeared", g->string);
+	return n;
+}
+
+/*
+ * Every read and listing of a snapshot, one after the other, fails (EIO,
+ * the kernel's ENOMEM), is interrupted (EINTR) or comes back short: the
+ * snapshot is still taken, a failed read omits its field only (the
+ * online list takes online_cpus, numa_nodes and the governors with it,
+ * meminfo its four values),
+ * and interrupted or short reads change nothing.  Every field is hit.
+ */
+static void faults_in_every_read_omit_that_field_only(void **state)
+{
+	static const enum fault kinds[] = { FAULT_EIO, FAULT_ENOMEM, FAULT_EINTR, FAULT_SHORT };
+	struct tree *t = *state;
+	cJSON *want;
+	unsigned calls;
+	bool lost[32] = { false };
+
+	full_tree(t);
+	seam.kind = FAULT_COUNT;
+	seam.calls = 0;
+	want = snapshot_json(t);
+	calls = seam.calls;
+	assert_true(calls > 15);
+	assert_true(cJSON_GetArraySize(want) <= 32);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (unsigned at = 1; at <= calls; at++) {
+			cJSON *got;
+			unsigned n;
+
+			seam.kind = kinds[k];
+			seam.at = at;
+			seam.calls = 0;
+			got = snapshot_json(t);
+			seam.kind = FAULT_NONE;
+			n = fields_lost(want, got, lost);
+			if (kinds[k] == FAULT_EINTR || kinds[k] == FAULT_SHORT)
+				assert_int_equal(n, 0);
+			else if (n > 4)
+				fail_msg("fault %zu at call %u: %u fields lost", k, at, n);
+			cJSON_Delete(got);
+		}
+	}
+	for (int i = 0; i < cJSON_GetArraySize(want); i++)
+		if (!lost[i])
+			fail_msg("no fault reached %s", cJSON_GetArrayItem(want, i)->string);
+	cJSON_Delete(want);
+}
+
+/*
+ * What a tree claims costs nothing beyond what it holds: an online list
+ * of 2^20 CPUs over 4 CPU directories makes a handful of opens (it made
+ * 2.1 million), a 64 KiB list of such ranges is no billions of bits,
+ * and 10,000 nodes each claiming every CPU are checked without a set
+ * per node (10,000 took 43 s and 1.3 GB before).
+ */
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void hostile_claims_cost_what_exists(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot s;
+	struct tree mem;
+	long peak, grown;
+
+	cpus(t, 4, "0-1048575\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	put(t, NODE "/node0/cpulist", "0-3\n");
+	seam.openat2_calls = 0;
+	take(t, &s);
+	assert_u64(s.online_cpus, 1048576);
+	assert_u64(s.numa_nodes, 1);
+	assert_governors(&s.cpufreq_governor, "0=performance");
+	hostctx_snapshot_clear(&s);
+	if (!seam.no_openat2 && seam.openat2_calls > 100)
+		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
+
+	/* 64 KiB of "0-1048575,": one pass over words per range */
+	{
+		size_t len = 0, item = strlen("0-1048575,");
+		char *list = malloc(HCTX_READ_CAP + 1);
+		double cpu;
+
+		assert_non_null(list);
+		while (len + item < HCTX_READ_CAP) {
+			memcpy(list + len, "0-1048575,", item);
+			len += item;
+		}
+		list[len - 1] = '\n';
+		put_bytes(t, CPU "/online", list, len);
+		free(list);
+		cpu = cpu_seconds();
+		take(t, &s);
+		cpu = cpu_seconds() - cpu;
+		assert_u64(s.online_cpus, 1048576);
+		hostctx_snapshot_clear(&s);
+		if (cpu > 5)
+			fail_msg("6,500 ranges of 2^20 CPUs took %.1f s of CPU", cpu);
+	}
+
+	/* no cpulist at all: the per-CPU links, for existing CPUs only */
+	remove_at(t, NODE "/node0/cpulist");
+	link_at(t, CPU "/cpu3/node0", "../../node/node0");
+	seam.openat2_calls = 0;
+	assert_numa(t, 1);
+	if (!seam.no_openat2 && seam.openat2_calls > 100)
+		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
+
+	/*
+	 * 1,000 nodes (synthetic.bats builds 10,000), on tmpfs where there
+	 * is one: thousands of directories take seconds on a slow disk.
+	 */
+	strcpy(mem.dir, "/dev/shm/hctx-read-XXXXXX");
+	if (!mkdtemp(mem.dir))
+		strcpy(mem.dir, t->dir);
+	cpus(&mem, 4, "0-3\n");
+	for (unsigned i = 0; i < 1000; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), NODE "/node%u/cpulist", i);
+		put(&mem, rel, "0-1048575\n");
+	}
+	peak = peak_rss_kib();
+	assert_numa(&mem, 1000);
+	grown = peak_rss_kib() - peak;
+	if (strcmp(mem.dir, t->dir) != 0)
+		rm_rf(mem.dir);
+	if (grown > 64 * 1024)
+		fail_msg("1,000 nodes took %ld KiB more", grown);
+}
+
 /*
  * A root we may not search opens with O_PATH all the same, and would
  * give a snapshot of nothing: it is refused, as a missing one is.  Root
@@ -1410,6 +1638,8 @@ int main(void)
 		T(cpuinfo_stops_once_both_fields_are_read),
 		T(resolver_race_never_reads_outside_the_root),
 		T(fifos_and_devices_are_never_opened),
+		T(faults_in_every_read_omit_that_field_only),
+		T(hostile_claims_cost_what_exists),
 		T(unsearchable_root_is_refused),
 	};
 #undef T
