@@ -5,8 +5,9 @@
  * --root honest: a captured tree is read exactly like the live system,
  * and no reader can wander outside it.
  *
- * Reads are defensive because captured trees are odd: symlinks to "."
- * (loops), FIFOs or directories where files should be, huge files.
+ * Reads are defensive because captured trees are odd or hostile: symlinks
+ * to "." (loops), FIFOs, devices or directories where files should be,
+ * huge files, components swapped while we walk them (docs/design.md).
  */
 #include "internal.h"
 
