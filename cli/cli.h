@@ -52,6 +52,12 @@ void cli_file_error(const char *name, const char *fmt, ...)
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The hint alone, after getopt has printed its own complaint. */
 int cli_usage_hint(void);
+/*
+ * A subcommand's getopt_long() returned c ('?' or ':', with opterr 0 and
+ * ':' first in the option string): "hostctx: SUBCOMMAND: what is wrong",
+ * then the hint.  Returns EXIT_TROUBLE.
+ */
+int cli_option_error(const char *subcommand, char **argv, int c);
 
 /* ---- output.c ------------------------------------------------------ */
 

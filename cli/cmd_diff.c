@@ -52,8 +52,9 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 		cli_error("%s", strerror(ENOMEM));
 		return EXIT_TROUBLE;
 	}
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "ji:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ji:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -65,7 +66,7 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 			cli_print(diff_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("diff", argv, c);
 		}
 	}
 	if (optind >= argc)

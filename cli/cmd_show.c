@@ -24,14 +24,15 @@ static int parse_show_opts(int argc, char **argv)
 	};
 	int c;
 
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			cli_print(show_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("show", argv, c);
 		}
 	}
 	if (optind >= argc)

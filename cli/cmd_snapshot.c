@@ -36,8 +36,9 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 
 	o->root_dir = hostctx_root_from_env(NULL);
 	o->human = false;
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;	/* full re-initialisation: the ordering mode too */
-	while ((c = getopt_long(argc, argv, "r:Hh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:Hh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!optarg[0])
@@ -51,7 +52,7 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 			cli_print(snapshot_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("snapshot", argv, c);
 		}
 	}
 	if (optind < argc)
