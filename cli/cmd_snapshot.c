@@ -10,17 +10,19 @@
 #include <string.h>
 
 static const char snapshot_usage[] =
-	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human]\n"
+	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human] [--no-sandbox]\n"
 	"Print one snapshot of the host's tunable state, as JSON.\n"
 	"\n"
 	"  -r, --root=DIR  read /proc and /sys beneath DIR instead of /\n"
 	"                  (default: $HOSTCTX_ROOT, else the live system)\n"
 	"  -H, --human     print the report for humans instead of JSON\n"
+	"      --no-sandbox  read without the seccomp sandbox\n"
 	"  -h, --help      show this help and exit\n";
 
 struct snapshot_opts {
 	const char *root_dir;	/* NULL: live */
 	bool human;
+	bool sandbox;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -29,6 +31,7 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "human", no_argument, NULL, 'H' },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -36,6 +39,7 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 
 	o->root_dir = hostctx_root_from_env(NULL);
 	o->human = false;
+	o->sandbox = true;
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;	/* full re-initialisation: the ordering mode too */
 	while ((c = getopt_long(argc, argv, ":r:Hh", longopts, NULL)) != -1) {
@@ -47,6 +51,9 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 			break;
 		case 'H':
 			o->human = true;
+			break;
+		case OPT_NO_SANDBOX:
+			o->sandbox = false;
 			break;
 		case 'h':
 			cli_print(snapshot_usage);
@@ -86,6 +93,8 @@ int cmd_snapshot(int argc, char **argv)
 	status = parse_snapshot_opts(argc, argv, &o);
 	if (status >= 0)
 		return status;
+	if (o.sandbox && cli_sandbox_snapshot() < 0)
+		return EXIT_TROUBLE;
 
 	r = hostctx_root_open(o.root_dir, &root);
 	if (r < 0) {
