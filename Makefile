@@ -81,7 +81,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 DEPSTAMP := $(BUILD)/.deps-ok
 
 .PHONY: all lib programs check check-unit check-e2e demo bench install \
-        uninstall clean deps install-deps tests
+        uninstall clean deps install-deps tests fuzz
 .DEFAULT_GOAL := all
 
 all: $(LIBSO) $(LIBA) $(PRELOAD) $(HOSTCTX) $(RUNNER) $(BUILD)/hostctx.pc
@@ -198,6 +198,31 @@ $(BENCH_BIN): tests/bench/bench_snapshot.c $(LIBA)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS)
 
+# ---- fuzzing (tests/fuzz; tests/fuzz/run runs the targets) ---------
+# libFuzzer targets, one per file, built with clang (Debian:
+# libclang-rt-14-dev) against the library's sources compiled again with
+# ASan and UBSan into $(BUILD)/fuzz.
+FUZZ_CC     ?= clang
+FUZZ        := $(BUILD)/fuzz
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ)/obj/%.o)
+FUZZ_CFLAGS := $(CSTD) -O1 -g $(WARN) -fno-omit-frame-pointer -fno-strict-aliasing \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(FUZZ)/obj/%.o: %.c $(DEPSTAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(RUNNER_DYN)
 
 # `make check`: install what is missing, build, run every test, end with
@@ -246,4 +271,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+-include $(shell find $(OBJ) $(FUZZ)/obj -name '*.d' 2>/dev/null)
