@@ -60,6 +60,9 @@ static const int own_process_calls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	/* 32-bit ABIs spell some of the above so */
+	SCMP_SYS(fstat64), SCMP_SYS(fstatat64), SCMP_SYS(_llseek), SCMP_SYS(mmap2),
+	SCMP_SYS(clock_gettime64),
 };
 
 /* What a snapshot needs on top: directory walks, symlinks, uname. */
@@ -96,10 +99,23 @@ static struct scmp_arg_cmp arg_masked_is(unsigned arg, uint32_t mask,
 				      .datum_a = mask, .datum_b = value };
 }
 
+/*
+ * A call this architecture lacks has a negative pseudo number in
+ * seccomp.h: there is nothing to allow.
+ */
+static int allow(scmp_filter_ctx ctx, int call, unsigned n_args,
+		 const struct scmp_arg_cmp *arg)
+{
+	if (call < 0)
+		return 0;
+	return n_args ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1, *arg)
+		      : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 0);
+}
+
 static int allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
+		int r = allow(ctx, calls[i], 0, NULL);
 
 		if (r < 0)
 			return r;
@@ -111,15 +127,13 @@ static int allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
 static int allow_read_only_opens(scmp_filter_ctx ctx)
 {
 	const unsigned mask = O_ACCMODE | O_CREAT | O_TRUNC;
+	struct scmp_arg_cmp openat_ro = arg_masked_is(2, mask, O_RDONLY);
+	struct scmp_arg_cmp open_ro = arg_masked_is(1, mask, O_RDONLY);
 	int r;
 
-	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-			     arg_masked_is(2, mask, O_RDONLY));
-#ifdef __NR_open
+	r = allow(ctx, SCMP_SYS(openat), 1, &openat_ro);
 	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
-				     arg_masked_is(1, mask, O_RDONLY));
-#endif
+		r = allow(ctx, SCMP_SYS(open), 1, &open_ro);
 	if (r == 0)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				     SCMP_SYS(openat2), 0);
@@ -133,9 +147,11 @@ static int allow_stdout_stderr_writes(scmp_filter_ctx ctx)
 	int r = 0;
 
 	for (size_t i = 0; i < 2 && r == 0; i++) {
-		for (unsigned fd = STDOUT_FILENO; fd <= STDERR_FILENO && r == 0; fd++)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 1,
-					     arg_is(0, fd));
+		for (unsigned fd = STDOUT_FILENO; fd <= STDERR_FILENO && r == 0; fd++) {
+			struct scmp_arg_cmp to_fd = arg_is(0, fd);
+
+			r = allow(ctx, calls[i], 1, &to_fd);
+		}
 	}
 	return r;
 }
@@ -146,16 +162,20 @@ static int allow_own_fd_queries(scmp_filter_ctx ctx)
 	static const unsigned fcntl_cmds[] = {
 		F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC,
 	};
+	struct scmp_arg_cmp tcgets = arg_is(1, TCGETS);
+	struct scmp_arg_cmp self = arg_is(0, (uint32_t)getpid());
 	int r;
 
-	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			     arg_is(1, TCGETS));
-	for (size_t i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]) && r == 0; i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-				     arg_is(1, fcntl_cmds[i]));
+	r = allow(ctx, SCMP_SYS(ioctl), 1, &tcgets);
+	for (size_t i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]) && r == 0; i++) {
+		struct scmp_arg_cmp cmd = arg_is(1, fcntl_cmds[i]);
+
+		r = allow(ctx, SCMP_SYS(fcntl), 1, &cmd);
+		if (r == 0)
+			r = allow(ctx, SCMP_SYS(fcntl64), 1, &cmd);
+	}
 	if (r == 0)	/* raise() signals this process only */
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-				     arg_is(0, (uint32_t)getpid()));
+		r = allow(ctx, SCMP_SYS(tgkill), 1, &self);
 	return r;
 }
 
