@@ -19,9 +19,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <linux/openat2.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
