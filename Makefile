@@ -81,7 +81,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 DEPSTAMP := $(BUILD)/.deps-ok
 
 .PHONY: all lib programs check check-unit check-e2e demo bench install \
-        uninstall clean deps install-deps tests
+        uninstall clean deps install-deps tests fuzz
 .DEFAULT_GOAL := all
 
 all: $(LIBSO) $(LIBA) $(PRELOAD) $(HOSTCTX) $(RUNNER) $(BUILD)/hostctx.pc
@@ -95,8 +95,12 @@ $(DEPSTAMP):
 $(OBJ)/%.o: %.c $(DEPSTAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEP_CFLAGS) $(SECCOMP_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEP_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
 
+# libseccomp is the hostctx command's alone (cli/sandbox.c): never the
+# library's, the wrapper's or the preload's, whose commands would inherit
+# a filter.
+$(CLI_OBJ): EXTRA_CFLAGS = $(SECCOMP_CFLAGS)
 # The library hides everything but the names marked HCTX_EXPORT.
 $(LIB_OBJ): CFLAGS += -fvisibility=hidden
 
@@ -118,7 +122,7 @@ $(LIBA): $(LIB_OBJ)
 $(HOSTCTX): $(CLI_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS)
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS)
 
 # hostctx-run is linked statically when the static libraries are there
 # (Debian: libc6-dev, zlib1g-dev) and no sanitizer is on: without the
@@ -200,19 +204,44 @@ $(BENCH_BIN): tests/bench/bench_snapshot.c $(LIBA)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(DEP_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS)
 
+# ---- fuzzing (tests/fuzz; tests/fuzz/run runs the targets) ---------
+# libFuzzer targets, one per file, built with clang (Debian:
+# libclang-rt-14-dev) against the library's sources compiled again with
+# ASan and UBSan into $(BUILD)/fuzz.
+FUZZ_CC     ?= clang
+FUZZ        := $(BUILD)/fuzz
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ)/obj/%.o)
+FUZZ_CFLAGS := $(CSTD) -O1 -g $(WARN) -fno-omit-frame-pointer -fno-strict-aliasing \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(FUZZ)/obj/%.o: %.c $(DEPSTAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEP_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(RUNNER_DYN)
 
 # `make check`: install what is missing, build, run every test, end with
 # "N passed, N failed[, N skipped]".
 check: install-deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)BUILD=$(BUILD) tests/run-all
+	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all
 
 check-unit: tests
-	$(Q)BUILD=$(BUILD) tests/run-all unit
+	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all unit
 
 check-e2e: tests
-	$(Q)BUILD=$(BUILD) tests/run-all e2e
+	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all e2e
 
 install-deps deps:
 	$(Q)scripts/install-deps
@@ -249,4 +278,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+-include $(shell find $(OBJ) $(FUZZ)/obj -name '*.d' 2>/dev/null)

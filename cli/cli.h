@@ -11,6 +11,7 @@
 
 #include "hostctx.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -57,6 +58,12 @@ void cli_file_error(const char *name, const char *fmt, ...)
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The hint alone, after getopt has printed its own complaint. */
 int cli_usage_hint(void);
+/*
+ * A subcommand's getopt_long() returned c ('?' or ':', with opterr 0 and
+ * ':' first in the option string): "hostctx: SUBCOMMAND: what is wrong",
+ * then the hint.  Returns EXIT_TROUBLE.
+ */
+int cli_option_error(const char *subcommand, char **argv, int c);
 
 /* ---- output.c ------------------------------------------------------ */
 
@@ -83,7 +90,25 @@ const char *cli_display_name(const char *path);
 /* Print a sidecar for humans: header, pre, post, changes. */
 int cli_render_sidecar(const struct hostctx_sidecar *sc);
 
+/* ---- sandbox.c: seccomp filters (docs/design.md, "The sandbox") ---- */
+
+/* Built with libseccomp: the filters below are real. */
+bool cli_sandbox_available(void);
+/*
+ * Enter the sandbox for good: read-only opens, writes to fds 1 and 2
+ * only, no exec, no socket.  cli_sandbox_parsing() is for commands that
+ * parse files (show, diff), cli_sandbox_snapshot() adds the directory
+ * walks and uname(2) a snapshot needs.  Without libseccomp they do
+ * nothing.  0, or -1 when the filter could not be installed (reported).
+ */
+int cli_sandbox_parsing(void);
+int cli_sandbox_snapshot(void);
+
 /* ---- subcommands: return the exit status --------------------------- */
+
+/* getopt value of the long-only --no-sandbox (beyond every char). */
+#define OPT_NO_SANDBOX 0x100
+
 
 int cmd_snapshot(int argc, char **argv);
 int cmd_show(int argc, char **argv);

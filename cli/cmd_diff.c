@@ -24,6 +24,7 @@ static const char diff_usage[] =
 	"  -i, --ignore=GLOB  drop changes whose field path matches the shell\n"
 	"                     glob (e.g. 'hugepages_*', 'sched_tunables.*');\n"
 	"                     may be repeated\n"
+	"      --no-sandbox   parse without the seccomp sandbox\n"
 	"  -h, --help         show this help and exit\n"
 	"\n"
 	"Exit status: 0 no differences, 1 differences, 2 trouble.\n"
@@ -31,6 +32,7 @@ static const char diff_usage[] =
 
 struct diff_opts {
 	bool json;
+	bool no_sandbox;
 	size_t n_globs;
 	const char **globs;	/* points into argv */
 };
@@ -41,6 +43,7 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -52,8 +55,9 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 		cli_error("%s", strerror(ENOMEM));
 		return EXIT_TROUBLE;
 	}
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "ji:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ji:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -61,11 +65,14 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 		case 'i':
 			o->globs[o->n_globs++] = optarg;
 			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
+			break;
 		case 'h':
 			cli_print(diff_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("diff", argv, c);
 		}
 	}
 	if (optind >= argc)
@@ -200,6 +207,8 @@ int cmd_diff(int argc, char **argv)
 	int status;
 
 	status = parse_diff_opts(argc, argv, &o);
+	if (status < 0 && !o.no_sandbox && cli_sandbox_parsing() < 0)
+		status = EXIT_TROUBLE;
 	if (status < 0) {
 		if (argc - optind == 1)
 			status = diff_one_record(&o, argv[optind]);

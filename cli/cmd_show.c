@@ -6,32 +6,39 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const char show_usage[] =
-	"Usage: " PROGRAM_NAME " show FILE\n"
+	"Usage: " PROGRAM_NAME " show [--no-sandbox] FILE\n"
 	"Render a sidecar record or a snapshot file for humans.\n"
 	"FILE '-' reads standard input.\n"
 	"\n"
-	"  -h, --help  show this help and exit\n";
+	"      --no-sandbox  parse without the seccomp sandbox\n"
+	"  -h, --help        show this help and exit\n";
 
 /* Returns -1 to go on, else the exit status. */
-static int parse_show_opts(int argc, char **argv)
+static int parse_show_opts(int argc, char **argv, bool *sandbox)
 {
 	static const struct option longopts[] = {
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_NO_SANDBOX:
+			*sandbox = false;
+			break;
 		case 'h':
 			cli_print(show_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("show", argv, c);
 		}
 	}
 	if (optind >= argc)
@@ -58,12 +65,15 @@ int cmd_show(int argc, char **argv)
 {
 	_cleanup_document_ struct hostctx_document *doc = NULL;
 	const char *path;
+	bool sandbox = true;
 	int status, r;
 
-	status = parse_show_opts(argc, argv);
+	status = parse_show_opts(argc, argv, &sandbox);
 	if (status >= 0)
 		return status;
 	path = argv[optind];
+	if (sandbox && cli_sandbox_parsing() < 0)
+		return EXIT_TROUBLE;
 
 	if (cli_load_document(path, &doc) < 0)
 		return EXIT_TROUBLE;

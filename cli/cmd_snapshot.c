@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char snapshot_usage[] =
-	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human|--explain]\n"
+	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human|--explain] [--no-sandbox]\n"
 	"Print one snapshot of the host's tunable state, as JSON.\n"
 	"\n"
 	"  -r, --root=DIR  read /proc and /sys beneath DIR instead of /\n"
@@ -19,12 +19,14 @@ static const char snapshot_usage[] =
 	"  -H, --human     print the report for humans instead of JSON\n"
 	"  -e, --explain   print, for each absent field, the path tried and\n"
 	"                  why it could not be read\n"
+	"      --no-sandbox  read without the seccomp sandbox\n"
 	"  -h, --help      show this help and exit\n";
 
 struct snapshot_opts {
 	const char *root_dir;	/* NULL: live */
 	bool human;
 	bool explain;
+	bool sandbox;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -34,6 +36,7 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 		{ "root", required_argument, NULL, 'r' },
 		{ "human", no_argument, NULL, 'H' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -42,8 +45,10 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 	o->root_dir = hostctx_root_from_env(NULL);
 	o->human = false;
 	o->explain = false;
+	o->sandbox = true;
+	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;	/* full re-initialisation: the ordering mode too */
-	while ((c = getopt_long(argc, argv, "r:Heh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:Heh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!optarg[0])
@@ -56,11 +61,14 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 		case 'e':
 			o->explain = true;
 			break;
+		case OPT_NO_SANDBOX:
+			o->sandbox = false;
+			break;
 		case 'h':
 			cli_print(snapshot_usage);
 			return EXIT_SAME;
 		default:
-			return cli_usage_hint();
+			return cli_option_error("snapshot", argv, c);
 		}
 	}
 	if (optind < argc)
@@ -117,6 +125,9 @@ int cmd_snapshot(int argc, char **argv)
 	status = parse_snapshot_opts(argc, argv, &o);
 	if (status >= 0)
 		return status;
+	if (o.sandbox && cli_sandbox_snapshot() < 0)
+		return EXIT_TROUBLE;
+
 	r = hostctx_root_open(o.root_dir, &root);
 	if (r < 0) {
 		cli_file_error(o.root_dir ? o.root_dir : "/",

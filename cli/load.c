@@ -6,19 +6,25 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* Same bound as hostctx_document_load(). */
-#define STDIN_CAP (64u << 20)
+#define INPUT_CAP (64u << 20)
+
+/* statfs(2)'s f_type of the kernel's anonymous pipes. */
+#define PIPEFS_MAGIC_NUMBER 0x50495045
 
 const char *cli_display_name(const char *path)
 {
 	return strcmp(path, "-") == 0 ? "(standard input)" : path;
 }
 
-/* Read all of standard input, at most STDIN_CAP bytes. */
-static int read_stdin(char **ret_text, size_t *ret_len)
+/* Read all of fd, at most INPUT_CAP bytes. */
+static int read_all(int fd, char **ret_text, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -28,17 +34,17 @@ static int read_stdin(char **ret_text, size_t *ret_len)
 			size_t ncap = cap ? cap * 2 : 64 * 1024;
 			char *nbuf;
 
-			if (cap >= STDIN_CAP)
+			if (cap >= INPUT_CAP)
 				return -EFBIG;
-			if (ncap > STDIN_CAP)
-				ncap = STDIN_CAP;
+			if (ncap > INPUT_CAP)
+				ncap = INPUT_CAP;
 			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
 				return -ENOMEM;
 			buf = nbuf;
 			cap = ncap;
 		}
-		ssize_t n = read(STDIN_FILENO, buf + len, cap - len);
+		ssize_t n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -59,16 +65,58 @@ static int read_stdin(char **ret_text, size_t *ret_len)
 	return 0;
 }
 
-static int load_stdin(struct hostctx_document **doc, struct hostctx_error *err)
+static int parse_fd(int fd, struct hostctx_document **doc,
+		    struct hostctx_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r;
 
-	r = read_stdin(&text, &len);
+	r = read_all(fd, &text, &len);
 	if (r < 0)
 		return r;
 	return hostctx_document_parse(text, len, doc, err);
+}
+
+/*
+ * What a named file may be: a regular file, or an anonymous pipe (what
+ * process substitution and /dev/stdin give), read to its end as
+ * standard input is.  A named FIFO, a device or a socket is refused
+ * before any read: a FIFO's writer could hold the command forever.
+ */
+static int check_input_type(int fd, struct hostctx_error *err)
+{
+	struct stat st;
+	struct statfs sfs;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISFIFO(st.st_mode) && fstatfs(fd, &sfs) == 0 &&
+	    sfs.f_type == PIPEFS_MAGIC_NUMBER)
+		return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0
+			       ? -errno : 0;
+	snprintf(err->message, sizeof(err->message), "not a regular file");
+	return -EINVAL;
+}
+
+static int load_file(const char *path, struct hostctx_document **doc,
+		     struct hostctx_error *err)
+{
+	/* O_NONBLOCK: opening a FIFO without a writer must not hang. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = check_input_type(fd, err);
+	if (r == 0)
+		r = parse_fd(fd, doc, err);
+	close(fd);
+	return r;
 }
 
 static const char *describe(int r, const struct hostctx_error *err)
@@ -76,7 +124,7 @@ static const char *describe(int r, const struct hostctx_error *err)
 	if (err->message[0])
 		return err->message;
 	if (r == -EFBIG)
-		return "file too large";
+		return "file too large (more than 64 MiB)";
 	return strerror(-r);
 }
 
@@ -86,9 +134,9 @@ int cli_load_document(const char *path, struct hostctx_document **doc)
 	int r;
 
 	if (strcmp(path, "-") == 0)
-		r = load_stdin(doc, &err);
+		r = parse_fd(STDIN_FILENO, doc, &err);
 	else
-		r = hostctx_document_load(path, doc, &err);
+		r = load_file(path, doc, &err);
 	if (r < 0) {
 		/* err->message has no file name: we add it, once. */
 		cli_file_error(cli_display_name(path), "%s", describe(r, &err));

@@ -9,6 +9,8 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -75,4 +77,22 @@ int cli_usage_error(const char *fmt, ...)
 	emit(NULL, fmt, ap);
 	va_end(ap);
 	return cli_usage_hint();
+}
+
+int cli_option_error(const char *subcommand, char **argv, int c)
+{
+	/* getopt has just stepped over the word that held the option. */
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	bool is_long = strncmp(word, "--", 2) == 0;
+
+	if (c == ':' && is_long)
+		return cli_usage_error("%s: option '%s' requires an argument",
+				       subcommand, word);
+	if (c == ':')
+		return cli_usage_error("%s: option requires an argument -- '%c'",
+				       subcommand, optopt);
+	if (is_long)
+		return cli_usage_error("%s: unrecognized option '%s'",
+				       subcommand, word);
+	return cli_usage_error("%s: invalid option -- '%c'", subcommand, optopt);
 }

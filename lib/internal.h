@@ -73,7 +73,8 @@ struct hostctx_root {
  * Open rel (relative, no leading '/') beneath the root, never leaving
  * it, never blocking.  Returns an O_CLOEXEC fd or -errno.  Directories
  * open only with want_dir; anything but a regular file (or directory
- * when asked) gives -EINVAL.
+ * when asked) gives -EINVAL, and under a captured root is never opened
+ * (its type is checked on an O_PATH fd first).
  */
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir);
 
@@ -93,6 +94,21 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
  */
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel,
 		      char **ret);
+
+/*
+ * read() for the readers: EINTR retried; a failure, the kernel's ENOMEM
+ * included (-EIO), makes the file unreadable, never the snapshot fail.
+ */
+ssize_t hctx_read_some(int fd, void *buf, size_t len);
+
+/*
+ * Test seams: the layer's read(), getdents64() and openat2() calls, weak
+ * so that a unit test can override them to inject faults.  Return -1
+ * with errno set, as the system calls do.
+ */
+ssize_t hctx_sys_read(int fd, void *buf, size_t len);
+long hctx_sys_getdents64(int fd, void *buf, size_t len);
+long hctx_sys_openat2(int dirfd, const char *path, void *how, size_t size);
 
 /* fd itself, or a close-on-exec duplicate >= 3 (fd closed); or -errno. */
 int hctx_fd_above_stdio(int fd);
@@ -166,6 +182,14 @@ long hctx_cpuset_next(const struct hctx_cpuset *s, unsigned from);
  * NULs at the ends are ignored.  Empty or malformed: -EINVAL.
  */
 int hctx_parse_cpulist(const char *text, size_t len, struct hctx_cpuset *ret);
+/*
+ * The same list, range by range, without building a set: fn(lo, hi) for
+ * each item, checked as above; fn returns 0 to go on or < 0 to stop.
+ * Returns 0, -EINVAL (malformed) or what fn returned.
+ */
+typedef int (*hctx_range_fn)(void *userdata, unsigned lo, unsigned hi);
+int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
+			void *userdata);
 /* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
 
@@ -484,7 +508,13 @@ struct hctx_reader {
 	 */
 	void *memo[HCTX_MEMO_COUNT];
 	void (*memo_free[HCTX_MEMO_COUNT])(void *);
+	bool cpu_dirs_done;	/* captured roots: cpu/cpuN listed */
+	int cpu_dirs_err;
+	struct hctx_cpuset cpu_dirs;	/* online CPUs with a directory */
 };
+
+/* Free what the readers kept in rd (read_sys.c). */
+void hctx_reader_clear(struct hctx_reader *rd);
 
 int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret);

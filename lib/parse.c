@@ -375,28 +375,72 @@ static int parse_id(const char *s, size_t len, unsigned *ret)
 	return 0;
 }
 
-static int add_range(struct hctx_cpuset *set, const char *item, size_t len)
+/* One item of a cpulist, "N" or "LO-HI", as a checked range. */
+static int parse_range(const char *item, size_t len, unsigned *lo, unsigned *hi)
 {
 	const char *dash = memchr(item, '-', len);
-	unsigned lo, hi;
 	int r;
 
 	if (!dash) {
-		r = parse_id(item, len, &lo);
-		hi = lo;
+		r = parse_id(item, len, lo);
+		*hi = *lo;
 	} else {
-		r = parse_id(item, (size_t)(dash - item), &lo);
+		r = parse_id(item, (size_t)(dash - item), lo);
 		if (r == 0)
-			r = parse_id(dash + 1, len - (size_t)(dash - item) - 1, &hi);
+			r = parse_id(dash + 1, len - (size_t)(dash - item) - 1, hi);
 	}
 	if (r < 0)
 		return r;
-	if (lo > hi)
+	return *lo > *hi ? -EINVAL : 0;
+}
+
+int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
+			void *userdata)
+{
+	const char *end;
+
+	trim_span(&text, &len);
+	if (len == 0)
 		return -EINVAL;
-	for (unsigned id = lo; id <= hi; id++) {
-		r = hctx_cpuset_add(set, id);
+	end = text + len;
+	for (;;) {
+		const char *comma = memchr(text, ',', (size_t)(end - text));
+		const char *item_end = comma ? comma : end;
+		unsigned lo, hi;
+		int r = parse_range(text, (size_t)(item_end - text), &lo, &hi);
+
+		if (r == 0)
+			r = fn(userdata, lo, hi);
 		if (r < 0)
 			return r;
+		if (!comma)
+			return 0;
+		text = comma + 1;
+	}
+}
+
+/*
+ * Word by word: a 64 KiB list repeating "0-1048575" is 4,600 ranges of
+ * 16,384 words, not 4.8 billion bits.
+ */
+static int add_range(void *userdata, unsigned lo, unsigned hi)
+{
+	struct hctx_cpuset *set = userdata;
+	int r = hctx_cpuset_add(set, hi);	/* grows the set up to hi */
+
+	if (r < 0)
+		return r;
+	for (unsigned id = lo; id <= hi;) {
+		unsigned bit = id % 64, n = 64 - bit;
+		uint64_t mask;
+
+		if (n > hi - id + 1)
+			n = hi - id + 1;
+		mask = n == 64 ? ~UINT64_C(0) : ((UINT64_C(1) << n) - 1) << bit;
+		set->words[id / 64] |= mask;
+		if (hi - id < n)
+			break;	/* hi may be the largest unsigned */
+		id += n;
 	}
 	return 0;
 }
@@ -404,24 +448,11 @@ static int add_range(struct hctx_cpuset *set, const char *item, size_t len)
 int hctx_parse_cpulist(const char *text, size_t len, struct hctx_cpuset *ret)
 {
 	struct hctx_cpuset set = { 0 };
-	const char *end;
+	int r = hctx_cpulist_ranges(text, len, add_range, &set);
 
-	trim_span(&text, &len);
-	if (len == 0)
-		return -EINVAL;
-	end = text + len;
-	while (text <= end) {
-		const char *comma = memchr(text, ',', (size_t)(end - text));
-		const char *item_end = comma ? comma : end;
-		int r = add_range(&set, text, (size_t)(item_end - text));
-
-		if (r < 0) {
-			hctx_cpuset_clear(&set);
-			return r == -ENOMEM ? r : -EINVAL;
-		}
-		if (!comma)
-			break;
-		text = comma + 1;
+	if (r < 0) {
+		hctx_cpuset_clear(&set);
+		return r == -ENOMEM ? r : -EINVAL;
 	}
 	*ret = set;
 	return 0;

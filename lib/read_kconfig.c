@@ -186,9 +186,7 @@ static enum hctx_xacct probe_config_gz(struct hostctx_root *root)
 				break;
 			gz = p;
 		}
-		n = read(fd, gz + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = hctx_read_some(fd, gz + len, cap - len);
 		if (n <= 0)
 			break;
 		len += (size_t)n;

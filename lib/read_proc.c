@@ -80,12 +80,9 @@ static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
 				return -ENOMEM;
 			buf = p;
 		}
-		n = read(fd, buf + len, step);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		n = hctx_read_some(fd, buf + len, step);
+		if (n < 0)
+			return (int)n;
 		if (n == 0) {
 			end = len;
 			break;

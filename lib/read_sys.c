@@ -13,6 +13,16 @@
 #define CPU_DIR "sys/devices/system/cpu"
 #define NODE_DIR "sys/devices/system/node"
 
+/*
+ * A read that failed although the file is there (EIO, or a captured tree
+ * changing under us): what the file says is unknown, so a field computed
+ * over many files is omitted rather than computed without it.
+ */
+static bool unknowable(long r)
+{
+	return r == -EIO || r == -EAGAIN;
+}
+
 /* The online list, read once per snapshot and shared by three fields. */
 static int load_online(struct hctx_reader *rd)
 {
@@ -58,46 +68,6 @@ int hctx_read_online_cpus(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* ---- NUMA nodes ----------------------------------------------------- */
 
-struct node_table {
-	size_t n, cap;
-	unsigned *ids;
-	struct hctx_cpuset *cpus;
-};
-
-static void node_table_clear(struct node_table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		hctx_cpuset_clear(&t->cpus[i]);
-	free(t->ids);
-	free(t->cpus);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Index of node id, added when missing; -ENOMEM on failure. */
-static long node_index(struct node_table *t, unsigned id)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->ids[i] == id)
-			return (long)i;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		unsigned *ids = realloc(t->ids, cap * sizeof(*ids));
-		struct hctx_cpuset *cpus;
-
-		if (!ids)
-			return -ENOMEM;
-		t->ids = ids;
-		cpus = realloc(t->cpus, cap * sizeof(*cpus));
-		if (!cpus)
-			return -ENOMEM;
-		t->cpus = cpus;
-		t->cap = cap;
-	}
-	t->ids[t->n] = id;
-	memset(&t->cpus[t->n], 0, sizeof(t->cpus[0]));
-	return (long)t->n++;
-}
-
 /* "node12" -> 12; false for anything else. */
 static bool parse_prefixed_id(const char *name, const char *prefix, unsigned *ret)
 {
@@ -112,14 +82,137 @@ static bool parse_prefixed_id(const char *name, const char *prefix, unsigned *re
 	return true;
 }
 
-static int collect_node(void *userdata, const char *name, unsigned char d_type,
-			int dirfd)
+/* ---- the CPUs to visit ---------------------------------------------- */
+
+struct id_walk {
+	const char *prefix;	/* "cpu" or "node" */
+	const struct hctx_cpuset *filter;	/* keep only these ids, or NULL */
+	struct hctx_cpuset *ids;
+};
+
+static int collect_id(void *userdata, const char *name, unsigned char d_type,
+		      int dirfd)
 {
+	struct id_walk *w = userdata;
 	unsigned id;
 
-	if (!parse_prefixed_id(name, "node", &id))
+	if (!parse_prefixed_id(name, w->prefix, &id) ||
+	    (w->filter && !hctx_cpuset_has(w->filter, id)))
 		return 0;
-	return node_index(userdata, id) < 0 ? -ENOMEM : 0;
+	return hctx_cpuset_add(w->ids, id) == -ENOMEM ? -ENOMEM : 0;
+}
+
+/* The ids of the PREFIXn entries of directory rel (filtered), in *ids. */
+static int list_ids(struct hctx_reader *rd, const char *rel, const char *prefix,
+		    const struct hctx_cpuset *filter, struct hctx_cpuset *ids)
+{
+	struct id_walk w = { .prefix = prefix, .filter = filter, .ids = ids };
+
+	return hctx_list_dir(rd->root, rel, collect_id, &w);
+}
+
+/*
+ * The CPUs whose files the per-CPU readers open: online and with a cpuN
+ * directory, listed once a snapshot.  An online list claiming 2^20 CPUs
+ * costs one listing, not a million failed opens.  The live sysfs has a
+ * directory for every online CPU: there the online list is used as is.
+ */
+static const struct hctx_cpuset *cpus_to_visit(struct hctx_reader *rd, int *err)
+{
+	*err = 0;
+	if (hostctx_root_is_live(rd->root))
+		return &rd->online;
+	if (!rd->cpu_dirs_done) {
+		rd->cpu_dirs_done = true;
+		rd->cpu_dirs_err = list_ids(rd, CPU_DIR, "cpu", &rd->online,
+					    &rd->cpu_dirs);
+	}
+	*err = rd->cpu_dirs_err;
+	return &rd->cpu_dirs;
+}
+
+void hctx_reader_clear(struct hctx_reader *rd)
+{
+	hctx_cpuset_clear(&rd->online);
+	hctx_cpuset_clear(&rd->cpu_dirs);
+}
+
+/* ---- NUMA nodes ----------------------------------------------------- */
+
+/*
+ * Whether any online CPU lies in [lo, hi], in constant time: the count
+ * of online CPUs below each 64-bit word, so that a node's cpulist of
+ * "0-1048575" is one lookup, not a million bits.
+ */
+struct online_index {
+	const struct hctx_cpuset *set;
+	size_t *below;		/* set->nwords + 1 counts */
+};
+
+static int online_index_init(struct online_index *ix, const struct hctx_cpuset *set)
+{
+	ix->set = set;
+	ix->below = malloc((set->nwords + 1) * sizeof(*ix->below));
+	if (!ix->below)
+		return -ENOMEM;
+	ix->below[0] = 0;
+	for (size_t i = 0; i < set->nwords; i++)
+		ix->below[i + 1] = ix->below[i] +
+				   (size_t)__builtin_popcountll(set->words[i]);
+	return 0;
+}
+
+/* Online CPUs with an id below id. */
+static size_t online_below(const struct online_index *ix, uint64_t id)
+{
+	size_t word = (size_t)(id / 64);
+
+	if (word >= ix->set->nwords)
+		return ix->below[ix->set->nwords];
+	return ix->below[word] + (size_t)__builtin_popcountll(
+		ix->set->words[word] & ((UINT64_C(1) << (id % 64)) - 1));
+}
+
+static bool online_in_range(const struct online_index *ix, unsigned lo, unsigned hi)
+{
+	return online_below(ix, (uint64_t)hi + 1) > online_below(ix, lo);
+}
+
+struct numa_walk {
+	struct hctx_reader *rd;
+	struct online_index online;
+	struct hctx_cpuset nodes;	/* the nodeN directories */
+	struct hctx_cpuset counted;	/* nodes holding an online CPU */
+	unsigned node;		/* the node being read */
+	bool found;		/* some node's CPUs are known */
+	int err;		/* -ENOMEM, or unknowable: numa_nodes omitted */
+};
+
+static void numa_walk_clear(struct numa_walk *w)
+{
+	free(w->online.below);
+	hctx_cpuset_clear(&w->nodes);
+	hctx_cpuset_clear(&w->counted);
+}
+
+static int count_node(struct numa_walk *w, unsigned node)
+{
+	if (hctx_cpuset_add(&w->counted, node) == -ENOMEM)
+		w->err = -ENOMEM;
+	return w->err;
+}
+
+struct range_check {
+	const struct online_index *online;
+	bool hit;
+};
+
+static int range_hits_online(void *userdata, unsigned lo, unsigned hi)
+{
+	struct range_check *c = userdata;
+
+	c->hit = c->hit || online_in_range(c->online, lo, hi);
+	return 0;
 }
 
 static bool is_blank_text(const char *s, size_t len)
@@ -130,140 +223,154 @@ static bool is_blank_text(const char *s, size_t len)
 	return true;
 }
 
-/* A node's CPUs from its cpulist, else its cpumap; false when neither. */
-static bool read_node_cpus(struct hctx_reader *rd, unsigned id,
-			   struct hctx_cpuset *cpus)
+/* Read NODE_DIR/nodeN/name into the scratch buffer. */
+static ssize_t read_node_file(struct numa_walk *w, unsigned node, const char *name)
 {
 	char rel[96];
-	ssize_t n;
 
-	snprintf(rel, sizeof(rel), NODE_DIR "/node%u/cpulist", id);
-	n = hctx_read_file(rd->root, rel, rd->buf, HCTX_READ_CAP);
-	if (n >= 0) {
-		if (hctx_parse_cpulist(rd->buf, (size_t)n, cpus) == 0)
-			return true;
-		/* An empty cpulist is a CPU-less node: known, and empty. */
-		if (is_blank_text(rd->buf, (size_t)n))
-			return true;
-	}
-	snprintf(rel, sizeof(rel), NODE_DIR "/node%u/cpumap", id);
-	n = hctx_read_file(rd->root, rel, rd->buf, HCTX_READ_CAP);
-	if (n < 0)
-		return false;
-	(void)hctx_parse_cpumask(rd->buf, (size_t)n, cpus);
-	return true;
+	snprintf(rel, sizeof(rel), NODE_DIR "/node%u/%s", node, name);
+	return hctx_read_file(w->rd->root, rel, w->rd->buf, HCTX_READ_CAP);
 }
 
-struct link_walk {
-	struct node_table *table;
-	unsigned cpu;		/* fallback A: the CPU whose dir we list */
-	long node;		/* fallback B: the node index whose dir we list */
-	bool found;
-	int err;
-};
+/* A node's CPUs from its cpulist: 1 when known (0 when not), or -errno. */
+static int node_from_cpulist(struct numa_walk *w, unsigned node)
+{
+	struct range_check c = { .online = &w->online };
+	ssize_t n = read_node_file(w, node, "cpulist");
 
-/* cpu/cpuM/nodeN entries: CPU M belongs to node N. */
+	if (n < 0)
+		return unknowable(n) ? (int)n : 0;
+	/* An empty cpulist is a CPU-less node: known, and empty. */
+	if (is_blank_text(w->rd->buf, (size_t)n))
+		return 1;
+	if (hctx_cpulist_ranges(w->rd->buf, (size_t)n, range_hits_online, &c) < 0)
+		return 0;
+	return c.hit && count_node(w, node) < 0 ? w->err : 1;
+}
+
+/* The same from its cpumap (known when readable, parsed or not). */
+static int node_from_cpumap(struct numa_walk *w, unsigned node)
+{
+	struct hctx_cpuset cpus = { 0 };
+	ssize_t n = read_node_file(w, node, "cpumap");
+	bool hit;
+
+	if (n < 0)
+		return unknowable(n) ? (int)n : 0;
+	(void)hctx_parse_cpumask(w->rd->buf, (size_t)n, &cpus);
+	hit = hctx_cpuset_intersects(&cpus, w->online.set);
+	hctx_cpuset_clear(&cpus);
+	return hit && count_node(w, node) < 0 ? w->err : 1;
+}
+
+static void nodes_from_lists(struct numa_walk *w)
+{
+	for (long node = hctx_cpuset_next(&w->nodes, 0); node >= 0 && !w->err;
+	     node = hctx_cpuset_next(&w->nodes, (unsigned)node + 1)) {
+		int r = node_from_cpulist(w, (unsigned)node);
+
+		if (r == 0)
+			r = node_from_cpumap(w, (unsigned)node);
+		if (r < 0)
+			w->err = r;
+		w->found |= r > 0;
+	}
+}
+
+/* cpu/cpuM/nodeN entries: online CPU M belongs to node N. */
 static int collect_cpu_node_link(void *userdata, const char *name,
 				 unsigned char d_type, int dirfd)
 {
-	struct link_walk *w = userdata;
-	unsigned id;
-	long i;
+	struct numa_walk *w = userdata;
+	unsigned node;
 
-	if (!parse_prefixed_id(name, "node", &id))
+	if (!parse_prefixed_id(name, "node", &node))
 		return 0;
-	i = node_index(w->table, id);
-	if (i < 0 || hctx_cpuset_add(&w->table->cpus[i], w->cpu) == -ENOMEM)
-		return -ENOMEM;
 	w->found = true;
-	return 0;
+	return count_node(w, node);
 }
 
 /* node/nodeN/cpuM entries: CPU M belongs to node N. */
 static int collect_node_cpu_entry(void *userdata, const char *name,
 				  unsigned char d_type, int dirfd)
 {
-	struct link_walk *w = userdata;
+	struct numa_walk *w = userdata;
 	unsigned cpu;
 
 	if (!parse_prefixed_id(name, "cpu", &cpu))
 		return 0;
-	if (hctx_cpuset_add(&w->table->cpus[w->node], cpu) == -ENOMEM)
-		return -ENOMEM;
 	w->found = true;
-	return 0;
-}
-
-static int nodes_from_cpu_links(struct hctx_reader *rd, struct node_table *t,
-				bool *found)
-{
-	struct link_walk w = { .table = t };
-	char rel[64];
-
-	for (long cpu = hctx_cpuset_next(&rd->online, 0); cpu >= 0;
-	     cpu = hctx_cpuset_next(&rd->online, (unsigned)cpu + 1)) {
-		w.cpu = (unsigned)cpu;
-		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld", cpu);
-		if (hctx_list_dir(rd->root, rel, collect_cpu_node_link, &w) == -ENOMEM)
-			return -ENOMEM;
-	}
-	*found = w.found;
-	return 0;
-}
-
-static int nodes_from_node_entries(struct hctx_reader *rd, struct node_table *t,
-				   bool *found)
-{
-	struct link_walk w = { .table = t };
-	char rel[64];
-
-	for (size_t i = 0; i < t->n; i++) {
-		w.node = (long)i;
-		snprintf(rel, sizeof(rel), NODE_DIR "/node%u", t->ids[i]);
-		if (hctx_list_dir(rd->root, rel, collect_node_cpu_entry, &w) == -ENOMEM)
-			return -ENOMEM;
-	}
-	*found = w.found;
-	return 0;
-}
-
-static int fill_node_cpus(struct hctx_reader *rd, struct node_table *t)
-{
-	bool any = false;
-	size_t listed = t->n;
-
-	for (size_t i = 0; i < listed; i++)
-		any |= read_node_cpus(rd, t->ids[i], &t->cpus[i]);
-	if (any)
+	if (!hctx_cpuset_has(w->online.set, cpu))
 		return 0;
-	/* Old or trimmed trees: fall back to the per-CPU links. */
-	if (nodes_from_cpu_links(rd, t, &any) < 0)
-		return -ENOMEM;
-	if (any)
-		return 0;
-	return nodes_from_node_entries(rd, t, &any);
+	/* one online CPU is enough for this node */
+	return count_node(w, w->node) < 0 ? w->err : 1;
 }
 
+/* Call fn over the entries of dir/PREFIXn for every n in ids. */
+static void walk_dirs(struct numa_walk *w, const char *dir, const char *prefix,
+		      const struct hctx_cpuset *ids, hctx_dirent_fn fn)
+{
+	char rel[96];
+
+	for (long id = hctx_cpuset_next(ids, 0); id >= 0 && !w->err;
+	     id = hctx_cpuset_next(ids, (unsigned)id + 1)) {
+		int r;
+
+		w->node = (unsigned)id;
+		snprintf(rel, sizeof(rel), "%s/%s%ld", dir, prefix, id);
+		r = hctx_list_dir(w->rd->root, rel, fn, w);
+		if ((r == -ENOMEM || unknowable(r)) && !w->err)
+			w->err = r;
+	}
+}
+
+/* Old or trimmed trees: fall back to the per-CPU links, then per-node. */
+static void nodes_from_links(struct numa_walk *w)
+{
+	int r;
+	const struct hctx_cpuset *cpus = cpus_to_visit(w->rd, &r);
+
+	if (r == -ENOMEM || unknowable(r)) {
+		w->err = r;
+		return;
+	}
+	walk_dirs(w, CPU_DIR, "cpu", cpus, collect_cpu_node_link);
+	if (!w->found && !w->err)
+		walk_dirs(w, NODE_DIR, "node", &w->nodes, collect_node_cpu_entry);
+}
+
+/*
+ * Nodes listed once; each node's cpulist is checked range by range
+ * against the online CPUs, and no set larger than the online list or
+ * the directory listings is ever built.
+ */
 int hctx_read_numa_nodes(struct hctx_reader *rd, const struct hctx_field *f,
 			 struct hctx_value **ret)
 {
 	const struct hctx_cpuset *online;
-	struct node_table t = { 0 };
+	struct numa_walk w = { .rd = rd };
+	size_t n;
 	int r = hctx_reader_online(rd, &online);
 
 	if (r < 0)
 		return r;
-	r = hctx_list_dir(rd->root, NODE_DIR, collect_node, &t);
-	if (r == -ENOMEM)
-		goto out;
-	r = fill_node_cpus(rd, &t);
-	if (r < 0)
-		goto out;
-	*ret = hctx_value_u64(hctx_count_numa_nodes(online, t.cpus, t.n));
-	r = *ret ? 0 : -ENOMEM;
-out:
-	node_table_clear(&t);
-	return r;
+	w.err = online_index_init(&w.online, online);
+	if (!w.err) {
+		w.err = list_ids(rd, NODE_DIR, "node", NULL, &w.nodes);
+		if (w.err != -ENOMEM && !unknowable(w.err))
+			w.err = 0;	/* no node directory: no information */
+	}
+	if (!w.err)
+		nodes_from_lists(&w);
+	if (!w.err && !w.found)
+		nodes_from_links(&w);
+	n = hctx_cpuset_count(&w.counted);
+	numa_walk_clear(&w);
+	if (w.err)
+		return w.err;
+	/* Every Linux system has a node; none found means no information. */
+	*ret = hctx_value_u64(n ? n : 1);
+	return *ret ? 0 : -ENOMEM;
 }
 
 /* ---- cpufreq governors --------------------------------------------- */
@@ -272,18 +379,21 @@ out:
 int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 			struct hctx_value **ret)
 {
-	const struct hctx_cpuset *online;
+	const struct hctx_cpuset *online, *cpus;
 	_cleanup_value_ struct hctx_value *map = NULL;
 	char rel[96], key[24];
 	int r = hctx_reader_online(rd, &online);
 
 	if (r < 0)
 		return r;
+	cpus = cpus_to_visit(rd, &r);
+	if (r == -ENOMEM)
+		return r;
 	map = hctx_value_map();
 	if (!map)
 		return -ENOMEM;
-	for (long cpu = hctx_cpuset_next(online, 0); cpu >= 0;
-	     cpu = hctx_cpuset_next(online, (unsigned)cpu + 1)) {
+	for (long cpu = hctx_cpuset_next(cpus, 0); cpu >= 0;
+	     cpu = hctx_cpuset_next(cpus, (unsigned)cpu + 1)) {
 		_cleanup_free_ char *gov = NULL;
 
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld/cpufreq/scaling_governor", cpu);

@@ -695,7 +695,7 @@ void hctx_root_forget_boot(struct hostctx_root *root)
 
 static void reader_clear(struct hctx_reader *rd)
 {
-	hctx_cpuset_clear(&rd->online);
+	hctx_reader_clear(rd);	/* the CPU walk's sets */
 	free(rd->cpuinfo_model);
 	free(rd->cpuinfo_vendor);
 	for (size_t i = 0; i < 3; i++)

@@ -234,6 +234,24 @@ setup() {
 	assert_usage_error
 }
 
+@test "an unknown option of a subcommand names the subcommand" {
+	run --separate-stderr hx snapshot --bogus
+	assert_usage_error
+	[ "${stderr_lines[0]}" = "hostctx: snapshot: unrecognized option '--bogus'" ]
+	run --separate-stderr hx show -x "$FX/pre.json"
+	assert_usage_error
+	[ "${stderr_lines[0]}" = "hostctx: show: invalid option -- 'x'" ]
+	run --separate-stderr hx diff --nope "$FX/pre.json"
+	assert_usage_error
+	[[ ${stderr_lines[0]} == "hostctx: diff: "*--nope* ]]
+	run --separate-stderr hx snapshot --root
+	assert_usage_error
+	[ "${stderr_lines[0]}" = "hostctx: snapshot: option '--root' requires an argument" ]
+	run --separate-stderr hx diff -i
+	assert_usage_error
+	[ "${stderr_lines[0]}" = "hostctx: diff: option requires an argument -- 'i'" ]
+}
+
 @test "wrong number of operands: usage error, exit 2" {
 	run --separate-stderr hx snapshot extra
 	assert_usage_error
@@ -722,6 +740,25 @@ assert_bad_input() {
 	rm -rf "$d"
 	assert_trouble_naming "$d/secret.json"
 	[[ ${stderr_lines[0]} == *"ermission denied"* ]]
+}
+
+@test "trouble: a named FIFO is not a regular file, and never blocks" {
+	mkfifo "$T/fifo.json"
+	# no writer at all
+	assert_bad_input "$T/fifo.json"
+	[[ ${stderr_lines[0]} == *"not a regular file"* ]]
+	# a writer that holds the FIFO open and never writes
+	local writer
+	exec {writer}<>"$T/fifo.json"
+	run --separate-stderr timeout 20 ${EXEC_PREFIX:-} "$HOSTCTX" show "$T/fifo.json"
+	exec {writer}>&-
+	assert_trouble_naming "$T/fifo.json"
+	[[ ${stderr_lines[0]} == *"not a regular file"* ]]
+}
+
+@test "trouble: a device is not a regular file" {
+	assert_bad_input /dev/null
+	[[ ${stderr_lines[0]} == "hostctx: /dev/null: not a regular file" ]]
 }
 
 @test "trouble: an empty file" {

@@ -295,3 +295,88 @@ EOF
 	check 'absent("kernel_cmdline")'
 	! grep -q escaped "$OUT"
 }
+
+# bounded DIR: a snapshot of DIR succeeds within 5 s of CPU and 256 MiB
+# of RSS (the design's bound is 1 s and 256 MiB whatever a tree claims;
+# this is a guard against blow-ups, not a speed test).  Under valgrind
+# only success is checked.
+bounded() {
+	python3 - "$1" "$HOSTCTX" "$OUT" "${EXEC_PREFIX:-}" <<'PYEOF'
+import resource, shlex, subprocess, sys
+root, hostctx, out, prefix = sys.argv[1:5]
+with open(out, "wb") as f:
+    r = subprocess.run(shlex.split(prefix) + [hostctx, "snapshot", "--root=" + root],
+                       stdout=f, timeout=300)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu, rss = ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+print(f"status {r.returncode}, {cpu:.2f} s CPU, {rss} KiB")
+ok = r.returncode == 0 and (prefix or (cpu <= 5 and rss <= 256 * 1024))
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# A tree of a few CPUs whose lists claim 2^20 (on tmpfs when there is
+# one: 10,000 directories take seconds to create on a slow disk).
+hostile_root() {
+	[ -z "${HOSTILE:-}" ] || rm -rf "$HOSTILE"
+	HOSTILE=$(mktemp -d /dev/shm/hostctx-hostile.XXXXXX 2>/dev/null) ||
+		HOSTILE=$(mktemp -d "$BATS_TEST_TMPDIR/hostile.XXXXXX")
+	"$MKROOT" "$HOSTILE" --force --cpus 4 --nodes 2 --governor performance "$@"
+}
+
+teardown() {
+	[ -z "${HOSTILE:-}" ] || rm -rf "$HOSTILE"
+}
+
+@test "hostile: 10,000 nodes each claiming 2^20 CPUs cost what exists" {
+	hostile_root --hostile-nodes 10000
+	bounded "$HOSTILE"
+	# every node claims the 4 online CPUs
+	check 'd["numa_nodes"] == 10002 and d["online_cpus"] == 4'
+}
+
+@test "hostile: an online list of 2^20 CPUs over 4 CPU directories" {
+	hostile_root --hostile-online short
+	bounded "$HOSTILE"
+	check 'd["online_cpus"] == 1048576 and d["numa_nodes"] == 2'
+	check 'd["cpufreq_governor"] == govs(range(4), "performance")'
+	hostile_root --hostile-online 64k --hostile-nodes 100
+	bounded "$HOSTILE"
+	check 'd["online_cpus"] == 1048576 and d["numa_nodes"] == 102'
+}
+
+# run_unprivileged CMD...: as a user that is not root (root searches any
+# directory), or as ourselves when we are not root.
+run_unprivileged() {
+	if [ "$(id -u)" -eq 0 ]; then
+		run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		run --separate-stderr "$@"
+	fi
+}
+
+@test "a --root that cannot be searched is refused: 2 for hostctx, 125 for hostctx-run" {
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "root, and no setpriv to become another user"
+	fi
+	# root-owned and 0700 as root; our own and 0000 otherwise; in a
+	# directory anyone may search (bats' own may not be)
+	HOSTILE=$(mktemp -d /tmp/hostctx-search.XXXXXX)
+	chmod 0755 "$HOSTILE"
+	local root=$HOSTILE/root
+	"$MKROOT" "$root" --cpus 2
+	chmod "$([ "$(id -u)" -eq 0 ] && echo 0700 || echo 0000)" "$root"
+	# shellcheck disable=SC2086 # EXEC_PREFIX is a command line
+	run_unprivileged ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --root="$root"
+	echo "hostctx: $status: $stderr"
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"$root"*"ermission denied"* ]]
+	# shellcheck disable=SC2086
+	run_unprivileged env -C / ${EXEC_PREFIX:-} "$HOSTCTX_RUN" --root="$root" -o /dev/null/x -- true
+	echo "hostctx-run: $status: $stderr"
+	[ "$status" -eq 125 ]
+	[[ $stderr == *"cannot open the root $root"*"ermission denied"* ]]
+	chmod 0755 "$root"
+	snap_root "$root" "$OUT"
+	check 'd["online_cpus"] == 2'
+}

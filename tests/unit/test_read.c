@@ -15,13 +15,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include <cjson/cJSON.h>
 
 #include "internal.h"
 
@@ -31,6 +40,69 @@
 #define NODE "sys/devices/system/node"
 #define KERNEL "proc/sys/kernel"
 #define THP "sys/kernel/mm/transparent_hugepage"
+
+/* ---- the read layer's seams, overridden ------------------------------- */
+
+/*
+ * The layer's read(), getdents64() and openat2() calls come here.  With
+ * seam.kind set, the seam.at-th read or getdents64 call (counting from
+ * 1) fails or comes back short; seam.calls counts them.  no_openat2
+ * makes openat2() look missing, so that every path goes through the
+ * user-space resolver (main runs the whole suite a second time so).
+ */
+enum fault { FAULT_NONE, FAULT_COUNT, FAULT_EIO, FAULT_EINTR, FAULT_ENOMEM, FAULT_SHORT };
+
+static struct {
+	enum fault kind;
+	unsigned at;
+	unsigned calls;
+	unsigned openat2_calls;
+	bool no_openat2;
+} seam;
+
+/* true when this call is the one to break */
+static bool seam_hit(void)
+{
+	if (seam.kind == FAULT_NONE)
+		return false;
+	return ++seam.calls == seam.at && seam.kind != FAULT_COUNT;
+}
+
+static int seam_errno(void)
+{
+	return seam.kind == FAULT_EIO ? EIO : seam.kind == FAULT_EINTR ? EINTR : ENOMEM;
+}
+
+ssize_t hctx_sys_read(int fd, void *buf, size_t len)
+{
+	if (seam_hit()) {
+		if (seam.kind == FAULT_SHORT)
+			return read(fd, buf, len > 1 ? 1 : len);
+		errno = seam_errno();
+		return -1;
+	}
+	return read(fd, buf, len);
+}
+
+long hctx_sys_getdents64(int fd, void *buf, size_t len)
+{
+	/* a short listing is no fault: whole records only */
+	if (seam_hit() && seam.kind != FAULT_SHORT) {
+		errno = seam_errno();
+		return -1;
+	}
+	return syscall(SYS_getdents64, fd, buf, len);
+}
+
+long hctx_sys_openat2(int dirfd, const char *path, void *how, size_t size)
+{
+	seam.openat2_calls++;
+	if (seam.no_openat2) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return syscall(SYS_openat2, dirfd, path, how, size);
+}
 
 /* ---- building trees -------------------------------------------------- */
 
@@ -1317,6 +1389,380 @@ static void why_survives_dup(void **state)
 	hostctx_snapshot_free(copy);
 }
 
+/* ---- races, side effects, faults, hostile trees ------------------------ */
+
+/*
+ * A racer swaps a directory of the path with a symlink to the outside
+ * (renameat2 RENAME_EXCHANGE, atomic) as fast as it can while the path is
+ * read again and again: not one read may see the outside.  The resolver
+ * once checked a path and then opened it as a string (233 of 3,000
+ * reads escaped).
+ */
+static void resolver_race_never_reads_outside_the_root(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	char swap[PATH_MAX * 2], dir[PATH_MAX * 2];
+	unsigned inside = 0, escaped = 0;
+	pid_t racer;
+
+	put(t, "sys/devices/system/cpu/online", "0-3\n");
+	put(t, "sys/devices/system/node/x/cpu", "0-3\n");	/* a stand-in's target */
+	put(t, "sys/standin", "devices/system/node\n");
+	put_outside(t, "devices/system/cpu/online", "0-99\n");
+	put_outside(t, "devices/system/node/x/cpu", "0-99\n");
+	snprintf(dir, sizeof(dir), "%s", at(t, "sys/devices"));
+	snprintf(swap, sizeof(swap), "%s", at(t, "sys/swap"));
+	{
+		char target[PATH_MAX * 2];
+
+		snprintf(target, sizeof(target), "%s/devices", t->outside);
+		assert_int_equal(symlink(target, swap), 0);
+	}
+	racer = fork();
+	assert_true(racer >= 0);
+	if (racer == 0) {
+		for (;;)
+			syscall(SYS_renameat2, AT_FDCWD, dir, AT_FDCWD, swap, RENAME_EXCHANGE);
+	}
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	for (unsigned i = 0; i < 4000; i++) {
+		/* every other read through a stand-in: the resolver's own case */
+		const char *rel = i % 2 ? "sys/standin/x/cpu" : "sys/devices/system/cpu/online";
+		char buf[64];
+		ssize_t n = hctx_read_file(root, rel, buf, sizeof(buf) - 1);
+
+		if (n > 0 && strstr(buf, "99"))
+			escaped++;
+		else if (n > 0)
+			inside++;
+	}
+	kill(racer, SIGKILL);
+	waitpid(racer, NULL, 0);
+	hostctx_root_close(root);
+	if (escaped)
+		fail_msg("%u of 4000 reads read outside the root", escaped);
+	assert_true(inside > 0);	/* the race ran on a path that works */
+}
+
+/* How many times the file watched by an inotify fd was opened since. */
+static unsigned opens_seen(int in)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	unsigned n = 0;
+	ssize_t len;
+
+	while ((len = read(in, buf, sizeof(buf))) > 0)
+		for (char *p = buf; p < buf + len;
+		     p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
+			n += (((struct inotify_event *)p)->mask & IN_OPEN) != 0;
+	return n;
+}
+
+static int watch_opens(const char *path)
+{
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	assert_true(in >= 0);
+	assert_true(inotify_add_watch(in, path, IN_OPEN) >= 0);
+	return in;
+}
+
+/*
+ * A FIFO or a device where a file should be is never opened: opening
+ * one can have side effects (a FIFO's writer wakes up, a tape rewinds).
+ * inotify sees every real open, and none of O_PATH.
+ */
+static void fifos_and_devices_are_never_opened(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot *s = NULL;
+	int fifo_watch, dev_watch = -1;
+
+	cpus(t, 1, "0\n");
+	put(t, KERNEL "/sched_a", "1\n");
+	fifo_at(t, KERNEL "/sched_fifo");
+	fifo_at(t, "proc/cmdline");
+	fifo_watch = watch_opens(at(t, "proc/cmdline"));
+	if (geteuid() == 0) {
+		assert_int_equal(mknod(at(t, "proc/meminfo"), S_IFCHR | 0644, makedev(1, 3)), 0);
+		dev_watch = watch_opens(at(t, "proc/meminfo"));
+	} else {
+		print_message("# not root: only the FIFO (mknod needs root)\n");
+	}
+	take(t, &s);
+	assert_absent(s, "kernel_cmdline");
+	assert_absent(s, "total_memory_kib");
+	assert_tunables(s, "sched_a=1");
+	hostctx_snapshot_free(s);
+	s = NULL;
+	assert_int_equal(opens_seen(fifo_watch), 0);
+	if (dev_watch >= 0) {
+		assert_int_equal(opens_seen(dev_watch), 0);
+		close(dev_watch);
+	}
+	close(fifo_watch);
+}
+
+/* A tree where every field has a value, and every reader reads. */
+static void full_tree(const struct tree *t)
+{
+	char *config = config_text("CONFIG_TASK_XACCT=y", 400);
+
+	put(t, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: V\nmodel name\t: M\n\n"
+			       "processor\t: 1\nvendor_id\t: V\nmodel name\t: M\n\n");
+	put(t, "proc/meminfo", "MemTotal: 1000 kB\nHugePages_Total: 4\n"
+			       "HugePages_Free: 2\nHugepagesize: 2048 kB\n");
+	put(t, "proc/cmdline", "ro quiet\n");
+	put(t, KERNEL "/ostype", "Linux\n");
+	put(t, KERNEL "/osrelease", "6.1.0\n");
+	put(t, KERNEL "/arch", "x86_64\n");
+	put(t, KERNEL "/task_delayacct", "1\n");
+	put(t, KERNEL "/sched_a", "1\n");
+	put(t, KERNEL "/sched_b", "2\n");
+	put(t, THP "/enabled", "always [madvise] never\n");
+	put(t, THP "/defrag", "[never]\n");
+	put_gzip(t, "proc/config.gz", config, 0);
+	free(config);
+	cpus(t, 4, "0-3\n");
+	put(t, CPU "/cpufreq/policy0/scaling_governor", "performance\n");
+	link_at(t, CPU "/cpu0/cpufreq", "../cpufreq/policy0");
+	put(t, CPU "/cpu1/cpufreq", "../cpufreq/policy0\n");	/* a stand-in */
+	put(t, CPU "/cpu2/cpufreq/scaling_governor", "powersave\n");
+	put(t, NODE "/node0/cpulist", "0-1\n");
+	put(t, NODE "/node1/cpulist", "2-3\n");
+}
+
+/* The snapshot of t as parsed JSON, taken from a fresh root. */
+static cJSON *snapshot_json(const struct tree *t)
+{
+	struct hostctx_snapshot *s = NULL;
+	char *text = NULL;
+	cJSON *json;
+
+	take(t, &s);
+	assert_int_equal(hostctx_snapshot_to_json(s, &text, NULL), 0);
+	hostctx_snapshot_free(s);
+	s = NULL;
+	json = cJSON_Parse(text);
+	free(text);
+	assert_non_null(json);
+	return json;
+}
+
+/*
+ * Fields of got that differ from want.  A field present in got must hold
+ * want's value, a map a part of want's (an entry is dropped, never
+ * changed); the two accounting states are never absent and fall back to
+ * what an unreadable source gives.  lost[] marks the fields that differ.
+ */
+static unsigned fields_lost(const cJSON *want, const cJSON *got, bool *lost)
+{
+	unsigned n = 0, i = 0;
+
+	for (const cJSON *w = want->child; w; w = w->next, i++) {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+		bool same = g && cJSON_Compare(w, g, true);
+
+		if (!same && g && cJSON_IsObject(w) && strcmp(w->string, "sched_tunables") &&
+		    strcmp(w->string, "cpufreq_governor"))
+			fail_msg("%s changed", w->string);
+		if (!same && g && cJSON_IsObject(w)) {
+			for (const cJSON *e = g->child; e; e = e->next)
+				if (!cJSON_Compare(e, cJSON_GetObjectItemCaseSensitive(w, e->string), true))
+					fail_msg("%s: entry %s changed", w->string, e->string);
+		} else if (!same && g && strcmp(w->string, "task_delayacct") &&
+			   strcmp(w->string, "config_task_xacct")) {
+			fail_msg("%s changed", w->string);
+		}
+		if (!same) {
+			lost[i] = true;
+			n++;
+		}
+	}
+	for (const cJSON *g = got->child; g; g = g->next)
+		if (!cJSON_GetObjectItemCaseSensitive(want, g->string))
+			fail_msg("%s appeared", g->string);
+	return n;
+}
+
+/*
+ * Every read and listing of a snapshot, one after the other, fails (EIO,
+ * the kernel's ENOMEM), is interrupted (EINTR) or comes back short: the
+ * snapshot is still taken, a failed read omits its field only (the
+ * online list takes online_cpus, numa_nodes and the governors with it,
+ * meminfo its four values),
+ * and interrupted or short reads change nothing.  Every field is hit.
+ */
+static void faults_in_every_read_omit_that_field_only(void **state)
+{
+	static const enum fault kinds[] = { FAULT_EIO, FAULT_ENOMEM, FAULT_EINTR, FAULT_SHORT };
+	struct tree *t = *state;
+	cJSON *want;
+	unsigned calls;
+	bool lost[32] = { false };
+
+	full_tree(t);
+	seam.kind = FAULT_COUNT;
+	seam.calls = 0;
+	want = snapshot_json(t);
+	calls = seam.calls;
+	assert_true(calls > 15);
+	assert_true(cJSON_GetArraySize(want) <= 32);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (unsigned at = 1; at <= calls; at++) {
+			cJSON *got;
+			unsigned n;
+
+			seam.kind = kinds[k];
+			seam.at = at;
+			seam.calls = 0;
+			got = snapshot_json(t);
+			seam.kind = FAULT_NONE;
+			n = fields_lost(want, got, lost);
+			if (kinds[k] == FAULT_EINTR || kinds[k] == FAULT_SHORT)
+				assert_int_equal(n, 0);
+			else if (n > 4)
+				fail_msg("fault %zu at call %u: %u fields lost", k, at, n);
+			cJSON_Delete(got);
+		}
+	}
+	for (int i = 0; i < cJSON_GetArraySize(want); i++)
+		if (!lost[i])
+			fail_msg("no fault reached %s", cJSON_GetArrayItem(want, i)->string);
+	cJSON_Delete(want);
+}
+
+/*
+ * What a tree claims costs nothing beyond what it holds: an online list
+ * of 2^20 CPUs over 4 CPU directories makes a handful of opens (it made
+ * 2.1 million), a 64 KiB list of such ranges is no billions of bits,
+ * and 10,000 nodes each claiming every CPU are checked without a set
+ * per node (10,000 took 43 s and 1.3 GB before).
+ */
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void hostile_claims_cost_what_exists(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_snapshot *s = NULL;
+	struct tree mem;
+	long peak, grown;
+
+	cpus(t, 4, "0-1048575\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_governor", "performance\n");
+	put(t, NODE "/node0/cpulist", "0-3\n");
+	seam.openat2_calls = 0;
+	take(t, &s);
+	assert_u64(s, "online_cpus", 1048576);
+	assert_u64(s, "numa_nodes", 1);
+	assert_governors(s, "0=performance");
+	hostctx_snapshot_free(s);
+	s = NULL;
+	if (!seam.no_openat2 && seam.openat2_calls > 100)
+		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
+
+	/* 64 KiB of "0-1048575,": one pass over words per range */
+	{
+		size_t len = 0, item = strlen("0-1048575,");
+		char *list = malloc(HCTX_READ_CAP + 1);
+		double cpu;
+
+		assert_non_null(list);
+		while (len + item < HCTX_READ_CAP) {
+			memcpy(list + len, "0-1048575,", item);
+			len += item;
+		}
+		list[len - 1] = '\n';
+		put_bytes(t, CPU "/online", list, len);
+		free(list);
+		cpu = cpu_seconds();
+		take(t, &s);
+		cpu = cpu_seconds() - cpu;
+		assert_u64(s, "online_cpus", 1048576);
+		hostctx_snapshot_free(s);
+	s = NULL;
+		if (cpu > 5)
+			fail_msg("6,500 ranges of 2^20 CPUs took %.1f s of CPU", cpu);
+	}
+
+	/* no cpulist at all: the per-CPU links, for existing CPUs only */
+	remove_at(t, NODE "/node0/cpulist");
+	link_at(t, CPU "/cpu3/node0", "../../node/node0");
+	seam.openat2_calls = 0;
+	assert_numa(t, 1);
+	if (!seam.no_openat2 && seam.openat2_calls > 100)
+		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
+
+	/*
+	 * 1,000 nodes (synthetic.bats builds 10,000), on tmpfs where there
+	 * is one: thousands of directories take seconds on a slow disk.
+	 */
+	strcpy(mem.dir, "/dev/shm/hctx-read-XXXXXX");
+	if (!mkdtemp(mem.dir))
+		strcpy(mem.dir, t->dir);
+	cpus(&mem, 4, "0-3\n");
+	for (unsigned i = 0; i < 1000; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), NODE "/node%u/cpulist", i);
+		put(&mem, rel, "0-1048575\n");
+	}
+	peak = peak_rss_kib();
+	assert_numa(&mem, 1000);
+	grown = peak_rss_kib() - peak;
+	if (strcmp(mem.dir, t->dir) != 0)
+		rm_rf(mem.dir);
+	if (grown > 64 * 1024)
+		fail_msg("1,000 nodes took %ld KiB more", grown);
+}
+
+/*
+ * A root we may not search opens with O_PATH all the same, and would
+ * give a snapshot of nothing: it is refused, as a missing one is.  Root
+ * may search anything: then the check runs in a child as nobody.
+ */
+static void unsearchable_root_is_refused(void **state)
+{
+	struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	int status;
+	pid_t pid;
+
+	cpus(t, 1, "0\n");
+	assert_int_equal(chmod(t->dir, geteuid() == 0 ? 0700 : 0), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+				       setresuid(65534, 65534, 65534) < 0))
+			_exit(3);
+		_exit(hostctx_root_open(t->dir, &root) == -EACCES && !root ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(chmod(t->dir, 0700), 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* searchable: accepted */
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	hostctx_root_close(root);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1360,8 +1806,16 @@ int main(void)
 		T(cpuinfo_stops_once_both_fields_are_read),
 		T(why_a_field_is_absent),
 		T(why_survives_dup),
+		T(resolver_race_never_reads_outside_the_root),
+		T(fifos_and_devices_are_never_opened),
+		T(faults_in_every_read_omit_that_field_only),
+		T(hostile_claims_cost_what_exists),
+		T(unsearchable_root_is_refused),
 	};
 #undef T
+	int failed = cmocka_run_group_tests_name("with openat2", tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* again through the user-space resolver, as without openat2 */
+	seam.no_openat2 = true;
+	return failed | cmocka_run_group_tests_name("without openat2", tests, NULL, NULL);
 }
