@@ -65,10 +65,12 @@ static const int own_process_calls[] = {
 	SCMP_SYS(clock_gettime64),
 };
 
-/* What a snapshot needs on top: directory walks, symlinks, uname. */
+/* What a snapshot needs on top: directory walks, symlinks, uname, access checks. */
 static const int tree_walk_calls[] = {
 	SCMP_SYS(getdents64), SCMP_SYS(readlink), SCMP_SYS(readlinkat),
 	SCMP_SYS(uname),
+	/* permission checks only: hostctx_root_open refuses an unsearchable root */
+	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
 };
 
 #ifdef SANDBOX_SANITIZER
