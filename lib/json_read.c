@@ -39,30 +39,41 @@ struct numbers {
 
 static __thread struct numbers *tls_numbers;
 
+/* Where a scan of JSON text is: inside a string, after a backslash. */
+struct string_state {
+	bool in_string, escaped;
+};
+
+/* Step over byte c: true when it belongs to a string (its quotes included). */
+static bool string_byte(struct string_state *st, char c)
+{
+	if (st->in_string) {
+		if (st->escaped)
+			st->escaped = false;
+		else if (c == '\\')
+			st->escaped = true;
+		else if (c == '"')
+			st->in_string = false;
+		return true;
+	}
+	if (c == '"')
+		st->in_string = true;
+	return st->in_string;
+}
+
 static int scan_numbers(const char *text, size_t len, struct numbers *nums)
 {
-	bool in_string = false, escaped = false;
+	struct string_state st = { 0 };
 
 	nums->text = text;
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 
-		if (in_string) {
-			if (escaped && c == 'u' && len - i >= 5 &&
-			    memcmp(text + i + 1, "0000", 4) == 0)
-				return -EILSEQ;	/* cJSON would cut the string there */
-			if (escaped)
-				escaped = false;
-			else if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				in_string = false;
+		if (st.in_string && st.escaped && c == 'u' && len - i >= 5 &&
+		    memcmp(text + i + 1, "0000", 4) == 0)
+			return -EILSEQ;	/* cJSON would cut the string there */
+		if (string_byte(&st, c))
 			continue;
-		}
-		if (c == '"') {
-			in_string = true;
-			continue;
-		}
 		if (c != '-' && (c < '0' || c > '9'))
 			continue;
 		if (nums->n == nums->cap) {
@@ -825,28 +836,20 @@ static int read_sidecar(const cJSON *root, struct hostctx_error *err,
  */
 static bool ends_unfinished(const char *text, size_t len)
 {
+	struct string_state st = { 0 };
 	size_t depth = 0;
-	bool in_string = false, escaped = false;
 
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 
-		if (in_string) {
-			if (escaped)
-				escaped = false;
-			else if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '{' || c == '[') {
+		if (string_byte(&st, c))
+			continue;
+		if (c == '{' || c == '[')
 			depth++;
-		} else if ((c == '}' || c == ']') && depth > 0) {
+		else if ((c == '}' || c == ']') && depth > 0)
 			depth--;
-		}
 	}
-	return in_string || depth > 0;
+	return st.in_string || depth > 0;
 }
 
 static bool is_json_blank(char c)
