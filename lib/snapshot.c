@@ -358,8 +358,7 @@ HCTX_EXPORT int hostctx_snapshot_keys(const struct hostctx_snapshot *s,
 				      const char *path, const char ***ret,
 				      size_t *ret_n)
 {
-	static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7",
-					      "8", "9", "10", "11", "12", "13", "14", "15" };
+	enum { INDEX_TEXT = 21 };	/* "18446744073709551615" and its NUL */
 	struct place p;
 	const struct hctx_value *v;
 	const char **names;
@@ -377,11 +376,11 @@ HCTX_EXPORT int hostctx_snapshot_keys(const struct hostctx_snapshot *s,
 	cap = v->node == HCTX_NODE_RECORD ? v->rec.n :
 	      v->node == HCTX_NODE_MAP ? v->map.n :
 	      v->node == HCTX_NODE_ARRAY ? v->arr.n : 0;
-	if (v->node == HCTX_NODE_ARRAY && cap > sizeof(digits) / sizeof(digits[0]))
-		return -E2BIG;
 	if (!is_container(p.spec))
 		return -EINVAL;
-	names = calloc(cap + 1, sizeof(*names));
+	/* An array's index texts live in the same block, after the pointers. */
+	names = calloc(1, (cap + 1) * sizeof(*names) +
+			  (v->node == HCTX_NODE_ARRAY ? cap * INDEX_TEXT : 0));
 	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < cap; i++) {
@@ -389,8 +388,12 @@ HCTX_EXPORT int hostctx_snapshot_keys(const struct hostctx_snapshot *s,
 			names[n++] = p.spec->members[i].name;
 		else if (v->node == HCTX_NODE_MAP)
 			names[n++] = v->map.e[i].key;
-		else if (v->node == HCTX_NODE_ARRAY)
-			names[n++] = digits[i];
+		else if (v->node == HCTX_NODE_ARRAY) {
+			char *text = (char *)(names + cap + 1) + i * INDEX_TEXT;
+
+			snprintf(text, INDEX_TEXT, "%zu", i);
+			names[n++] = text;
+		}
 	}
 	*ret = names;
 	*ret_n = n;
