@@ -60,6 +60,13 @@ static const struct hctx_spec heap_spec = {
 	.human_absent = "",	/* printed only when present */
 };
 
+/* -- specs: basic (read_basic.c) -- */
+
+/* sysctls and cpu_vulnerabilities: {} when the directory holds nothing usable. */
+static const struct hctx_spec basic_strmap_spec = {
+	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
+};
+
 /* ---- rows ------------------------------------------------------------ */
 
 #define IDENTITY  HOSTCTX_CLASS_IDENTITY
@@ -123,28 +130,73 @@ const struct hctx_field hctx_fields[] = {
 	/* ---- beyond the reference, by group (docs/json-format.md) ---- */
 
 	/* -- boot -- */
+	/* boot_id first: the boot-stable rows below compare it (snapshot.c). */
+	ROW(boot_id, hctx_spec_string, INSTANCE, "boot", EVERY,
+	    hctx_read_boot_id, "proc/sys/kernel/random/boot_id", "boot id"),
+	ROW(uptime_seconds, hctx_spec_double, TELEMETRY, "boot", EVERY,
+	    hctx_read_uptime, "proc/uptime", "uptime (s)"),
 
 	/* -- sysctl -- */
+	ROW(sysctls, basic_strmap_spec, CONFIG, "sysctl", EVERY,
+	    hctx_read_sysctls, "proc/sys", "sysctls"),
 
 	/* -- isolation -- */
+	ROW(cpu_isolated, hctx_spec_string, CONFIG, "isolation", EVERY,
+	    hctx_read_cpulist_field, "sys/devices/system/cpu/isolated", "isolated CPUs"),
+	ROW(cpu_nohz_full, hctx_spec_string, CONFIG, "isolation", EVERY,
+	    hctx_read_nohz_full, "sys/devices/system/cpu/nohz_full", "nohz_full CPUs"),
+	ROW(smt_control, hctx_spec_string, CONFIG, "isolation", EVERY,
+	    hctx_read_scalar, "sys/devices/system/cpu/smt/control", "SMT control"),
+	ROW(smt_active, hctx_spec_bool, CONFIG, "isolation", EVERY,
+	    hctx_read_scalar, "sys/devices/system/cpu/smt/active", "SMT active"),
 
 	/* -- cpufreq -- */
 
 	/* -- idle -- */
 
 	/* -- time -- */
+	ROW(clocksource, hctx_spec_string, CONFIG, "time", EVERY, hctx_read_scalar,
+	    "sys/devices/system/clocksource/clocksource0/current_clocksource",
+	    "clock source"),
+	ROW(clocksource_available, hctx_spec_string, CONFIG, "time", EVERY,
+	    hctx_read_normalised,
+	    "sys/devices/system/clocksource/clocksource0/available_clocksource",
+	    "clock sources available"),
 
 	/* -- security -- */
+	ROW(cpu_vulnerabilities, basic_strmap_spec, CONFIG, "security", EVERY,
+	    hctx_read_vulnerabilities, "sys/devices/system/cpu/vulnerabilities",
+	    "CPU vulnerabilities"),
+	ROW(cpu_microcode, hctx_spec_string, CONFIG, "security", EVERY,
+	    hctx_read_cpuinfo, "microcode", "microcode"),
 
 	/* -- platform -- */
 
 	/* -- caches -- */
 
 	/* -- memory -- */
+	ROW(swap_total_kib, hctx_spec_u64, CONFIG, "memory", EVERY,
+	    hctx_read_meminfo, "SwapTotal", "swap (KiB)"),
+	ROW(swap_free_kib, hctx_spec_u64, TELEMETRY, "memory", EVERY,
+	    hctx_read_meminfo, "SwapFree", "swap free (KiB)"),
+	ROW(mem_available_kib, hctx_spec_u64, TELEMETRY, "memory", EVERY,
+	    hctx_read_meminfo, "MemAvailable", "memory available (KiB)"),
 
 	/* -- load -- */
+	ROW(load_avg_1min, hctx_spec_double, TELEMETRY, "load", EVERY,
+	    hctx_read_loadavg, "1", "load average, 1 min"),
+	ROW(load_avg_5min, hctx_spec_double, TELEMETRY, "load", EVERY,
+	    hctx_read_loadavg, "5", "load average, 5 min"),
+	ROW(load_avg_15min, hctx_spec_double, TELEMETRY, "load", EVERY,
+	    hctx_read_loadavg, "15", "load average, 15 min"),
+	ROW(tasks_runnable, hctx_spec_u64, TELEMETRY, "load", EVERY,
+	    hctx_read_loadavg, "runnable", "runnable tasks"),
+	ROW(tasks_total, hctx_spec_u64, TELEMETRY, "load", EVERY,
+	    hctx_read_loadavg, "total", "tasks"),
 
 	/* -- power -- */
+	ROW(ac_power, hctx_spec_bool, CONFIG, "power", EVERY,
+	    hctx_read_ac_power, "sys/class/power_supply", "on AC power"),
 
 	/* -- process -- */
 

@@ -139,9 +139,9 @@ bool hctx_debug_from_env(void);
 int hctx_parse_trimmed(const char *text, size_t len, char **ret);
 bool hctx_is_utf8(const char *s, size_t len);
 
-/* First block of /proc/cpuinfo: "model name" and "vendor_id". */
+/* First block of /proc/cpuinfo: "model name", "vendor_id", "microcode" (if asked). */
 int hctx_parse_cpuinfo(const char *text, size_t len, char **ret_model,
-		       char **ret_vendor);
+		       char **ret_vendor, char **ret_microcode);
 /* Offset just past the first block's end, or 0 when not yet seen. */
 size_t hctx_cpuinfo_first_block_end(const char *text, size_t len);
 
@@ -546,6 +546,33 @@ int hctx_read_xacct(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* -- readers: basic (read_basic.c) -- */
 
+/* Where the cpuinfo reader keeps the microcode (the basic memo); NULL: no memory. */
+char **hctx_reader_microcode_slot(struct hctx_reader *rd);
+int hctx_read_boot_id(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+int hctx_read_uptime(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret);
+/* The allowlisted sysctls beneath f->arg ("proc/sys"). */
+int hctx_read_sysctls(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+/* f->arg as a canonical cpulist ("" when empty); nohz_full also takes "(null)". */
+int hctx_read_cpulist_field(struct hctx_reader *rd, const struct hctx_field *f,
+			    struct hctx_value **ret);
+int hctx_read_nohz_full(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret);
+/* f->arg trimmed, runs of blanks made one space. */
+int hctx_read_normalised(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+/* Every regular file of directory f->arg: name -> trimmed content. */
+int hctx_read_vulnerabilities(struct hctx_reader *rd, const struct hctx_field *f,
+			      struct hctx_value **ret);
+/* proc/loadavg once per snapshot; f->arg "1", "5", "15", "runnable", "total". */
+int hctx_read_loadavg(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+/* The Mains supplies beneath f->arg ("sys/class/power_supply"). */
+int hctx_read_ac_power(struct hctx_reader *rd, const struct hctx_field *f,
+		       struct hctx_value **ret);
+
 /* -- readers: cpufreq (read_cpufreq.c) -- */
 
 /* -- readers: platform (read_platform.c) -- */
@@ -560,6 +587,31 @@ int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
 /* ---- pure parsers of the fields beyond the reference ------------- */
 
 /* -- parsers: basic (parse_basic.c) -- */
+
+/* 36 chars in the UUID layout, lowercase hex: proc/sys/kernel/random/boot_id. */
+bool hctx_is_boot_id(const char *s, size_t len);
+/*
+ * A non-negative decimal "123" or "123.45" (no sign, exponent, inf or
+ * nan), parsed without the locale; -EINVAL for junk, -ERANGE beyond
+ * 2^53 significant units.
+ */
+int hctx_parse_gauge(const char *s, size_t len, double *ret);
+/* proc/uptime: its first token; -ENODATA when empty, -EINVAL when malformed. */
+int hctx_parse_uptime(const char *text, size_t len, double *ret);
+/* proc/loadavg's first four tokens ("0.52 0.58 0.59 1/467"). */
+struct hctx_loadavg {
+	double avg[3];		/* 1, 5, 15 minutes */
+	uint64_t runnable, total;
+};
+int hctx_parse_loadavg(const char *text, size_t len, struct hctx_loadavg *ret);
+/*
+ * A sysfs cpulist file as a canonical cpulist: "" when empty (and for
+ * "(null)" with null_is_empty); -EINVAL when it is no cpulist.
+ */
+int hctx_parse_cpulist_text(const char *text, size_t len, bool null_is_empty,
+			    char **ret);
+/* Trimmed (hctx_parse_trimmed's results) with runs of blanks made one space. */
+int hctx_parse_normalised(const char *text, size_t len, char **ret);
 
 /* -- parsers: cpufreq (parse_cpufreq.c) -- */
 

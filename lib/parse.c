@@ -163,11 +163,11 @@ static int set_once(char **slot, const char *value, size_t len)
 }
 
 int hctx_parse_cpuinfo(const char *text, size_t len, char **ret_model,
-		       char **ret_vendor)
+		       char **ret_vendor, char **ret_microcode)
 {
 	const char *pos = text, *end = text + len, *line;
 	size_t line_len;
-	char *model = NULL, *vendor = NULL;
+	char *model = NULL, *vendor = NULL, *microcode = NULL;
 	int r = 0;
 
 	while (r == 0 && next_line(&pos, end, &line, &line_len)) {
@@ -193,14 +193,19 @@ int hctx_parse_cpuinfo(const char *text, size_t len, char **ret_model,
 			r = set_once(&model, value, value_len);
 		else if (span_equals(key, key_len, "vendor_id"))
 			r = set_once(&vendor, value, value_len);
+		else if (ret_microcode && span_equals(key, key_len, "microcode"))
+			r = set_once(&microcode, value, value_len);
 	}
 	if (r < 0) {
 		free(model);
 		free(vendor);
+		free(microcode);
 		return r;
 	}
 	*ret_model = model;
 	*ret_vendor = vendor;
+	if (ret_microcode)
+		*ret_microcode = microcode;
 	return 0;
 }
 

@@ -20,35 +20,38 @@
 
 /*
  * Parse the complete lines of text.  They answer when they hold a
- * non-empty model name and vendor_id (later lines of the block cannot
- * change the first ones): 1 with both kept in *model and *vendor,
- * otherwise 0 with neither.
+ * non-empty model name, vendor_id and (with want_microcode) microcode:
+ * later lines of the block cannot change the first ones.  1 with all
+ * kept, otherwise 0 with none.  Without a microcode line (most non-x86
+ * CPUs) only the block's end answers.
  */
 static int cpuinfo_answered(const char *text, size_t len, char **model,
-			    char **vendor)
+			    char **vendor, char **microcode, bool want_microcode)
 {
 	const char *last_nl = memrchr(text, '\n', len);
 	int r;
 
 	if (!last_nl)
 		return 0;
-	r = hctx_parse_cpuinfo(text, (size_t)(last_nl + 1 - text), model, vendor);
+	r = hctx_parse_cpuinfo(text, (size_t)(last_nl + 1 - text), model, vendor,
+			       microcode);
 	if (r < 0)
 		return r;
-	if (*model && *vendor)
+	if (*model && *vendor && (*microcode || !want_microcode))
 		return 1;
 	free(*model);
 	free(*vendor);
-	*model = *vendor = NULL;
+	free(*microcode);
+	*model = *vendor = *microcode = NULL;
 	return 0;
 }
 
 /*
  * The fields from the first block: read until it has ended, the lines
- * read answer both fields, or EOF.
+ * read answer every field, or EOF.
  */
 static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
-			       char **vendor)
+			       char **vendor, char **microcode)
 {
 	_cleanup_close_ int fd = hctx_open(root, "proc/cpuinfo", false);
 	_cleanup_free_ char *buf = NULL;
@@ -63,7 +66,7 @@ static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
 		 * until a request is met, and the next record as soon as a
 		 * read drains the current one.  A first read of 1 KiB is
 		 * answered from the first record alone, and on x86 it holds
-		 * both fields, so that is usually the only read.
+		 * all three fields, so that is usually the only read.
 		 */
 		size_t step = len == 0 ? 1024 : 2048;
 		ssize_t n;
@@ -72,8 +75,11 @@ static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
 		if (cap - len < step + 1) {
 			char *p;
 
-			if (cap >= CPUINFO_CAP)
-				return -EFBIG;
+			/* At the cap, model and vendor found stand, as before microcode. */
+			if (cap >= CPUINFO_CAP) {
+				r = cpuinfo_answered(buf, len, model, vendor, microcode, false);
+				return r > 0 ? 0 : r < 0 ? r : -EFBIG;
+			}
 			cap = cap ? cap * 2 : 8192;
 			p = realloc(buf, cap + 1);
 			if (!p)
@@ -92,30 +98,37 @@ static int read_cpuinfo_fields(struct hostctx_root *root, char **model,
 		if (end)
 			break;
 		if (len <= CPUINFO_EARLY) {
-			r = cpuinfo_answered(buf, len, model, vendor);
+			r = cpuinfo_answered(buf, len, model, vendor, microcode, true);
 			if (r != 0)
 				return r < 0 ? r : 0;
 		}
 	}
-	return hctx_parse_cpuinfo(buf, end, model, vendor);
+	return hctx_parse_cpuinfo(buf, end, model, vendor, microcode);
 }
 
-/* The first block of cpuinfo, read once per snapshot for both rows. */
+/*
+ * The first block of cpuinfo, read once per snapshot for its three
+ * rows (the microcode is kept in the basic fields' memo, read_basic.c).
+ */
 int hctx_read_cpuinfo(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret)
 {
+	char **microcode = hctx_reader_microcode_slot(rd);
 	const char *v;
 
+	if (!microcode)
+		return -ENOMEM;
 	rd->path = "proc/cpuinfo";
 	if (!rd->cpuinfo_err) {
 		int r = read_cpuinfo_fields(rd->root, &rd->cpuinfo_model,
-					    &rd->cpuinfo_vendor);
+					    &rd->cpuinfo_vendor, microcode);
 
 		rd->cpuinfo_err = r < 0 ? r : 1;
 	}
 	if (rd->cpuinfo_err < 0)
 		return rd->cpuinfo_err;
-	v = strcmp(f->arg, "model name") == 0 ? rd->cpuinfo_model : rd->cpuinfo_vendor;
+	v = strcmp(f->arg, "model name") == 0 ? rd->cpuinfo_model :
+	    strcmp(f->arg, "vendor_id") == 0 ? rd->cpuinfo_vendor : *microcode;
 	if (!v)
 		return -ENOENT;
 	*ret = hctx_value_string(v);

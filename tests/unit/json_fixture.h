@@ -33,6 +33,18 @@ static inline void set_u64(struct hostctx_snapshot *s, const char *path,
 	assert_int_equal(hostctx_snapshot_set_u64(s, path, value), 0);
 }
 
+static inline void set_double(struct hostctx_snapshot *s, const char *path,
+			      double value)
+{
+	assert_int_equal(hostctx_snapshot_set_double(s, path, value), 0);
+}
+
+static inline void set_bool(struct hostctx_snapshot *s, const char *path,
+			    bool value)
+{
+	assert_int_equal(hostctx_snapshot_set_bool(s, path, value), 0);
+}
+
 static inline void set_governor(struct hostctx_snapshot *s, unsigned cpu,
 				const char *governor)
 {
@@ -94,6 +106,29 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "task_delayacct", "on");
 	set_str(s, "config_task_xacct", "on");
 	heap_fixture(s);
+	/* beyond the reference: basic (boot, sysctl, isolation, time, security, load, power) */
+	set_str(s, "boot_id", "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");
+	set_double(s, "uptime_seconds", 86400.25);
+	set_str(s, "sysctls.kernel.numa_balancing", "0");
+	set_str(s, "sysctls.vm.swappiness", "60");
+	set_str(s, "cpu_isolated", "");
+	set_str(s, "cpu_nohz_full", "");
+	set_str(s, "smt_control", "on");
+	set_bool(s, "smt_active", true);
+	set_str(s, "clocksource", "tsc");
+	set_str(s, "clocksource_available", "tsc hpet acpi_pm");
+	set_str(s, "cpu_vulnerabilities.meltdown", "Not affected");
+	set_str(s, "cpu_vulnerabilities.spectre_v2", "Mitigation: Enhanced IBRS");
+	set_str(s, "cpu_microcode", "0x2b000590");
+	set_u64(s, "swap_total_kib", 8388604);
+	set_u64(s, "swap_free_kib", 8388604);
+	set_u64(s, "mem_available_kib", UINT64_C(60) * 1024 * 1024);
+	set_double(s, "load_avg_1min", 0.5);
+	set_double(s, "load_avg_5min", 0.25);
+	set_double(s, "load_avg_15min", 0.125);
+	set_u64(s, "tasks_runnable", 2);
+	set_u64(s, "tasks_total", 312);
+	set_bool(s, "ac_power", true);
 	/* every row of the table: a new field must be added here too */
 	for (size_t i = 0; i < hostctx_field_count(); i++)
 		if (hostctx_snapshot_type(s, hostctx_field_name(i)) == HOSTCTX_TYPE_ABSENT)

@@ -32,7 +32,7 @@ static struct identity cpuinfo(const char *text, size_t len)
 {
 	struct identity id = { NULL, NULL };
 
-	assert_int_equal(hctx_parse_cpuinfo(text, len, &id.model, &id.vendor), 0);
+	assert_int_equal(hctx_parse_cpuinfo(text, len, &id.model, &id.vendor, NULL), 0);
 	return id;
 }
 
