@@ -95,7 +95,12 @@ EOF
 		"hugepages_free", "hugepages_size_kib", "thp_enabled", "thp_defrag",
 		"sched_tunables", "online_cpus", "numa_nodes", "cpufreq_governor",
 		"kernel_name", "kernel_release", "arch", "kernel_cmdline",
-		"task_delayacct", "config_task_xacct"}'
+		"task_delayacct", "config_task_xacct", "sysctls", "mem_available_kib"}'
+	check 'd["mem_available_kib"] == 2345678'
+	# the filler files of proc/sys/kernel that are allowlisted sysctls
+	check 'd["sysctls"] == {"kernel." + k: "0" for k in ("nmi_watchdog",
+		"numa_balancing", "perf_event_paranoid", "randomize_va_space",
+		"timer_migration")}'
 	check '"null" not in open(sys.argv[2]).read()'
 }
 
