@@ -104,10 +104,20 @@ bool cli_sandbox_available(void);
 int cli_sandbox_parsing(void);
 int cli_sandbox_snapshot(void);
 
+/* ---- fields.c: --fields, --redact ----------------------------------- */
+
+/* --fields=help: each group with its fields, then seed and all. */
+void cli_print_groups(void);
+/* hostctx_root_select() refused fields (-err): one line; EXIT_TROUBLE. */
+int cli_fields_error(const char *fields, int err);
+/* HOSTCTX_REDACT: unset, "" or "0" off, "1" on; else reported, -EINVAL. */
+int cli_redact_from_env(bool *ret);
+
 /* ---- subcommands: return the exit status --------------------------- */
 
-/* getopt value of the long-only --no-sandbox (beyond every char). */
+/* getopt values of long-only options (beyond every char). */
 #define OPT_NO_SANDBOX 0x100
+#define OPT_REDACT 0x101
 
 
 int cmd_snapshot(int argc, char **argv);

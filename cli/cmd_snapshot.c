@@ -11,11 +11,18 @@
 #include <string.h>
 
 static const char snapshot_usage[] =
-	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--human|--explain] [--no-sandbox]\n"
+	"Usage: " PROGRAM_NAME " snapshot [--root=DIR] [--fields=GROUPS] [--redact]\n"
+	"                        [--human|--explain] [--no-sandbox]\n"
 	"Print one snapshot of the host's tunable state, as JSON.\n"
 	"\n"
 	"  -r, --root=DIR  read /proc and /sys beneath DIR instead of /\n"
 	"                  (default: $HOSTCTX_ROOT, else the live system)\n"
+	"  -f, --fields=GROUPS  read only these field groups (comma-separated;\n"
+	"                  'seed' = the reference's fields, 'all' = every field;\n"
+	"                  default: $HOSTCTX_FIELDS, else all); --fields=help lists them\n"
+	"      --redact    leave out what should not go public: boot_id, CPU\n"
+	"                  vulnerabilities and microcode; secrets in the kernel\n"
+	"                  command line replaced (default: on if $HOSTCTX_REDACT=1)\n"
 	"  -H, --human     print the report for humans instead of JSON\n"
 	"  -e, --explain   print, for each absent field, the path tried and\n"
 	"                  why it could not be read\n"
@@ -24,6 +31,8 @@ static const char snapshot_usage[] =
 
 struct snapshot_opts {
 	const char *root_dir;	/* NULL: live */
+	const char *fields;	/* NULL: all */
+	bool redact;
 	bool human;
 	bool explain;
 	bool sandbox;
@@ -34,6 +43,8 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'r' },
+		{ "fields", required_argument, NULL, 'f' },
+		{ "redact", no_argument, NULL, OPT_REDACT },
 		{ "human", no_argument, NULL, 'H' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
@@ -43,17 +54,30 @@ static int parse_snapshot_opts(int argc, char **argv, struct snapshot_opts *o)
 	int c;
 
 	o->root_dir = hostctx_root_from_env(NULL);
+	o->fields = hostctx_env_value(NULL, "HOSTCTX_FIELDS");
+	if (cli_redact_from_env(&o->redact) < 0)
+		return EXIT_TROUBLE;
 	o->human = false;
 	o->explain = false;
 	o->sandbox = true;
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;	/* full re-initialisation: the ordering mode too */
-	while ((c = getopt_long(argc, argv, ":r:Heh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:f:Heh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!optarg[0])
 				return cli_usage_error("--root: empty directory name");
 			o->root_dir = optarg;	/* the option beats the environment */
+			break;
+		case 'f':
+			if (strcmp(optarg, "help") == 0) {
+				cli_print_groups();
+				return EXIT_SAME;
+			}
+			o->fields = optarg;
+			break;
+		case OPT_REDACT:
+			o->redact = true;
 			break;
 		case 'H':
 			o->human = true;
@@ -135,6 +159,12 @@ int cmd_snapshot(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	hostctx_root_set_log(root, debug_line, NULL);
+	hostctx_root_set_redact(root, o.redact);
+	r = hostctx_root_select(root, o.fields);
+	if (r < 0) {
+		hostctx_root_close(root);
+		return cli_fields_error(o.fields, r);
+	}
 	r = hostctx_snapshot_take(root, &s);
 	if (r >= 0 && o.explain)
 		print_explanation(s);

@@ -73,6 +73,11 @@ bool hostctx_root_is_live(const struct hostctx_root *root);
  * empty, else NULL (live).  envp may be NULL to use environ.
  */
 const char *hostctx_root_from_env(char *const *envp);
+/*
+ * The value of the variable name in envp (NULL: environ), NULL when it
+ * is unset or empty: HOSTCTX_FIELDS and HOSTCTX_REDACT are read so.
+ */
+const char *hostctx_env_value(char *const *envp, const char *name);
 
 /*
  * Read only the fields of the named groups (a comma-separated list of
@@ -83,6 +88,14 @@ const char *hostctx_root_from_env(char *const *envp);
 int hostctx_root_select(struct hostctx_root *root, const char *groups);
 /* The groups, NULL past the end: "seed" and "all" are not among them. */
 const char *hostctx_group_name(size_t index);
+
+/*
+ * For artifacts that go public (docs/json-format.md, "Redaction"): the
+ * snapshots of root omit boot_id, the CPU vulnerabilities and microcode
+ * (and every field marked so), rewrite secrets in kernel_cmdline, and
+ * name those fields in their "redacted" list.  Off by default.
+ */
+void hostctx_root_set_redact(struct hostctx_root *root, bool on);
 
 /*
  * Debug reports: when the environment has HOSTCTX_DEBUG=1 at

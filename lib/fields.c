@@ -67,6 +67,14 @@ static const struct hctx_spec basic_strmap_spec = {
 	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
 };
 
+/* -- specs: redaction (redact.c) -- */
+
+/* The names of the fields --redact omitted or rewrote. */
+static const struct hctx_spec redacted_spec = {
+	.kind = HCTX_KIND_ARRAY, .elem = &hctx_spec_string,
+	.human_absent = "",	/* printed only when present */
+};
+
 /* ---- rows ------------------------------------------------------------ */
 
 #define IDENTITY  HOSTCTX_CLASS_IDENTITY
@@ -74,15 +82,19 @@ static const struct hctx_spec basic_strmap_spec = {
 #define CONFIG    HOSTCTX_CLASS_CONFIG
 #define TELEMETRY HOSTCTX_CLASS_TELEMETRY
 
-/* SEED: a field of the reference, in its report order. */
-#define SEED(name_, spec_, cls_, group_, plan_, read_, arg_, label_)         \
+/*
+ * SEED: a field of the reference, in its report order.  ROW: a field
+ * beyond the reference, reported under its group's heading.  Members
+ * beyond the eight follow as designated initializers (.redact = ...).
+ */
+#define SEED(name_, spec_, cls_, group_, plan_, read_, arg_, label_, ...)    \
 	{ .name = #name_, .spec = &(spec_), .cls = (cls_), .group = group_,  \
 	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_,            \
-	  .label = label_, .seed = true }
-/* ROW: a field beyond the reference, reported under its group's heading. */
-#define ROW(name_, spec_, cls_, group_, plan_, read_, arg_, label_)          \
+	  .label = label_, .seed = true, __VA_ARGS__ }
+#define ROW(name_, spec_, cls_, group_, plan_, read_, arg_, label_, ...)     \
 	{ .name = #name_, .spec = &(spec_), .cls = (cls_), .group = group_,  \
-	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_, .label = label_ }
+	  .plan = HCTX_PLAN_##plan_, .read = read_, .arg = arg_,            \
+	  .label = label_, __VA_ARGS__ }
 
 const struct hctx_field hctx_fields[] = {
 	SEED(kernel_name, hctx_spec_string, IDENTITY, "kernel", EVERY,
@@ -114,7 +126,8 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_scalar, "sys/kernel/mm/transparent_hugepage/defrag",
 	    "THP defrag"),
 	SEED(kernel_cmdline, hctx_spec_string, CONFIG, "kernel", EVERY,
-	    hctx_read_scalar, "proc/cmdline", "kernel command line"),
+	    hctx_read_scalar, "proc/cmdline", "kernel command line",
+	    .redact = hctx_redact_cmdline),
 	SEED(task_delayacct, delayacct_spec, CONFIG, "accounting", EVERY,
 	    hctx_read_delayacct, "proc/sys/kernel/task_delayacct", "delay accounting"),
 	SEED(config_task_xacct, xacct_spec, CONFIG, "accounting", EVERY,
@@ -132,7 +145,8 @@ const struct hctx_field hctx_fields[] = {
 	/* -- boot -- */
 	/* boot_id first: the boot-stable rows below compare it (snapshot.c). */
 	ROW(boot_id, hctx_spec_string, INSTANCE, "boot", EVERY,
-	    hctx_read_boot_id, "proc/sys/kernel/random/boot_id", "boot id"),
+	    hctx_read_boot_id, "proc/sys/kernel/random/boot_id", "boot id",
+	    .redact = hctx_redact_omit),
 	ROW(uptime_seconds, hctx_spec_double, TELEMETRY, "boot", EVERY,
 	    hctx_read_uptime, "proc/uptime", "uptime (s)"),
 
@@ -166,9 +180,9 @@ const struct hctx_field hctx_fields[] = {
 	/* -- security -- */
 	ROW(cpu_vulnerabilities, basic_strmap_spec, CONFIG, "security", EVERY,
 	    hctx_read_vulnerabilities, "sys/devices/system/cpu/vulnerabilities",
-	    "CPU vulnerabilities"),
+	    "CPU vulnerabilities", .redact = hctx_redact_omit),
 	ROW(cpu_microcode, hctx_spec_string, CONFIG, "security", EVERY,
-	    hctx_read_cpuinfo, "microcode", "microcode"),
+	    hctx_read_cpuinfo, "microcode", "microcode", .redact = hctx_redact_omit),
 
 	/* -- platform -- */
 
@@ -201,6 +215,10 @@ const struct hctx_field hctx_fields[] = {
 	/* -- process -- */
 
 	/* -- cgroup -- */
+
+	/* -- redaction: set by a snapshot taken with --redact, never read -- */
+	ROW(redacted, redacted_spec, CONFIG, "redaction", NEVER, NULL, NULL,
+	    "redacted", .never_compared = true),
 };
 
 const size_t hctx_n_fields = sizeof(hctx_fields) / sizeof(hctx_fields[0]);
@@ -238,6 +256,7 @@ const struct hctx_group hctx_groups[] = {
 	{ "power", "power" },
 	{ "process", "process" },
 	{ "cgroup", "cgroup" },
+	{ "redaction", "redaction" },
 };
 const size_t hctx_n_groups = sizeof(hctx_groups) / sizeof(hctx_groups[0]);
 

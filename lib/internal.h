@@ -60,6 +60,7 @@ struct hostctx_root {
 	int xacct_cache;	/* enum hctx_xacct + 2 once known, else 0 */
 	bool debug;		/* HOSTCTX_DEBUG=1 at open */
 	uint64_t *selected;	/* rows to read, one bit each; NULL: all */
+	bool redact;		/* hostctx_root_set_redact() */
 	/* boot-stable values of the live root, valid while boot_id holds */
 	char *boot_id;
 	struct hctx_value **boot_values;	/* hctx_n_fields slots, or NULL */
@@ -422,6 +423,17 @@ struct hctx_field;
  */
 typedef int (*hctx_read_fn)(struct hctx_reader *rd, const struct hctx_field *f,
 			    struct hctx_value **ret);
+/*
+ * What --redact does to a row's value (redact.c): hctx_redact_omit (the
+ * row is then not read at all) or a rewrite in place; 0 or -ENOMEM.
+ */
+typedef int (*hctx_redact_fn)(struct hctx_value **v);
+int hctx_redact_omit(struct hctx_value **v);
+int hctx_redact_cmdline(struct hctx_value **v);
+/* The rewrite itself, pure: a new string or NULL (no memory). */
+char *hctx_redact_cmdline_text(const char *cmdline);
+/* 8-4-4-4-12 hex digits at p, which holds at least 36 bytes. */
+bool hctx_uuid_at(const char *p);
 
 struct hctx_field {
 	const char *name;		/* JSON key */
@@ -432,6 +444,7 @@ struct hctx_field {
 	hctx_read_fn read;
 	const char *arg;		/* the reader's argument: a path, a key */
 	const char *label;		/* human label */
+	hctx_redact_fn redact;		/* under --redact; NULL: kept */
 	bool never_compared;		/* heap_state: reported, never diffed */
 	bool seed;			/* one of the reference's fields */
 };

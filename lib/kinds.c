@@ -289,6 +289,14 @@ static void report_array(struct hctx_human *h, const char *name,
 		hctx_human_printf(h, ": %s\n", absent_text(spec));
 		return;
 	}
+	if (spec->elem && spec->elem->kind == HCTX_KIND_STRING) {
+		/* a list of names: "redacted: boot_id, kernel_cmdline" */
+		hctx_human_text(h, ":");
+		for (size_t i = 0; i < v->arr.n; i++)
+			hctx_human_printf(h, "%s %s", i ? "," : "", v->arr.v[i]->s);
+		hctx_human_text(h, "\n");
+		return;
+	}
 	hctx_human_printf(h, ": %zu entries\n", v->arr.n);
 }
 

@@ -106,16 +106,21 @@ HCTX_EXPORT bool hostctx_root_is_live(const struct hostctx_root *root)
 	return root && root->live;
 }
 
-HCTX_EXPORT const char *hostctx_root_from_env(char *const *envp)
+HCTX_EXPORT const char *hostctx_env_value(char *const *envp, const char *name)
 {
 	extern char **environ;
-	static const char name[] = "HOSTCTX_ROOT=";
+	size_t len = strlen(name);
 
 	/* Scan envp ourselves: callers include a preload constructor. */
 	for (char *const *e = envp ? envp : environ; e && *e; e++)
-		if (strncmp(*e, name, sizeof(name) - 1) == 0)
-			return (*e)[sizeof(name) - 1] ? *e + sizeof(name) - 1 : NULL;
+		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+			return (*e)[len + 1] ? *e + len + 1 : NULL;
 	return NULL;
+}
+
+HCTX_EXPORT const char *hostctx_root_from_env(char *const *envp)
+{
+	return hostctx_env_value(envp, "HOSTCTX_ROOT");
 }
 
 /*

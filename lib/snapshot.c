@@ -717,6 +717,8 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 
 	if (!f->read || f->plan == HCTX_PLAN_NEVER || !row_selected(rd->root, i))
 		return 0;
+	if (rd->root->redact && f->redact == hctx_redact_omit)
+		return 0;	/* listed in "redacted", never read */
 	if (f->plan == HCTX_PLAN_BOOT && (v = boot_cached(rd->root, s, i)) != NULL) {
 		s->values[i] = v;
 		return 0;
@@ -730,6 +732,13 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 	}
 	if (r == -ENOMEM)
 		return r;
+	if (r == 0 && v && rd->root->redact && f->redact) {
+		r = f->redact(&v);
+		if (r < 0) {
+			hctx_value_free(v);
+			return r;
+		}
+	}
 	if (r == 0 && v) {
 		s->values[i] = v;
 		if (f->plan == HCTX_PLAN_BOOT)
@@ -739,6 +748,34 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 	r = r < 0 ? -r : ENOENT;
 	report_absence(rd->root, f, r, rd->path);
 	return note_absence(s, i, r, rd->path);
+}
+
+/* Under --redact: the "redacted" row names every selected row it touched. */
+static int list_redacted(const struct hostctx_root *root, struct hostctx_snapshot *s)
+{
+	int row = hostctx_field_index("redacted");
+	struct hctx_value *list;
+
+	if (!root->redact || row < 0)
+		return 0;
+	list = hctx_value_array();
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < hctx_n_fields; i++) {
+		if (!hctx_fields[i].redact || !row_selected(root, i))
+			continue;
+		if (hctx_array_append(list, hctx_value_string(hctx_fields[i].name)) < 0) {
+			hctx_value_free(list);
+			return -ENOMEM;
+		}
+	}
+	hctx_snapshot_put(s, (size_t)row, list);
+	return 0;
+}
+
+HCTX_EXPORT void hostctx_root_set_redact(struct hostctx_root *root, bool on)
+{
+	root->redact = on;
 }
 
 HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
@@ -751,6 +788,8 @@ HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
 	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++)
 		r = read_row(&rd, s, i);
 	reader_clear(&rd);
+	if (r == 0)
+		r = list_redacted(root, s);
 	if (r < 0) {
 		hostctx_snapshot_free(s);
 		return r;

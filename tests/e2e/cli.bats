@@ -882,3 +882,89 @@ json.dump(sc, open(sys.argv[2], "w"))' "$FX/complete.json" "$T/type3.json"
 		[[ $text == *"$word"* ]] || { echo "missing: $word"; false; }
 	done
 }
+
+# ---- --fields and --redact ---------------------------------------------
+
+SEED_KEYS="arch config_task_xacct cpu_model cpu_vendor cpufreq_governor hugepages_free hugepages_size_kib hugepages_total kernel_cmdline kernel_name kernel_release numa_nodes online_cpus sched_tunables task_delayacct thp_defrag thp_enabled total_memory_kib"
+
+@test "snapshot --fields=seed: exactly the reference's fields; HOSTCTX_FIELDS is the default, the option wins" {
+	mkdir -p "$T/r/proc/sys/kernel/random"
+	printf 'ro\n' >"$T/r/proc/cmdline"
+	printf 'd3ff9617-c8bc-487a-b3fe-ff463eae3227\n' >"$T/r/proc/sys/kernel/random/boot_id"
+	run --separate-stderr hx snapshot --fields=seed
+	show_run
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$T/seed.json"
+	got=$(json_get "$T/seed.json" '" ".join(sorted(d))')
+	# sched_tunables and cpufreq_governor are omitted where the host lacks them
+	for k in $got; do [[ " $SEED_KEYS " == *" $k "* ]]; done
+	[ "$(json_get "$T/seed.json" '"boot_id" in d')" = False ]
+	run --separate-stderr env HOSTCTX_FIELDS=seed ${EXEC_PREFIX:-} "$HOSTCTX" snapshot
+	printf '%s\n' "$output" >"$T/env.json"
+	[ "$(json_get "$T/env.json" '" ".join(sorted(d))')" = "$got" ]
+	# the option beats the variable; groups combine
+	run --separate-stderr env HOSTCTX_FIELDS=seed ${EXEC_PREFIX:-} "$HOSTCTX" snapshot \
+		--root="$T/r" --fields=boot,kernel
+	show_run
+	printf '%s\n' "$output" >"$T/two.json"
+	[ "$(json_get "$T/two.json" '" ".join(sorted(d))')" = "boot_id kernel_cmdline" ]
+}
+
+@test "snapshot --fields: an unknown group is a usage error; --fields=help lists the groups" {
+	run --separate-stderr hx snapshot --fields=seed,nosuch
+	assert_usage_error
+	[[ ${stderr_lines[0]} == *"nosuch"* ]]
+	run --separate-stderr env HOSTCTX_FIELDS=nosuch ${EXEC_PREFIX:-} "$HOSTCTX" snapshot
+	assert_usage_error
+	run --separate-stderr hx snapshot --fields=help
+	show_run
+	[ "$status" -eq 0 ]
+	[[ $output == *$'\nboot        boot_id uptime_seconds\n'* ]]
+	[[ $output == *$'\nseed '* && $output == *$'\nall '* ]]
+	# every group named there is accepted
+	for g in $(printf '%s\n' "$output" | awk '{print $1}'); do
+		hx snapshot --fields="$g" >/dev/null
+	done
+}
+
+@test "snapshot --redact and HOSTCTX_REDACT=1: no boot_id, microcode or vulnerabilities; secrets out of the command line; listed" {
+	mkdir -p "$T/r/proc/sys/kernel/random" "$T/r/sys/devices/system/cpu/vulnerabilities"
+	printf 'root=UUID=0b7d6f1e-54a4-4f3b-9c1c-7d2a5b9e3f10 ro quiet -- --addr 10.0.0.1\n' \
+		>"$T/r/proc/cmdline"
+	printf 'd3ff9617-c8bc-487a-b3fe-ff463eae3227\n' >"$T/r/proc/sys/kernel/random/boot_id"
+	printf 'processor\t: 0\nmicrocode\t: 0x1000065\n\n' >"$T/r/proc/cpuinfo"
+	printf 'Vulnerable\n' >"$T/r/sys/devices/system/cpu/vulnerabilities/spec_store_bypass"
+	for how in "--redact" "HOSTCTX_REDACT=1"; do
+		if [ "$how" = --redact ]; then
+			run --separate-stderr hx snapshot --root="$T/r" --redact
+		else
+			run --separate-stderr env HOSTCTX_REDACT=1 ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --root="$T/r"
+		fi
+		show_run
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		printf '%s\n' "$output" >"$T/red.json"
+		[ "$(json_get "$T/red.json" 'd["kernel_cmdline"]')" = "root=<redacted> ro quiet" ]
+		[ "$(json_get "$T/red.json" '",".join(d["redacted"])')" = \
+			"kernel_cmdline,boot_id,cpu_vulnerabilities,cpu_microcode" ]
+		! grep -q -e 0x1000065 -e d3ff9617 -e Vulnerable -e 10.0.0.1 "$T/red.json"
+	done
+	# without it everything is there
+	run --separate-stderr env HOSTCTX_REDACT=0 ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --root="$T/r"
+	printf '%s\n' "$output" >"$T/plain.json"
+	grep -q 0x1000065 "$T/plain.json"
+	grep -q d3ff9617 "$T/plain.json"
+	[ "$(json_get "$T/plain.json" '"redacted" in d')" = False ]
+	# the report names them under its own heading
+	run --separate-stderr hx snapshot --root="$T/r" --redact --human
+	[[ $output == *$'[redaction]\nredacted: kernel_cmdline, boot_id, cpu_vulnerabilities, cpu_microcode'* ]]
+	# a redacted snapshot reads back: show prints the same report
+	hx snapshot --root="$T/r" --redact >"$T/red.json"
+	run --separate-stderr hx show "$T/red.json"
+	show_run
+	[ "$status" -eq 0 ]
+	[[ $output == *"redacted: kernel_cmdline, boot_id"* ]]
+	run --separate-stderr env HOSTCTX_REDACT=yes ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --root="$T/r"
+	assert_usage_error
+	[[ ${stderr_lines[0]} == *HOSTCTX_REDACT* ]]
+}
