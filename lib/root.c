@@ -177,7 +177,13 @@ ssize_t hctx_read_some(int fd, void *buf, size_t len)
 #define READ_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 
 static int open_checked_regular(int pathfd, const struct stat *st, int flags);
-static ssize_t read_fd(int fd, char *buf, size_t cap, bool short_is_end);
+/*
+ * Where read_fd() may stop before read() returns 0: at the first short
+ * read (procfs and sysfs), or at a regular file's size as checked.
+ */
+#define READ_TO_EOF SIZE_MAX
+#define SHORT_IS_END (SIZE_MAX - 1)
+static ssize_t read_fd(int fd, char *buf, size_t cap, size_t end);
 
 /* The stand-in's target text, or false when pathfd is no stand-in. */
 static bool read_standin(int pathfd, const struct stat *st, char *target)
@@ -191,7 +197,7 @@ static bool read_standin(int pathfd, const struct stat *st, char *target)
 	if (fd < 0)
 		return false;
 	/* to the end: a short read must not cut policy10 to policy1 */
-	n = read_fd(fd, target, LINK_MAX_TEXT - 1, false);
+	n = read_fd(fd, target, LINK_MAX_TEXT - 1, READ_TO_EOF);
 	close(fd);
 	if (n <= 0)
 		return false;
@@ -434,7 +440,7 @@ static int same_inode(int fd, const struct stat *st)
  * is one entry of that directory and a link there is not followed.
  */
 static int open_captured_file(struct hostctx_root *root, int at_dir,
-			      const char *rel)
+			      const char *rel, size_t *ret_size)
 {
 	struct stat st;
 	int pathfd, fd;
@@ -469,6 +475,8 @@ static int open_captured_file(struct hostctx_root *root, int at_dir,
 		fd = same_inode(fd, &st);
 	}
 	close(pathfd);
+	if (fd >= 0)
+		*ret_size = (size_t)st.st_size;
 	return fd;
 }
 
@@ -489,20 +497,24 @@ static int open_live(struct hostctx_root *root, int at_dir, const char *rel,
  * and symlinks only: there the type check is skipped (38 fstat calls a
  * snapshot pair) and a directory still fails, at read() with EISDIR.
  */
-static int open_file(struct hostctx_root *root, int at_dir, const char *rel)
+static int open_file(struct hostctx_root *root, int at_dir, const char *rel,
+		     size_t *ret_end)
 {
-	int fd = root->live ? open_live(root, at_dir, rel, READ_FLAGS)
-			    : open_captured_file(root, at_dir, rel);
+	int fd;
 
+	*ret_end = SHORT_IS_END;
+	fd = root->live ? open_live(root, at_dir, rel, READ_FLAGS)
+			: open_captured_file(root, at_dir, rel, ret_end);
 	return hctx_fd_above_stdio(fd);
 }
 
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
 {
+	size_t end;
 	int fd;
 
 	if (!want_dir)
-		return open_file(root, -1, rel);
+		return open_file(root, -1, rel, &end);
 	/* O_DIRECTORY refuses anything else before a driver's open runs */
 	fd = root->live ? open_live(root, -1, rel, READ_FLAGS | O_DIRECTORY)
 			: resolve_beneath(root, rel, READ_FLAGS | O_DIRECTORY);
@@ -510,12 +522,14 @@ int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir)
 }
 
 /*
- * Read to the end, or to the first short read when short_is_end: procfs
- * and sysfs files of one record (every one read through here; cpuinfo
- * has its own loop) hand over their whole text in the first read that
- * has room for it, so the read that would return 0 can be spared.
+ * Read to the end, or to end (see READ_TO_EOF): procfs and sysfs files
+ * of one record (every one read through here; cpuinfo has its own loop)
+ * hand over their whole text in the first read that has room for it,
+ * and a captured tree's regular file holds the size it was checked at,
+ * so the read that would return 0 can be spared.  A file that grew since
+ * is read on to its end.
  */
-static ssize_t read_fd(int fd, char *buf, size_t cap, bool short_is_end)
+static ssize_t read_fd(int fd, char *buf, size_t cap, size_t end)
 {
 	size_t len = 0;
 
@@ -539,7 +553,7 @@ static ssize_t read_fd(int fd, char *buf, size_t cap, bool short_is_end)
 		len += (size_t)n;
 		if (len > cap)
 			return -EFBIG;
-		if (short_is_end && (size_t)n < want)
+		if (end == SHORT_IS_END ? (size_t)n < want : len == end)
 			break;
 	}
 	buf[len] = '\0';
@@ -549,12 +563,13 @@ static ssize_t read_fd(int fd, char *buf, size_t cap, bool short_is_end)
 ssize_t hctx_read_file(struct hostctx_root *root, const char *rel, char *buf,
 		       size_t cap)
 {
-	int fd = hctx_open(root, rel, false);
+	size_t end;
+	int fd = open_file(root, -1, rel, &end);
 	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	n = read_fd(fd, buf, cap, root->live);
+	n = read_fd(fd, buf, cap, end);
 	close(fd);
 	return n;
 }
@@ -571,16 +586,17 @@ int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
 			 const char *name, char **ret)
 {
+	size_t end;
 	int fd;
 	ssize_t n;
 
 	/* name is one component of a directory opened beneath the root. */
 	if (strchr(name, '/'))
 		return -EINVAL;
-	fd = open_file(root, dirfd, name);
+	fd = open_file(root, dirfd, name, &end);
 	if (fd < 0)
 		return fd;
-	n = read_fd(fd, root->scratch, HCTX_READ_CAP, root->live);
+	n = read_fd(fd, root->scratch, HCTX_READ_CAP, end);
 	close(fd);
 	if (n < 0)
 		return (int)n;

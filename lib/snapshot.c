@@ -176,8 +176,22 @@ static int step(struct place *p, const char *name, size_t len, bool create)
 		char *end;
 		unsigned long i = strtoul(name, &end, 10);
 
-		if (end != name + len || !v || i >= v->arr.n)
+		if (end != name + len)
 			return -ENOENT;
+		if (!v || i >= v->arr.n) {
+			/* the next index names the element a setter appends */
+			if (i != (v ? v->arr.n : 0))
+				return -ENOENT;
+			p->spec = spec->elem;
+			p->slot = NULL;
+			if (!create)
+				return 0;
+			/* a scalar's stand-in: set_value() replaces it */
+			r = hctx_array_append(v, is_container(spec->elem) ?
+						 empty_node(spec->elem) : hctx_value_string(""));
+			if (r < 0)
+				return r;
+		}
 		p->spec = spec->elem;
 		p->slot = &v->arr.v[i];
 		return 0;

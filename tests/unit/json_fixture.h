@@ -129,6 +129,9 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_u64(s, "tasks_runnable", 2);
 	set_u64(s, "tasks_total", 312);
 	set_bool(s, "ac_power", true);
+	/* redaction */
+	set_str(s, "redacted.0", "kernel_cmdline");
+	set_str(s, "redacted.1", "boot_id");
 	/* every row of the table: a new field must be added here too */
 	for (size_t i = 0; i < hostctx_field_count(); i++)
 		if (hostctx_snapshot_type(s, hostctx_field_name(i)) == HOSTCTX_TYPE_ABSENT)

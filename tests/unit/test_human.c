@@ -3,7 +3,7 @@
  * The human report and diff lines, exactly as the reference renders
  * them (spec/reference-tests.md 32-48, "Human format", "Diff
  * semantics", and the host_heap human/diff tests), with heap_state
- * printed only when present (CLARIFICATIONS).
+ * printed only when present (docs/json-format.md).
  */
 #include "json_fixture.h"
 

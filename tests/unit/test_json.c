@@ -2,7 +2,7 @@
 /*
  * Snapshot and sidecar JSON: the reference's round-trip tests
  * (spec/reference-tests.md 6-8 and the host_heap JSON tests), the
- * omission rules of CONTRACT §2/§3, exact integers, and one test per
+ * omission rules of docs/json-format.md, exact integers, and one test per
  * malformed shape the reader must refuse.
  */
 #include "json_fixture.h"

@@ -1063,7 +1063,7 @@ static void enum_names(void **state)
 	assert_null(xacct->names[HCTX_XACCT_UNKNOWN + 1]);
 }
 
-/* ---- config.gz (reference 74 + CLARIFICATIONS) ----------------------- */
+/* ---- config.gz (reference test 74; docs/json-format.md) ------------- */
 
 struct buf {
 	unsigned char *data;
