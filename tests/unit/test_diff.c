@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hostctx_diff and hostctx_changes_filter: the structured shapes behind
- * the reference's diff tests (spec/reference-tests.md 33, 38-48) and
+ * the reference's diff tests (the reference's tests in host_context.rs, 33, 38-48) and
  * the rules of docs/json-format.md for maps and heap_state.
  */
 #include "json_fixture.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The human report and diff lines, exactly as the reference renders
- * them (spec/reference-tests.md 32-48, "Human format", "Diff
+ * them (the reference's tests in host_context.rs, 32-48, "Human format", "Diff
  * semantics", and the host_heap human/diff tests), with heap_state
  * printed only when present (docs/json-format.md).
  */

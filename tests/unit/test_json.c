@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Snapshot and sidecar JSON: the reference's round-trip tests
- * (spec/reference-tests.md 6-8 and the host_heap JSON tests), the
+ * (the reference's tests in host_context.rs, 6-8 and the host_heap JSON tests), the
  * omission rules of docs/json-format.md, exact integers, and one test per
  * malformed shape the reader must refuse.
  */

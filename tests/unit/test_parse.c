@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The pure parsers of libhostctx, tested on strings: the rules the
- * reference's own tests pin (spec/reference-tests.md 9-31, 49-52 as
+ * reference's own tests pin (the reference's tests in host_context.rs, 9-31, 49-52 as
  * strings, 54-57, 59-69, 71-72, 74), plus real file contents and
  * malformed input.
  */
