@@ -30,6 +30,7 @@
 
 struct options {
 	const char *root;
+	const char *fields;	/* --fields groups, NULL: all */
 	const char *label;
 	long iterations;
 	double seconds;
@@ -78,13 +79,15 @@ static double percentile(const double *sorted, long n, double p)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	*o = (struct options){ .root = NULL, .label = NULL, .iterations = 5000,
+	*o = (struct options){ .root = NULL, .label = NULL, .fields = NULL, .iterations = 5000,
 			       .seconds = 3.0, .callgrind = false };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (strncmp(a, "--root=", 7) == 0)
 			o->root = a + 7;
+		else if (strncmp(a, "--fields=", 9) == 0)
+			o->fields = a + 9;
 		else if (strncmp(a, "--label=", 8) == 0)
 			o->label = a + 8;
 		else if (strncmp(a, "--iterations=", 13) == 0)
@@ -94,7 +97,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		else if (strcmp(a, "--callgrind") == 0)
 			o->callgrind = true;
 		else {
-			fprintf(stderr, "usage: bench_snapshot [--root=DIR] [--label=NAME] "
+			fprintf(stderr, "usage: bench_snapshot [--root=DIR] [--fields=GROUPS] [--label=NAME] "
 				"[--iterations=N] [--seconds=S] [--callgrind]\n");
 			return -EINVAL;
 		}
@@ -158,6 +161,12 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		fprintf(stderr, "bench_snapshot: %s: %s\n", o.root ? o.root : "/", strerror(-r));
 		return 1;
+	}
+	r = hostctx_root_select(root, o.fields);
+	if (r < 0) {
+		fprintf(stderr, "bench_snapshot: --fields=%s: %s\n", o.fields, strerror(-r));
+		hostctx_root_close(root);
+		return 2;
 	}
 	r = o.callgrind ? run_callgrind(root) : run_timed(root, &o);
 	hostctx_root_close(root);
