@@ -54,8 +54,8 @@ endif
 
 # lib/preload_support.c is the preload library's recording half: it is
 # linked into libhostctx-preload.so only, with the library's sources but
-# the JSON reader (which needs cJSON).
-PRELOAD_CORE_SRC := $(filter-out lib/json_read.c,$(sort $(wildcard lib/*.c)))
+# the JSON reader and the schema writer (which need cJSON).
+PRELOAD_CORE_SRC := $(filter-out lib/json_read.c lib/schema.c,$(sort $(wildcard lib/*.c)))
 LIB_SRC     := $(filter-out lib/preload_support.c,$(sort $(wildcard lib/*.c)))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 WRAPPER_SRC := $(sort $(wildcard wrapper/*.c))
@@ -81,7 +81,7 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 DEPSTAMP := $(BUILD)/.deps-ok
 
 .PHONY: all lib programs check check-unit check-e2e demo bench install \
-        uninstall clean deps install-deps tests fuzz
+        uninstall clean deps install-deps tests fuzz schema
 .DEFAULT_GOAL := all
 
 all: $(LIBSO) $(LIBA) $(PRELOAD) $(HOSTCTX) $(RUNNER) $(BUILD)/hostctx.pc
@@ -181,7 +181,15 @@ $(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) -Ilib $(CFLAGS) $(UNIT_CFLAGS_$*) $(DEP_CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(CMOCKA_LIBS)
+
+# The snapshot's JSON Schema, made from the field table (lib/schema.c):
+# test_schema checks the file is current, `make schema` writes it.
+SCHEMA_SNAPSHOT := docs/schema/hostctx-snapshot-1.schema.json
+UNIT_CFLAGS_test_schema := -DSCHEMA_FILE='"$(abspath $(SCHEMA_SNAPSHOT))"'
+schema: $(BUILD)/tests/test_schema
+	$(Q)$(BUILD)/tests/test_schema --write $(SCHEMA_SNAPSHOT)
+	@echo "  GEN     $(SCHEMA_SNAPSHOT)"
 
 # Small C programs the end-to-end tests run; built without sanitizers.
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
@@ -268,12 +276,15 @@ install: all
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
 	for m in docs/*.1; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in docs/*.7; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
+	install -d $(DESTDIR)$(PREFIX)/share/hostctx/schema
+	install -m 0644 docs/schema/*.schema.json $(DESTDIR)$(PREFIX)/share/hostctx/schema/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hostctx $(DESTDIR)$(PREFIX)/bin/hostctx-run \
 	    $(DESTDIR)$(PREFIX)/lib/libhostctx.so* $(DESTDIR)$(PREFIX)/lib/libhostctx.a \
 	    $(DESTDIR)$(PREFIX)/lib/libhostctx-preload.so \
 	    $(DESTDIR)$(PREFIX)/include/hostctx.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
+	rm -rf $(DESTDIR)$(PREFIX)/share/hostctx/schema
 
 clean:
 	rm -rf $(BUILD)

@@ -634,6 +634,13 @@ int hctx_parse_normalised(const char *text, size_t len, char **ret);
 
 /* -- parsers: counters (parse_counters.c) -- */
 
+/* ---- JSON Schema of a snapshot (schema.c) ------------------------ */
+
+#define HCTX_SNAPSHOT_SCHEMA_ID "urn:hostctx:schema:snapshot:1"
+/* The schema's text (docs/schema/hostctx-snapshot-1.schema.json). */
+int hctx_snapshot_schema(char **ret);
+bool hctx_schema_covers_every_kind(void);
+
 /* ---- by-CPU maps (bycpu.c) -------------------------------------- */
 
 /* The canonical cpulist of set ("0-3,8"; "" for the empty set). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# `make install` (the part hostctx-run's engineer keeps: hostctx.pc).
+# `make install` and `make uninstall`: what goes where.
 
 bats_require_minimum_version 1.5.0
 load wrapper_common
@@ -19,4 +19,17 @@ load wrapper_common
 	run make -C "$src" --no-print-directory BUILD="$BUILD" PREFIX=/opt/hctx DESTDIR="$T/stage" install
 	[ "$status" -eq 0 ]
 	grep -qx "prefix=/opt/hctx" "$T/stage/opt/hctx/lib/pkgconfig/hostctx.pc"
+}
+
+@test "make install puts the JSON Schemas in share/hostctx/schema; uninstall removes them" {
+	command -v make > /dev/null || skip "make is not installed"
+	src=$TESTS_DIR/..
+	run make -C "$src" --no-print-directory BUILD="$BUILD" PREFIX="$T/x" install
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	for s in snapshot sidecar; do
+		cmp "$src/docs/schema/hostctx-$s-1.schema.json" "$T/x/share/hostctx/schema/hostctx-$s-1.schema.json"
+	done
+	run make -C "$src" --no-print-directory BUILD="$BUILD" PREFIX="$T/x" uninstall
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/x/share/hostctx/schema" ]
 }
