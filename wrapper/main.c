@@ -403,6 +403,16 @@ static int start(struct run_state *st, int argc, char **argv,
 			  st->opts.root ? st->opts.root : "/", strerror(-r));
 		return RUN_EXIT_FAILURE;
 	}
+	hostctx_root_set_redact(st->root, st->opts.redact);
+	r = hostctx_root_select(st->root, st->opts.fields);
+	if (r < 0) {
+		if (r == -EINVAL)
+			run_error("--fields: unknown group in '%s' "
+				  "(hostctx snapshot --fields=help lists them)", st->opts.fields);
+		else
+			run_error("--fields: %s", strerror(-r));
+		return RUN_EXIT_FAILURE;
+	}
 	if (st->opts.wait_descendants &&
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		run_warn("cannot become a subreaper: %s", strerror(errno));

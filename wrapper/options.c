@@ -19,6 +19,8 @@ enum {
 	OPT_STRICT,
 	OPT_FSYNC,
 	OPT_WAIT_DESCENDANTS,
+	OPT_FIELDS,
+	OPT_REDACT,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +28,8 @@ static const struct option long_options[] = {
 	{ "next-to", required_argument, NULL, OPT_NEXT_TO },
 	{ "output-dir", required_argument, NULL, 'O' },
 	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "fields", required_argument, NULL, OPT_FIELDS },
+	{ "redact", no_argument, NULL, OPT_REDACT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
@@ -46,6 +50,12 @@ static const char usage_text[] =
 "      --next-to=FILE       write the record to FILE.hostctx.json\n"
 "  -O, --output-dir=DIR     write a new record in DIR (created if missing)\n"
 "      --root=DIR           read /proc and /sys beneath DIR\n"
+"      --fields=GROUPS      record only these field groups (comma-separated;\n"
+"                           'seed' = the reference's fields; default: all;\n"
+"                           `hostctx snapshot --fields=help` lists them)\n"
+"      --redact             leave out of the record what should not go\n"
+"                           public (boot_id, CPU vulnerabilities, microcode,\n"
+"                           secrets in the kernel command line)\n"
 "  -v, --verbose            print the host changes on stderr after the run\n"
 "  -q, --quiet              print no warnings\n"
 "      --strict             exit 125 when the record cannot be written\n"
@@ -59,7 +69,8 @@ static const char usage_text[] =
 "\n"
 "Without -o, --next-to or -O the record goes to $HOSTCTX_OUTPUT (a file),\n"
 "else a new file in $HOSTCTX_DIR, else in the current directory, named\n"
-"COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root.\n"
+"COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root,\n"
+"$HOSTCTX_FIELDS as --fields, HOSTCTX_REDACT=1 as --redact.\n"
 "\n"
 "Exit status: COMMAND's (or COMMAND's fatal signal); 125 bad usage or\n"
 "COMMAND could not be started; 126 COMMAND not executable; 127 COMMAND\n"
@@ -96,6 +107,18 @@ static bool is_empty(const char *s)
 static void usage_hint(void)
 {
 	run_error("try '%s --help' for more information", RUN_PROGRAM);
+}
+
+/* HOSTCTX_REDACT: unset, "" or "0" off, "1" on, else bad usage. */
+static int redact_from_env(bool *ret)
+{
+	const char *v = hostctx_env_value(NULL, "HOSTCTX_REDACT");
+
+	*ret = v && strcmp(v, "1") == 0;
+	if (!v || *ret || strcmp(v, "0") == 0)
+		return 0;
+	run_error("HOSTCTX_REDACT: '%s' is neither 0 nor 1", v);
+	return -EINVAL;
 }
 
 /*
@@ -145,6 +168,12 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 		case OPT_ROOT:
 			o.root = optarg;
 			break;
+		case OPT_FIELDS:
+			o.fields = optarg;
+			break;
+		case OPT_REDACT:
+			o.redact = true;
+			break;
 		case 'v':
 			o.verbose = true;
 			break;
@@ -188,6 +217,10 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 	}
 	if (!o.root)
 		o.root = hostctx_root_from_env(NULL);
+	if (!o.fields)
+		o.fields = hostctx_env_value(NULL, "HOSTCTX_FIELDS");
+	if (!o.redact && redact_from_env(&o.redact) < 0)
+		return RUN_PARSE_USAGE;
 	o.cmd_argc = argc - optind;
 	o.cmd_argv = argv + optind;
 	*ret = o;

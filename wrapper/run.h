@@ -31,6 +31,8 @@ struct run_options {
 	const char *next_to;		/* --next-to */
 	const char *output_dir;		/* -O */
 	const char *root;		/* --root, else $HOSTCTX_ROOT, else NULL */
+	const char *fields;		/* --fields, else $HOSTCTX_FIELDS, else NULL: all */
+	bool redact;			/* --redact, else $HOSTCTX_REDACT=1 */
 	bool verbose;
 	bool quiet;
 	bool strict;

@@ -476,3 +476,44 @@ for i in range(3000):
 	[ $((live - gnu)) -le 64 ] && [ $((gnu - live)) -le 64 ]
 	[ $((bigr - gnu)) -le 64 ]
 }
+
+@test "--fields and HOSTCTX_FIELDS choose what both snapshots hold; --redact and HOSTCTX_REDACT=1 leave out what should not go public" {
+	hrun --fields=seed -o seed.json -- true
+	check seed.json <<-'EOF'
+	seed = {"kernel_name", "kernel_release", "arch", "cpu_model", "cpu_vendor",
+	        "total_memory_kib", "hugepages_total", "hugepages_free", "hugepages_size_kib",
+	        "online_cpus", "numa_nodes", "thp_enabled", "thp_defrag", "kernel_cmdline",
+	        "task_delayacct", "config_task_xacct", "cpufreq_governor", "sched_tunables"}
+	for side in "pre", "post":
+	    assert set(d[side]) <= seed, set(d[side]) - seed
+	    assert "kernel_name" in d[side]
+	EOF
+	HOSTCTX_FIELDS=boot hrun -o boot.json -- true
+	[ "$(json boot.json 'sorted(d["post"])')" = '["boot_id", "uptime_seconds"]' ]
+	# the option beats the variable
+	HOSTCTX_FIELDS=boot hrun --fields=seed -o both.json -- true
+	[ "$(json both.json '"boot_id" in d["pre"]')" = false ]
+	for how in --redact env; do
+		if [ "$how" = env ]; then
+			HOSTCTX_REDACT=1 hrun -o red.json -- true
+		else
+			hrun --redact -o red.json -- true
+		fi
+		check red.json <<-'EOF'
+		for side in "pre", "post":
+		    s = d[side]
+		    assert "boot_id" not in s and "cpu_microcode" not in s and "cpu_vulnerabilities" not in s
+		    assert " -- " not in s.get("kernel_cmdline", "")
+		    assert s["redacted"] == ["kernel_cmdline", "boot_id", "cpu_vulnerabilities", "cpu_microcode"]
+		EOF
+	done
+	# bad values: one line, exit 125, the command never runs
+	run --separate-stderr hrun --fields=seed,nosuch -- touch ran
+	[ "$status" -eq 125 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ ${stderr_lines[0]} == "hostctx-run: --fields: unknown group in 'seed,nosuch'"* ]]
+	run --separate-stderr env HOSTCTX_REDACT=yes ${EXEC_PREFIX:-} "$HOSTCTX_RUN" -- touch ran
+	[ "$status" -eq 125 ]
+	[ "${stderr_lines[0]}" = "hostctx-run: HOSTCTX_REDACT: 'yes' is neither 0 nor 1" ]
+	[ ! -e ran ]
+}
