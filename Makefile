@@ -276,7 +276,10 @@ install: all
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
 	for m in docs/*.1; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
 	for m in docs/*.7; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
-	install -d $(DESTDIR)$(PREFIX)/share/hostctx/schema
+	install -d $(DESTDIR)$(PREFIX)/share/hostctx/schema \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 completion/hostctx.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx
+	install -m 0644 completion/hostctx.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx-run
 	install -m 0644 docs/schema/*.schema.json $(DESTDIR)$(PREFIX)/share/hostctx/schema/
 
 uninstall:
@@ -285,6 +288,8 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/lib/libhostctx-preload.so \
 	    $(DESTDIR)$(PREFIX)/include/hostctx.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
 	rm -rf $(DESTDIR)$(PREFIX)/share/hostctx/schema
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx-run
 
 clean:
 	rm -rf $(BUILD)

@@ -21,7 +21,7 @@ load wrapper_common
 	grep -qx "prefix=/opt/hctx" "$T/stage/opt/hctx/lib/pkgconfig/hostctx.pc"
 }
 
-@test "make install puts the JSON Schemas in share/hostctx/schema; uninstall removes them" {
+@test "make install puts the JSON Schemas and the bash completion in share; uninstall removes them" {
 	command -v make > /dev/null || skip "make is not installed"
 	src=$TESTS_DIR/..
 	run make -C "$src" --no-print-directory BUILD="$BUILD" PREFIX="$T/x" install
@@ -29,7 +29,11 @@ load wrapper_common
 	for s in snapshot sidecar; do
 		cmp "$src/docs/schema/hostctx-$s-1.schema.json" "$T/x/share/hostctx/schema/hostctx-$s-1.schema.json"
 	done
+	for p in hostctx hostctx-run; do
+		cmp "$src/completion/hostctx.bash" "$T/x/share/bash-completion/completions/$p"
+	done
 	run make -C "$src" --no-print-directory BUILD="$BUILD" PREFIX="$T/x" uninstall
 	[ "$status" -eq 0 ]
 	[ ! -e "$T/x/share/hostctx/schema" ]
+	[ ! -e "$T/x/share/bash-completion/completions/hostctx" ]
 }
