@@ -16,7 +16,8 @@ static const char main_usage[] =
 	"Snapshot, show and compare the host's tunable state.\n"
 	"\n"
 	"Subcommands:\n"
-	"  snapshot [--root=DIR] [--human]   print one snapshot (JSON)\n"
+	"  snapshot [--root=DIR] [--fields=GROUPS] [--redact] [--human]\n"
+	"                                    print one snapshot (JSON)\n"
 	"  show FILE                         render a sidecar or snapshot\n"
 	"  diff [--json] [--ignore=GLOB]... FILE | A B\n"
 	"                                    compare pre and post of a record,\n"
@@ -28,7 +29,8 @@ static const char main_usage[] =
 	"\n"
 	"'" PROGRAM_NAME " SUBCOMMAND --help' describes each subcommand.\n"
 	"Exit status: 0 success (diff: same), 1 diff: different, 2 trouble.\n"
-	"Environment: HOSTCTX_ROOT is the default --root of snapshot.\n";
+	"Environment: HOSTCTX_ROOT, HOSTCTX_FIELDS and HOSTCTX_REDACT=1 are the\n"
+	"default --root, --fields and --redact of snapshot.\n";
 
 struct subcommand {
 	const char *name;
