@@ -171,7 +171,7 @@ $(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
 # hostctx.pc names the PREFIX it is installed for: `make install` writes
 # it again from hostctx.pc.in, so `make; make install PREFIX=/opt/x` is
 # right whatever PREFIX `make` saw.
-PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' hostctx.pc.in
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|$(VERSION)|g' hostctx.pc.in
 $(BUILD)/hostctx.pc: hostctx.pc.in include/hostctx.h
 	@mkdir -p $(@D)
 	$(Q)$(PC_SED) > $@
@@ -262,34 +262,46 @@ bench: install-deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)BUILD=$(BUILD) scripts/bench
 
+# Where `make install` puts things: LIBDIR for the libraries (Debian:
+# /usr/lib/<multiarch>), PRELOADDIR for libhostctx-preload.so (a
+# private directory suits a distribution: it has no soname).
+LIBDIR     ?= $(PREFIX)/lib
+PRELOADDIR ?= $(LIBDIR)
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share
+D := $(DESTDIR)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 0755 $(HOSTCTX) $(RUNNER) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libhostctx.so.0
-	ln -sf libhostctx.so.0 $(DESTDIR)$(PREFIX)/lib/libhostctx.so
-	install -m 0644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 include/hostctx.h $(DESTDIR)$(PREFIX)/include/
-	$(PC_SED) > $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
-	for m in docs/*.1; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/; done; true
-	for m in docs/*.7; do [ -e "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man7/; done; true
-	install -d $(DESTDIR)$(PREFIX)/share/hostctx/schema \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0644 completion/hostctx.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx
-	install -m 0644 completion/hostctx.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx-run
-	install -m 0644 docs/schema/*.schema.json $(DESTDIR)$(PREFIX)/share/hostctx/schema/
+	install -d $(D)$(PREFIX)/bin $(D)$(LIBDIR)/pkgconfig $(D)$(PRELOADDIR) \
+	    $(D)$(PREFIX)/include $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man7 \
+	    $(D)$(DATADIR)/hostctx/schema $(D)$(DATADIR)/bash-completion/completions
+	install -m 0755 $(HOSTCTX) $(RUNNER) $(D)$(PREFIX)/bin/
+	install -m 0644 $(LIBSO) $(D)$(LIBDIR)/libhostctx.so.0
+	ln -sf libhostctx.so.0 $(D)$(LIBDIR)/libhostctx.so
+	install -m 0644 $(LIBA) $(D)$(LIBDIR)/
+	install -m 0644 $(PRELOAD) $(D)$(PRELOADDIR)/
+	# the preload library loads libhostctx.so.0 from its own directory
+	[ "$(PRELOADDIR)" = "$(LIBDIR)" ] || \
+	    ln -sfr $(D)$(LIBDIR)/libhostctx.so.0 $(D)$(PRELOADDIR)/libhostctx.so.0
+	install -m 0644 include/hostctx.h $(D)$(PREFIX)/include/
+	$(PC_SED) > $(D)$(LIBDIR)/pkgconfig/hostctx.pc
+	chmod 0644 $(D)$(LIBDIR)/pkgconfig/hostctx.pc
+	install -m 0644 docs/*.1 $(D)$(MANDIR)/man1/
+	install -m 0644 docs/*.7 $(D)$(MANDIR)/man7/
+	install -m 0644 completion/hostctx.bash $(D)$(DATADIR)/bash-completion/completions/hostctx
+	install -m 0644 completion/hostctx.bash $(D)$(DATADIR)/bash-completion/completions/hostctx-run
+	install -m 0644 docs/schema/*.schema.json $(D)$(DATADIR)/hostctx/schema/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/hostctx $(DESTDIR)$(PREFIX)/bin/hostctx-run \
-	    $(DESTDIR)$(PREFIX)/lib/libhostctx.so* $(DESTDIR)$(PREFIX)/lib/libhostctx.a \
-	    $(DESTDIR)$(PREFIX)/lib/libhostctx-preload.so \
-	    $(DESTDIR)$(PREFIX)/include/hostctx.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/hostctx.pc
-	rm -rf $(DESTDIR)$(PREFIX)/share/hostctx/schema
-	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx \
-	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hostctx-run
+	rm -f $(D)$(PREFIX)/bin/hostctx $(D)$(PREFIX)/bin/hostctx-run \
+	    $(D)$(LIBDIR)/libhostctx.so* $(D)$(LIBDIR)/libhostctx.a \
+	    $(D)$(PRELOADDIR)/libhostctx-preload.so $(D)$(PRELOADDIR)/libhostctx.so.0 \
+	    $(D)$(PREFIX)/include/hostctx.h $(D)$(LIBDIR)/pkgconfig/hostctx.pc \
+	    $(D)$(DATADIR)/bash-completion/completions/hostctx \
+	    $(D)$(DATADIR)/bash-completion/completions/hostctx-run
+	for m in docs/*.1; do rm -f $(D)$(MANDIR)/man1/$${m##*/}; done
+	for m in docs/*.7; do rm -f $(D)$(MANDIR)/man7/$${m##*/}; done
+	rm -rf $(D)$(DATADIR)/hostctx/schema
 
 clean:
 	rm -rf $(BUILD)
