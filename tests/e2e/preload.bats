@@ -455,8 +455,9 @@ no_temp_files() {
 		-E LD_PRELOAD="$LIB" -E HOSTCTX_DIR="$dir" \
 		bash -c 'exec 0<&- 1>&- 2>&-; true'
 	assert_complete_record "$(the_record)" 0
-	grep -q 'O_CREAT.* = [0-9]' "$BATS_TEST_TMPDIR/trace"
-	run grep -E 'hostctx\.json.*O_CREAT.* = [012]$' "$BATS_TEST_TMPDIR/trace"
+	# the record is made unnamed (O_TMPFILE) or under a temporary name
+	grep -Eq '(O_CREAT|O_TMPFILE).* = [0-9]' "$BATS_TEST_TMPDIR/trace"
+	run grep -E '(hostctx\.json.*O_CREAT|O_TMPFILE).* = [012]$' "$BATS_TEST_TMPDIR/trace"
 	[ "$status" -eq 1 ]
 }
 
@@ -543,4 +544,24 @@ no_temp_files() {
 	[ "$(ls "$dir")" = out.json ]
 	[ "$(jpy "$dir/out.json" 'd["mode"]')" = wrapper ]
 	[ "$(jpy "$dir/out.json" 'd["complete"]')" = true ]
+}
+
+@test "preload: a recorded process that execs hostctx-run into a directory leaves the wrapper's record only" {
+	rm -f "$dir"/*
+	run env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" \
+		bash -c "exec $HOSTCTX_RUN -- $P return 3"
+	[ "$status" -eq 3 ]
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["mode"]')" = wrapper ]
+	[ "$(jpy "$f" 'd["complete"]')" = true ]
+	# the same with -o elsewhere, and with the dynamically linked wrapper
+	# (which loads the library itself)
+	for w in "$HOSTCTX_RUN" "$HOSTCTX_RUN_DYNAMIC"; do
+		rm -f "$dir"/* "$BATS_TEST_TMPDIR/w.json"
+		run env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" \
+			bash -c "exec $w -o $BATS_TEST_TMPDIR/w.json -- $P return 4"
+		[ "$status" -eq 4 ]
+		[ "$(count_records)" -eq 0 ]
+		[ "$(jpy "$BATS_TEST_TMPDIR/w.json" 'd["complete"]')" = true ]
+	done
 }

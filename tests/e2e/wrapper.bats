@@ -257,11 +257,18 @@ assert d["complete"] is True
 PY
 }
 
-@test "a symlink at the target or at guessable temp names cannot redirect the write" {
+@test "a symlink at the target is refused; symlinks at guessable temp names cannot redirect the write" {
 	ln -s "$T/victim" r.json
 	for n in .r.json.tmp r.json.tmp .r.json.swp r.json~ .r.json r.json.new; do
 		ln -s "$T/victim-$n" "$n"
 	done
+	run --separate-stderr hrun -o r.json -- true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"cannot write the record r.json: it exists and is not a regular file"* ]]
+	[ -L r.json ]
+	run ls victim*
+	[ "$status" -ne 0 ]
+	rm r.json
 	run hrun -o r.json -- true
 	[ "$status" -eq 0 ]
 	[ ! -L r.json ] && [ -f r.json ]
