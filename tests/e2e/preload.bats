@@ -565,3 +565,65 @@ no_temp_files() {
 		[ "$(jpy "$BATS_TEST_TMPDIR/w.json" 'd["complete"]')" = true ]
 	done
 }
+
+@test "preload: heap_state for a non-PIE program that takes malloc's address (glibc, and jemalloc preloaded)" {
+	with_preload "$HELPERS/pre_nonpie"
+	f=$(the_record)
+	[ "$(jpy "$f" 'sorted(d["post"]["heap_state"])')" = '["allocated_bytes", "mapped_bytes"]' ]
+	rm -f "$dir"/*
+	LD_PRELOAD="$JEMALLOC $LIB" HOSTCTX_DIR="$dir" "$HELPERS/pre_nonpie"
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["post"]["heap_state"]["narenas"] > 0')" = true ]
+	# Debian's python3 and node are such programs
+	for prog in /usr/bin/python3 /usr/bin/node; do
+		[ -x "$prog" ] || continue
+		rm -f "$dir"/*
+		case $prog in
+		*python3) with_preload "$prog" -c pass ;;
+		*) with_preload "$prog" -e 0 ;;
+		esac
+		f=$(the_record)
+		[ "$(jpy "$f" 'd["post"]["heap_state"]["allocated_bytes"] > 0')" = true ]
+	done
+}
+
+@test "preload: no fd is held while the program runs (its first open is 3; reused numbers change nothing)" {
+	# the same fd table with and without the library
+	same_with_and_without "$HELPERS/pre_fds"
+	[ "$status_plain" -eq 0 ]
+	assert_complete_record "$(the_record)" 0
+	rm -f "$dir"/*
+	run bash -c 'exec 3>&-; exec "$@"' - env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" "$HELPERS/pre_fds"
+	[ "${lines[0]}" = "first open: 3" ]
+	# a program that puts its own files on the low numbers
+	rm -f "$dir"/*
+	with_preload bash -c 'exec 3>&1 4</ 5>/dev/null; exit 0' 3>&-
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["changes"]')" = '[]' ]
+	rm -f "$dir"/*
+	with_preload /usr/bin/python3 -c 'import os; os.closerange(3, 100); fd = os.open("/", os.O_RDONLY); assert fd == 3, fd'
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["changes"]')" = '[]' ]
+}
+
+@test "preload: after exec the record is read back without following a link or blocking on a FIFO" {
+	# sh execs its last command: the same process resumes the record.
+	# A FIFO that another process holds open would block a plain read.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sleep 30 <>"$BATS_TEST_TMPDIR/fifo" 3>&- &
+	holder=$!
+	for swap in "ln $BATS_TEST_TMPDIR/fifo \"\$HOSTCTX_OUTPUT\"" \
+		    'ln -s /dev/zero "$HOSTCTX_OUTPUT"' \
+		    'head -c 20000000 /dev/zero > "$HOSTCTX_OUTPUT"'; do
+		rm -rf "$dir"/*
+		run timeout 10 env LD_PRELOAD="$LIB" HOSTCTX_OUTPUT="$dir/r.json" \
+			sh -c "rm \"\$HOSTCTX_OUTPUT\"; $swap; exec $P return 4"
+		[ "$status" -eq 4 ] || { kill "$holder"; false; }
+		[ "$output" = "$(env -u LD_PRELOAD "$P" return 4)" ]
+		# what was put there is left alone
+		[ "$(ls "$dir")" = r.json ]
+		[ ! -f "$dir/r.json" ] || [ -p "$dir/r.json" ] ||
+			[ "$(stat -c %s "$dir/r.json")" -eq 20000000 ]
+	done
+	kill "$holder"
+}
