@@ -495,7 +495,7 @@ no_temp_files() {
 	# (libc6-i386, what gcc-multilib brings) or lib/i386-linux-gnu
 	# (multiarch libc6:i386) for 32.  The 32-bit library is built from
 	# the same sources as the Makefile's (the library's but the JSON
-	# reader), linked as strictly.
+	# reader and the schema writer, which need cJSON), linked as strictly.
 	mkdir -p "$t/root/lib/x86_64-linux-gnu" "$t/root/lib/i386-linux-gnu" "$t/root/lib32"
 	cp "$LIB" "$(dirname "$LIB")/libhostctx.so" "$t/root/lib/x86_64-linux-gnu/"
 	src=$TESTS_DIR/..
@@ -503,7 +503,7 @@ no_temp_files() {
 		-I"$src/include" -nodefaultlibs -Wl,-z,defs \
 		-Xlinker --version-script="$src/preload/preload.map" \
 		-o "$t/root/lib32/libhostctx-preload.so" "$src"/preload/*.c \
-		$(ls "$src"/lib/*.c | grep -v '/json_read\.c$') -lc -lgcc
+		$(ls "$src"/lib/*.c | grep -Ev '/(json_read|schema)\.c$') -lc -lgcc
 	cp "$t/root/lib32/libhostctx-preload.so" "$t/root/lib/i386-linux-gnu/"
 	run env LD_PRELOAD="$t/root/\$LIB/libhostctx-preload.so" HOSTCTX_DIR="$dir" \
 		"$P" system "$t/m32"
