@@ -57,10 +57,17 @@ static bool link_is_trusted(int dirfd, const char *name, struct stat *st)
 	       (st->st_uid == geteuid() || st->st_uid == 0);
 }
 
-static int walk(int fd, const char *path, bool create, int *links);
+/* One resolution: its options and what happened. */
+struct walk {
+	bool create;		/* make missing components */
+	bool mkdir_failed;	/* making one failed: the error is mkdir's */
+	int links;		/* trusted links followed so far */
+};
+
+static int walk(int fd, const char *path, struct walk *w);
 
 /* Component name of fd is a symbolic link: follow it if trusted. */
-static int follow_link(int fd, const char *name, bool create, int *links)
+static int follow_link(int fd, const char *name, struct walk *w)
 {
 	char target[PATH_MAX];
 	struct stat st;
@@ -68,17 +75,17 @@ static int follow_link(int fd, const char *name, bool create, int *links)
 
 	if (!link_is_trusted(fd, name, &st))
 		return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-	if (++*links > MAX_TRUSTED_LINKS)
+	if (++w->links > MAX_TRUSTED_LINKS)
 		return -ELOOP;
 	n = readlinkat(fd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	return walk(fd, target, create, links);
+	return walk(fd, target, w);
 }
 
 /* One component: its O_PATH fd, or -errno. */
-static int open_component(int fd, const char *name, bool create, int *links)
+static int open_component(int fd, const char *name, struct walk *w)
 {
 	int sub;
 
@@ -87,14 +94,16 @@ static int open_component(int fd, const char *name, bool create, int *links)
 					       O_CLOEXEC);
 		if (sub >= 0)
 			return sub;
-		if (errno == ENOENT && create && tries == 0 &&
-		    (mkdirat(fd, name, 0755) == 0 || errno == EEXIST))
-			continue;
-		break;
+		if (errno != ENOENT || !w->create || tries > 0)
+			break;
+		if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST) {
+			w->mkdir_failed = true;
+			return -errno;
+		}
 	}
 	/* O_PATH|O_NOFOLLOW on a link gives ENOTDIR (ELOOP without O_PATH). */
 	if (errno == ENOTDIR || errno == ELOOP)
-		return follow_link(fd, name, create, links);
+		return follow_link(fd, name, w);
 	return -errno;
 }
 
@@ -102,7 +111,7 @@ static int open_component(int fd, const char *name, bool create, int *links)
  * Resolve path from fd (an absolute path from "/") one component at a
  * time.  Returns a new O_PATH fd; fd itself stays open.
  */
-static int walk(int fd, const char *path, bool create, int *links)
+static int walk(int fd, const char *path, struct walk *w)
 {
 	_cleanup_free_ char *copy = NULL;
 	char *save = NULL, *comp;
@@ -123,7 +132,7 @@ static int walk(int fd, const char *path, bool create, int *links)
 
 		if (strcmp(comp, ".") == 0)
 			continue;
-		next = open_component(cur, comp, create, links);
+		next = open_component(cur, comp, w);
 		close(cur);
 		if (next < 0)
 			return next;
@@ -153,15 +162,18 @@ static int open_without_links(const char *dir)
 	return -errno;
 }
 
-int hctx_dir_open_safe(const char *dir, bool create, int *ret_fd)
+int hctx_dir_make_safe(const char *dir, int *ret_fd, bool *ret_mkdir_failed)
 {
-	int links = 0, fd;
+	struct walk w = { .create = ret_mkdir_failed != NULL };
+	int fd;
 
 	if (!dir || !*dir || !ret_fd)
 		return -EINVAL;
 	fd = open_without_links(dir);
 	if (fd == -EAGAIN)
-		fd = walk(AT_FDCWD, dir, create, &links);
+		fd = walk(AT_FDCWD, dir, &w);
+	if (ret_mkdir_failed)
+		*ret_mkdir_failed = w.mkdir_failed;
 	if (fd < 0)
 		return fd;
 	fd = hctx_fd_above_stdio(fd);
@@ -169,6 +181,13 @@ int hctx_dir_open_safe(const char *dir, bool create, int *ret_fd)
 		return fd;
 	*ret_fd = fd;
 	return 0;
+}
+
+int hctx_dir_open_safe(const char *dir, bool create, int *ret_fd)
+{
+	bool mkdir_failed;
+
+	return hctx_dir_make_safe(dir, ret_fd, create ? &mkdir_failed : NULL);
 }
 
 /* ---- the write guard ------------------------------------------------ */

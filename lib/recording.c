@@ -132,7 +132,9 @@ static int record_dir(struct hctx_record *rec)
 
 	if (rec->dirfd >= 0)
 		return rec->dirfd;
-	r = hctx_dir_open_safe(rec->dir, !rec->name, &rec->dirfd);
+	/* A new name in a directory: make the directory when missing. */
+	r = hctx_dir_make_safe(rec->dir, &rec->dirfd,
+			       rec->name ? NULL : &rec->mkdir_failed);
 	if (r < 0)
 		return r;
 	if (fstat(rec->dirfd, &st) < 0) {

@@ -38,6 +38,12 @@
  * hand (at most 40).  create: make missing components (mode 0755).
  */
 int hctx_dir_open_safe(const char *dir, bool create, int *ret_fd);
+/*
+ * hctx_dir_open_safe(dir, true, ...) when ret_mkdir_failed is set, which
+ * then says whether a failure was that of making a missing component
+ * (so that a caller can say so rather than "cannot write").
+ */
+int hctx_dir_make_safe(const char *dir, int *ret_fd, bool *ret_mkdir_failed);
 
 /*
  * Replace name in dirfd atomically with data (mode 0644 whatever the
@@ -111,6 +117,7 @@ struct hctx_record {
 	char *stem;		/* for a new name in dir */
 	unsigned flags;
 	int dirfd;		/* O_PATH, -1 while closed */
+	bool mkdir_failed;	/* the last write could not make the directory */
 	bool have_id;		/* dev/ino of the directory first opened */
 	dev_t dev;
 	ino_t ino;

@@ -59,6 +59,9 @@ int run_target_write(struct run_target *t, const struct hostctx_sidecar *sc)
 	if (r < 0 && t->rec.shown)
 		run_warn("cannot write the record %s: %s", t->rec.shown,
 			 hctx_record_strerror(r));
+	else if (r < 0 && t->rec.mkdir_failed)
+		run_warn("cannot create the directory %s for the record: %s",
+			 t->rec.dir_shown, hctx_record_strerror(r));
 	else if (r < 0)
 		run_warn("cannot write a record in %s: %s", t->rec.dir_shown,
 			 hctx_record_strerror(r));

@@ -232,6 +232,18 @@ PY
 	[[ "$stderr" == *"nodir/r.json: No such file or directory"* ]]
 }
 
+@test "naming: a directory that cannot be made is reported as such (HOSTCTX_DIR, -O); the command still runs" {
+	# procfs refuses mkdir, for root too
+	HOSTCTX_DIR=/proc/hostctx-none/d run --separate-stderr hrun -- sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "hostctx-run: cannot create the directory /proc/hostctx-none/d for the record: No such file or directory" ]
+	run --separate-stderr hrun -O /proc/hostctx-none -- true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"cannot create the directory /proc/hostctx-none for the record: "* ]]
+	run hrun -q --strict -O /proc/hostctx-none -- true
+	[ "$status" -eq 125 ]
+}
+
 @test "naming: a name taken by another run (same second, same pid) gets a suffix, never replaced" {
 	mkdir d
 	# Plant files (and a symlink) at the names this pid would get during
