@@ -10,7 +10,7 @@
  * library; the recorded process (and it alone) runs it, loading zlib on
  * first use (zlib_loader.c) and libhostctx.so only to resume after exec.
  *
- * Rules kept here (process-handling.md section 3): no libc function is
+ * Rules kept here (docs/libhostctx-preload.7, TRANSPARENCY): no libc function is
  * interposed; the environment is read from the constructor's envp (bash
  * exports its own getenv/putenv, which must not run before bash's main);
  * no stdio, no signal handlers, no threads, no helper processes; errno

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# libhostctx-preload.so end to end: process-handling.md tests L1-L11,
-# CONTRACT section 6.  The library is loaded only into the command under
-# test (never into bats itself).
+# libhostctx-preload.so end to end (docs/libhostctx-preload.7).  The
+# library is loaded only into the command under test (never into bats
+# itself).
 
 setup() {
 	dir="$BATS_TEST_TMPDIR/records"

@@ -457,7 +457,7 @@ PY
 	no_valgrind
 	no_asan_rss
 	# ASLR off (setarch -R): with it on, the empty run alone moves by
-	# +-100 KiB from one run to the next (CLARIFICATIONS)
+	# +-100 KiB from one run to the next
 	local arch
 	arch=$(uname -m)
 	setarch "$arch" -R true 2>/dev/null || skip "setarch -R not permitted here"
