@@ -197,7 +197,6 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< $(HELPER_FLAGS_$*)
 
 # Helpers that need special linking say so here.
-HELPER_FLAGS_static_prog := -static
 HELPER_FLAGS_inject_write := -shared -fPIC -ldl
 HELPER_FLAGS_pre_static := -static
 HELPER_FLAGS_pre_nonpie := -fno-pie -no-pie

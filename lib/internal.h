@@ -194,14 +194,6 @@ int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
 /* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
 
-/*
- * Number of nodes whose CPU set intersects online; at least 1.  node_cpus
- * holds one set per node (ids need not be dense).
- */
-size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
-			     const struct hctx_cpuset *node_cpus,
-			     size_t n_nodes);
-
 /* config_task_xacct's states, as its row's enum names list them. */
 enum hctx_xacct {
 	HCTX_XACCT_ABSENT = -1,
