@@ -7,40 +7,13 @@
 #define HOSTCTX_INTERNAL_H
 
 #include "hostctx.h"
+#include "cleanup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define HCTX_EXPORT __attribute__((visibility("default")))
-
-/* ---- cleanup helpers (bubblewrap/systemd style) ------------------- */
-
-static inline void hctx_freep(void *p)
-{
-	free(*(void **)p);
-}
-static inline void hctx_closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define _cleanup_free_ __attribute__((cleanup(hctx_freep)))
-#define _cleanup_close_ __attribute__((cleanup(hctx_closep)))
-
-/* Hand ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p)                                                     \
-	({                                                              \
-		__typeof__(p) taken_ = (p);                             \
-		(p) = NULL;                                             \
-		taken_;                                                 \
-	})
-#define TAKE_FD(fd)                                                     \
-	({                                                              \
-		int taken_ = (fd);                                      \
-		(fd) = -1;                                              \
-		taken_;                                                 \
-	})
 
 /* ---- the root-relative read layer (root.c) ------------------------ */
 
