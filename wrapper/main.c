@@ -116,6 +116,8 @@ static void write_in_progress(struct run_state *st, const struct timespec *t0)
 						st->opts.cmd_argv, cwd);
 	free(cwd);
 	if (r == 0)
+		r = hostctx_sidecar_set_tool(st->sc, RUN_PROGRAM, HOSTCTX_VERSION);
+	if (r == 0)
 		r = hostctx_sidecar_set_mode(st->sc, "wrapper");
 	if (r < 0) {
 		run_warn("cannot build the record: %s", strerror(ENOMEM));
