@@ -52,11 +52,10 @@ ifneq ($(V),1)
 Q := @
 endif
 
-# lib/preload_support.c is the preload library's recording half: it is
-# linked into libhostctx-preload.so only, with the library's sources but
-# the JSON reader and the schema writer (which need cJSON).
+# The preload library is preload/*.c linked with the library's sources
+# but the JSON reader and the schema writer (which need cJSON).
 PRELOAD_CORE_SRC := $(filter-out lib/json_read.c lib/schema.c,$(sort $(wildcard lib/*.c)))
-LIB_SRC     := $(filter-out lib/preload_support.c,$(sort $(wildcard lib/*.c)))
+LIB_SRC     := $(sort $(wildcard lib/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 WRAPPER_SRC := $(sort $(wildcard wrapper/*.c))
 PRELOAD_SRC := $(sort $(wildcard preload/*.c))
@@ -198,9 +197,9 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O1 -g -Wall -Wextra -Werror -pthread -o $@ $< $(HELPER_FLAGS_$*)
 
 # Helpers that need special linking say so here.
-HELPER_FLAGS_static_prog := -static
 HELPER_FLAGS_inject_write := -shared -fPIC -ldl
 HELPER_FLAGS_pre_static := -static
+HELPER_FLAGS_pre_nonpie := -fno-pie -no-pie
 HELPER_FLAGS_pre_ctorlib := -shared -fPIC -Wl,-soname,pre_ctorlib
 HELPER_FLAGS_pre_ctor := $(BUILD)/tests/helpers/pre_ctorlib -Wl,-rpath,'$$ORIGIN'
 $(BUILD)/tests/helpers/pre_ctor: $(BUILD)/tests/helpers/pre_ctorlib

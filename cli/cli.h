@@ -10,6 +10,7 @@
 #define HOSTCTX_CLI_H
 
 #include "hostctx.h"
+#include "../lib/cleanup.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,10 +27,6 @@ enum {
 
 /* ---- cleanup helpers ----------------------------------------------- */
 
-static inline void cli_freep(void *p)
-{
-	free(*(void **)p);
-}
 static inline void cli_document_freep(struct hostctx_document **d)
 {
 	hostctx_document_free(*d);
@@ -42,7 +39,6 @@ static inline void cli_snapshot_freep(struct hostctx_snapshot **s)
 {
 	hostctx_snapshot_free(*s);
 }
-#define _cleanup_free_ __attribute__((cleanup(cli_freep)))
 #define _cleanup_document_ __attribute__((cleanup(cli_document_freep)))
 #define _cleanup_changes_ __attribute__((cleanup(cli_changes_freep)))
 #define _cleanup_snapshot_ __attribute__((cleanup(cli_snapshot_freep)))

@@ -7,40 +7,13 @@
 #define HOSTCTX_INTERNAL_H
 
 #include "hostctx.h"
+#include "cleanup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #define HCTX_EXPORT __attribute__((visibility("default")))
-
-/* ---- cleanup helpers (bubblewrap/systemd style) ------------------- */
-
-static inline void hctx_freep(void *p)
-{
-	free(*(void **)p);
-}
-static inline void hctx_closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-#define _cleanup_free_ __attribute__((cleanup(hctx_freep)))
-#define _cleanup_close_ __attribute__((cleanup(hctx_closep)))
-
-/* Hand ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p)                                                     \
-	({                                                              \
-		__typeof__(p) taken_ = (p);                             \
-		(p) = NULL;                                             \
-		taken_;                                                 \
-	})
-#define TAKE_FD(fd)                                                     \
-	({                                                              \
-		int taken_ = (fd);                                      \
-		(fd) = -1;                                              \
-		taken_;                                                 \
-	})
 
 /* ---- the root-relative read layer (root.c) ------------------------ */
 
@@ -193,14 +166,6 @@ int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
 			void *userdata);
 /* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
-
-/*
- * Number of nodes whose CPU set intersects online; at least 1.  node_cpus
- * holds one set per node (ids need not be dense).
- */
-size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
-			     const struct hctx_cpuset *node_cpus,
-			     size_t n_nodes);
 
 /* config_task_xacct's states, as its row's enum names list them. */
 enum hctx_xacct {

@@ -521,19 +521,6 @@ int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret)
 	return 0;
 }
 
-size_t hctx_count_numa_nodes(const struct hctx_cpuset *online,
-			     const struct hctx_cpuset *node_cpus,
-			     size_t n_nodes)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < n_nodes; i++)
-		if (hctx_cpuset_intersects(online, &node_cpus[i]))
-			n++;
-	/* Every Linux system has a node; none found means no information. */
-	return n ? n : 1;
-}
-
 /* ---- accounting switches ------------------------------------------ */
 
 enum hctx_xacct hctx_kconfig_line_xacct(const char *line, size_t len)

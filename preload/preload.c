@@ -5,12 +5,12 @@
  *
  * This file is loaded into every descendant of that process, so the
  * glue here decides who records and descendants leave after a scan of
- * envp and one getpid().  The recording itself is lib/preload_support.c,
- * linked into this library with the snapshot code it needs; the
- * recorded process (and it alone) runs it, loading zlib on first use
- * (zlib_loader.c) and libhostctx.so only to resume after exec.
+ * envp and one getpid().  The recording itself is recorder.c, with the
+ * recording module and the snapshot code of lib/ linked into this
+ * library; the recorded process (and it alone) runs it, loading zlib on
+ * first use (zlib_loader.c) and libhostctx.so only to resume after exec.
  *
- * Rules kept here (process-handling.md section 3): no libc function is
+ * Rules kept here (docs/libhostctx-preload.7, TRANSPARENCY): no libc function is
  * interposed; the environment is read from the constructor's envp (bash
  * exports its own getenv/putenv, which must not run before bash's main);
  * no stdio, no signal handlers, no threads, no helper processes; errno
@@ -25,7 +25,8 @@
  *    the record at <path>.
  *  - anything else: a descendant.  Nothing at all.
  */
-#include "../lib/preload_support.h"
+#include "../lib/recording.h"
+#include "recorder.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -36,7 +37,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define MARKER_NAME "HOSTCTX_PRELOAD_OWNER"
+#define MARKER_NAME HCTX_MARKER_NAME
 #define DISABLE_NAME "HOSTCTX_PRELOAD_DISABLE"
 #define LIBHOSTCTX "libhostctx.so.0"	/* the soname, never the dev symlink */
 #define WRAPPER_NAME "hostctx-run"
@@ -72,68 +73,6 @@ static bool flag_is_set(const char *value)
 	return value[0] != '\0' && !(value[0] == '0' && value[1] == '\0');
 }
 
-/* Strict decimal up to the first non-digit; *end points there. */
-static bool parse_ull(const char *s, unsigned long long *ret, const char **end)
-{
-	unsigned long long v = 0;
-	const char *p = s;
-
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (~0ULL - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*p - '0');
-	}
-	if (p == s)
-		return false;
-	*ret = v;
-	*end = p;
-	return true;
-}
-
-static char *append_ull(char *p, unsigned long long v)
-{
-	char digits[24];
-	size_t n = 0;
-
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n > 0)
-		*p++ = digits[--n];
-	return p;
-}
-
-/* ---- this process --------------------------------------------------- */
-
-/* Field 22 of /proc/self/stat: start time in clock ticks since boot. */
-static bool self_start_time(unsigned long long *ret)
-{
-	char buf[1024];
-	const char *p, *end;
-	ssize_t n;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return false;
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
-	if (!p)
-		return false;
-	/* p is just before field 3; skip to field 22. */
-	for (int field = 2; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return false;
-	}
-	return parse_ull(p + 1, ret, &end);
-}
-
 static bool basename_is(const char *path, const char *name)
 {
 	const char *slash = strrchr(path, '/');
@@ -160,23 +99,6 @@ static bool self_is_wrapper(char **argv)
 }
 
 /* ---- the marker ----------------------------------------------------- */
-
-static void marker_format(long pid, unsigned long long start, const char *path)
-{
-	size_t room = sizeof(marker) - (sizeof(MARKER_NAME) + 48);
-	char *p = marker;
-
-	memcpy(p, MARKER_NAME "=", sizeof(MARKER_NAME));
-	p += sizeof(MARKER_NAME);
-	p = append_ull(p, (unsigned long long)pid);
-	*p++ = ':';
-	p = append_ull(p, start);
-	*p++ = ':';
-	if (strlen(path) < room)
-		strcpy(p, path);
-	else
-		*p = '\0';	/* the path goes; the owner stays known */
-}
 
 /*
  * Add the marker to environ without calling putenv: in bash, putenv is
@@ -260,10 +182,10 @@ static void on_program_exit(int status, void *unused)
 }
 
 /*
- * hostctx_document_load() from libhostctx.so in this library's own
+ * hostctx_document_parse() from libhostctx.so in this library's own
  * directory: only a resumed record needs a JSON reader (and cJSON).
  */
-static hctx_document_load_fn *document_loader(void)
+static hctx_document_parse_fn *document_parser(void)
 {
 	char path[PATH_MAX];
 	Dl_info info;
@@ -272,7 +194,7 @@ static hctx_document_load_fn *document_loader(void)
 	const char *(*version)(void);
 	void *lib;
 
-	if (!dladdr((void *)marker_format, &info) || !info.dli_fname)
+	if (!dladdr((void *)document_parser, &info) || !info.dli_fname)
 		return NULL;
 	slash = strrchr(info.dli_fname, '/');
 	dirlen = slash ? (size_t)(slash - info.dli_fname) + 1 : 0;
@@ -293,7 +215,7 @@ static hctx_document_load_fn *document_loader(void)
 		return NULL;
 	}
 	/* The handle stays: the parsed record's strings are plain malloc. */
-	return (hctx_document_load_fn *)dlsym(lib, "hostctx_document_load");
+	return (hctx_document_parse_fn *)dlsym(lib, "hostctx_document_parse");
 }
 
 /*
@@ -309,8 +231,8 @@ static void record_start(int argc, char **argv, char **envp,
 	};
 
 	if (resume_path) {
-		args.load_document = document_loader();
-		if (!args.load_document)
+		args.parse_document = document_parser();
+		if (!args.parse_document)
 			return;
 	}
 	if (hctx_preload_begin(&args, &owner.record, path, cap) < 0)
@@ -324,53 +246,38 @@ static void start_as_root(int argc, char **argv, char **envp)
 	unsigned long long start;
 
 	owner.pid = getpid();
-	if (!self_start_time(&start))
+	if (hctx_self_start_time(&start) < 0)
 		return;
 	/* Under hostctx-run the wrapper records; its command is a descendant. */
 	if (!self_is_wrapper(argv))
 		record_start(argc, argv, envp, NULL, path, sizeof(path));
 	/* Published even when recording failed: descendants must stay quiet. */
-	marker_format(owner.pid, start, path);
-	marker_publish();
+	if (hctx_marker_format(marker, sizeof(marker), owner.pid, start,
+			       path) == 0)
+		marker_publish();
 }
 
-/*
- * value: "<pid>:<start>:<path>" of HOSTCTX_PRELOAD_OWNER.  Only the pid
- * is checked here: this is all a descendant ever runs.
- */
-static bool owner_pid_is_me(const char *value, const char **ret_rest)
-{
-	unsigned long long pid;
-
-	/* A malformed marker must only ever disable us (P10). */
-	if (!parse_ull(value, &pid, ret_rest) || **ret_rest != ':' ||
-	    (long)pid != getpid())
-		return false;
-	owner.pid = (long)pid;
-	return true;
-}
-
-/* rest: "<start>:<path>"; the same process after exec when start matches. */
+/* m: the marker naming this pid; the same process after exec when the start time matches. */
 static void resume_if_same_process(int argc, char **argv, char **envp,
-				   const char *rest)
+				   const struct hctx_marker *m)
 {
-	unsigned long long start, my_start;
-	const char *p;
+	unsigned long long my_start;
 	char path[PATH_MAX];
 
-	if (!parse_ull(rest, &start, &p) || *p != ':' ||
-	    !self_start_time(&my_start) || my_start != start)
+	if (hctx_self_start_time(&my_start) < 0 || my_start != m->start)
 		return;
 	/* exec'd into hostctx-run: the wrapper records from here on. */
 	if (self_is_wrapper(argv))
 		return;
-	record_start(argc, argv, envp, p + 1, path, sizeof(path));
+	owner.pid = m->pid;
+	record_start(argc, argv, envp, m->path, path, sizeof(path));
 }
 
 __attribute__((constructor))
 static void hostctx_preload_init(int argc, char **argv, char **envp)
 {
-	const char *owner_value = NULL, *rest;
+	const char *owner_value = NULL;
+	struct hctx_marker m;
 	int saved_errno;
 
 	for (char **e = envp; e && *e; e++) {
@@ -382,13 +289,16 @@ static void hostctx_preload_init(int argc, char **argv, char **envp)
 			 flag_is_set(*e + sizeof(DISABLE_NAME)))
 			return;
 	}
-	/* Descendants leave here, having called getpid() only. */
-	if (owner_value && !owner_pid_is_me(owner_value, &rest))
+	/*
+	 * Descendants leave here, having called getpid() only; a
+	 * malformed marker must only ever disable us.
+	 */
+	if (owner_value && !hctx_marker_parse(owner_value, getpid(), &m))
 		return;
 
 	saved_errno = errno;
 	if (owner_value)
-		resume_if_same_process(argc, argv, envp, rest + 1);
+		resume_if_same_process(argc, argv, envp, &m);
 	else
 		start_as_root(argc, argv, envp);
 	errno = saved_errno;

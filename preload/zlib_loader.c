@@ -4,7 +4,7 @@
  * a libz.so.1 that is dlopen()ed on first use.
  *
  * A NEEDED entry would make every descendant of a preloaded process map
- * zlib on each exec (~60 us, PERF-NOTES); only the recorded process
+ * zlib on each exec (~60 us, measured); only the recorded process
  * inflates /proc/config.gz.  These definitions are hidden and the version
  * script exports nothing, so they interpose nobody's zlib: the program's
  * own calls still reach its own libz.  When libz.so.1 cannot be loaded,

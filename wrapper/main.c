@@ -48,6 +48,7 @@ struct run_state {
 	struct rusage rusage;
 	struct timespec released, reaped_at;	/* CLOCK_MONOTONIC */
 	bool record_failed;
+	char *superseded;	/* the preload library's record of us */
 };
 
 static double seconds_between(const struct timespec *a,
@@ -114,6 +115,8 @@ static void write_in_progress(struct run_state *st, const struct timespec *t0)
 		r = hostctx_sidecar_set_command(st->sc, st->opts.cmd_argc,
 						st->opts.cmd_argv, cwd);
 	free(cwd);
+	if (r == 0)
+		r = hostctx_sidecar_set_tool(st->sc, RUN_PROGRAM, HOSTCTX_VERSION);
 	if (r == 0)
 		r = hostctx_sidecar_set_mode(st->sc, "wrapper");
 	if (r < 0) {
@@ -323,8 +326,8 @@ static void print_changes(struct run_state *st)
 	struct hostctx_changes *changes = NULL;
 	char *text = NULL;
 
-	if (st->target.file && !st->record_failed)
-		run_error("record: %s", st->target.file);
+	if (run_target_path(&st->target) && !st->record_failed)
+		run_error("record: %s", run_target_path(&st->target));
 	pre = st->sc ? hostctx_sidecar_snapshot(st->sc, HOSTCTX_PRE) : NULL;
 	post = st->sc ? hostctx_sidecar_snapshot(st->sc, HOSTCTX_POST) : NULL;
 	if (!pre || !post)
@@ -369,6 +372,8 @@ static int finish_exec_failure(struct run_state *st)
 
 static void cleanup(struct run_state *st)
 {
+	free(st->superseded);
+	st->superseded = NULL;
 	hostctx_sidecar_free(st->sc);
 	st->sc = NULL;
 	run_target_clear(&st->target);
@@ -417,7 +422,7 @@ static int start(struct run_state *st, int argc, char **argv,
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		run_warn("cannot become a subreaper: %s", strerror(errno));
 	st->self = getpid();
-	r = run_mark_preload_owner(st->self);
+	r = run_mark_preload_owner(st->self, &st->superseded);
 	if (r < 0)
 		run_warn("cannot mark the preload library's owner: %s", strerror(-r));
 	clock_gettime(CLOCK_REALTIME, t0);
@@ -447,6 +452,8 @@ int main(int argc, char **argv)
 		run_warn("cannot name the record: %s", strerror(ENOMEM));
 		st.record_failed = true;
 	} else {
+		st.target.superseded = st.superseded;
+		st.superseded = NULL;
 		write_in_progress(&st, &t0);
 	}
 

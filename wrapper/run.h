@@ -7,6 +7,7 @@
 #define HOSTCTX_RUN_H
 
 #include "hostctx.h"
+#include "../lib/recording.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -57,8 +58,10 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 /*
  * With libhostctx-preload.so in LD_PRELOAD, mark the wrapper as the
  * library's recorded process so that the command writes no record.
+ * When this process was the library's recorded process before it
+ * exec'd us, *ret_superseded is set to the path of that record (free()).
  */
-int run_mark_preload_owner(pid_t self);
+int run_mark_preload_owner(pid_t self, char **ret_superseded);
 
 /* ---- log.c: stderr only, one line, errno kept --------------------- */
 
@@ -124,10 +127,8 @@ int run_fd_above_stdio(int fd);
 /* ---- output.c: where the record goes ------------------------------ */
 
 struct run_target {
-	char *file;	/* the record's path once known */
-	char *dir;	/* a directory to create a new name in, else NULL */
-	char *stem;	/* name stem in dir */
-	unsigned flags;	/* HOSTCTX_WRITE_* */
+	struct hctx_record rec;
+	char *superseded;	/* the preload's record to remove, or NULL */
 };
 
 /* Decide from the options and environment.  Returns 0 or -ENOMEM. */
@@ -135,6 +136,8 @@ int run_target_init(struct run_target *t, const struct run_options *o,
 		    const struct timespec *started_at, pid_t pid);
 /* Write (first time: create) the record; warns itself on failure. */
 int run_target_write(struct run_target *t, const struct hostctx_sidecar *sc);
+/* The record's path once written, for messages; or NULL. */
+const char *run_target_path(const struct run_target *t);
 void run_target_clear(struct run_target *t);
 
 /* ---- descendants.c ------------------------------------------------ */

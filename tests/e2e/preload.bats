@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# libhostctx-preload.so end to end: process-handling.md tests L1-L11,
-# CONTRACT section 6.  The library is loaded only into the command under
-# test (never into bats itself).
+# libhostctx-preload.so end to end (docs/libhostctx-preload.7).  The
+# library is loaded only into the command under test (never into bats
+# itself).
 
 setup() {
 	dir="$BATS_TEST_TMPDIR/records"
@@ -455,8 +455,9 @@ no_temp_files() {
 		-E LD_PRELOAD="$LIB" -E HOSTCTX_DIR="$dir" \
 		bash -c 'exec 0<&- 1>&- 2>&-; true'
 	assert_complete_record "$(the_record)" 0
-	grep -q 'O_CREAT.* = [0-9]' "$BATS_TEST_TMPDIR/trace"
-	run grep -E 'hostctx\.json.*O_CREAT.* = [012]$' "$BATS_TEST_TMPDIR/trace"
+	# the record is made unnamed (O_TMPFILE) or under a temporary name
+	grep -Eq '(O_CREAT|O_TMPFILE).* = [0-9]' "$BATS_TEST_TMPDIR/trace"
+	run grep -E '(hostctx\.json.*O_CREAT|O_TMPFILE).* = [012]$' "$BATS_TEST_TMPDIR/trace"
 	[ "$status" -eq 1 ]
 }
 
@@ -494,7 +495,7 @@ no_temp_files() {
 	# (libc6-i386, what gcc-multilib brings) or lib/i386-linux-gnu
 	# (multiarch libc6:i386) for 32.  The 32-bit library is built from
 	# the same sources as the Makefile's (the library's but the JSON
-	# reader), linked as strictly.
+	# reader and the schema writer, which need cJSON), linked as strictly.
 	mkdir -p "$t/root/lib/x86_64-linux-gnu" "$t/root/lib/i386-linux-gnu" "$t/root/lib32"
 	cp "$LIB" "$(dirname "$LIB")/libhostctx.so" "$t/root/lib/x86_64-linux-gnu/"
 	src=$TESTS_DIR/..
@@ -502,7 +503,7 @@ no_temp_files() {
 		-I"$src/include" -nodefaultlibs -Wl,-z,defs \
 		-Xlinker --version-script="$src/preload/preload.map" \
 		-o "$t/root/lib32/libhostctx-preload.so" "$src"/preload/*.c \
-		$(ls "$src"/lib/*.c | grep -v '/json_read\.c$') -lc -lgcc
+		$(ls "$src"/lib/*.c | grep -Ev '/(json_read|schema)\.c$') -lc -lgcc
 	cp "$t/root/lib32/libhostctx-preload.so" "$t/root/lib/i386-linux-gnu/"
 	run env LD_PRELOAD="$t/root/\$LIB/libhostctx-preload.so" HOSTCTX_DIR="$dir" \
 		"$P" system "$t/m32"
@@ -543,4 +544,86 @@ no_temp_files() {
 	[ "$(ls "$dir")" = out.json ]
 	[ "$(jpy "$dir/out.json" 'd["mode"]')" = wrapper ]
 	[ "$(jpy "$dir/out.json" 'd["complete"]')" = true ]
+}
+
+@test "preload: a recorded process that execs hostctx-run into a directory leaves the wrapper's record only" {
+	rm -f "$dir"/*
+	run env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" \
+		bash -c "exec $HOSTCTX_RUN -- $P return 3"
+	[ "$status" -eq 3 ]
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["mode"]')" = wrapper ]
+	[ "$(jpy "$f" 'd["complete"]')" = true ]
+	# the same with -o elsewhere, and with the dynamically linked wrapper
+	# (which loads the library itself)
+	for w in "$HOSTCTX_RUN" "$HOSTCTX_RUN_DYNAMIC"; do
+		rm -f "$dir"/* "$BATS_TEST_TMPDIR/w.json"
+		run env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" \
+			bash -c "exec $w -o $BATS_TEST_TMPDIR/w.json -- $P return 4"
+		[ "$status" -eq 4 ]
+		[ "$(count_records)" -eq 0 ]
+		[ "$(jpy "$BATS_TEST_TMPDIR/w.json" 'd["complete"]')" = true ]
+	done
+}
+
+@test "preload: heap_state for a non-PIE program that takes malloc's address (glibc, and jemalloc preloaded)" {
+	with_preload "$HELPERS/pre_nonpie"
+	f=$(the_record)
+	[ "$(jpy "$f" 'sorted(d["post"]["heap_state"])')" = '["allocated_bytes", "mapped_bytes"]' ]
+	rm -f "$dir"/*
+	LD_PRELOAD="$JEMALLOC $LIB" HOSTCTX_DIR="$dir" "$HELPERS/pre_nonpie"
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["post"]["heap_state"]["narenas"] > 0')" = true ]
+	# Debian's python3 and node are such programs
+	for prog in /usr/bin/python3 /usr/bin/node; do
+		[ -x "$prog" ] || continue
+		rm -f "$dir"/*
+		case $prog in
+		*python3) with_preload "$prog" -c pass ;;
+		*) with_preload "$prog" -e 0 ;;
+		esac
+		f=$(the_record)
+		[ "$(jpy "$f" 'd["post"]["heap_state"]["allocated_bytes"] > 0')" = true ]
+	done
+}
+
+@test "preload: no fd is held while the program runs (its first open is 3; reused numbers change nothing)" {
+	# the same fd table with and without the library
+	same_with_and_without "$HELPERS/pre_fds"
+	[ "$status_plain" -eq 0 ]
+	assert_complete_record "$(the_record)" 0
+	rm -f "$dir"/*
+	run bash -c 'exec 3>&-; exec "$@"' - env LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" "$HELPERS/pre_fds"
+	[ "${lines[0]}" = "first open: 3" ]
+	# a program that puts its own files on the low numbers
+	rm -f "$dir"/*
+	with_preload bash -c 'exec 3>&1 4</ 5>/dev/null; exit 0' 3>&-
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["changes"]')" = '[]' ]
+	rm -f "$dir"/*
+	with_preload /usr/bin/python3 -c 'import os; os.closerange(3, 100); fd = os.open("/", os.O_RDONLY); assert fd == 3, fd'
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["changes"]')" = '[]' ]
+}
+
+@test "preload: after exec the record is read back without following a link or blocking on a FIFO" {
+	# sh execs its last command: the same process resumes the record.
+	# A FIFO that another process holds open would block a plain read.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sleep 30 <>"$BATS_TEST_TMPDIR/fifo" 3>&- &
+	holder=$!
+	for swap in "ln $BATS_TEST_TMPDIR/fifo \"\$HOSTCTX_OUTPUT\"" \
+		    'ln -s /dev/zero "$HOSTCTX_OUTPUT"' \
+		    'head -c 20000000 /dev/zero > "$HOSTCTX_OUTPUT"'; do
+		rm -rf "$dir"/*
+		run timeout 10 env LD_PRELOAD="$LIB" HOSTCTX_OUTPUT="$dir/r.json" \
+			sh -c "rm \"\$HOSTCTX_OUTPUT\"; $swap; exec $P return 4"
+		[ "$status" -eq 4 ] || { kill "$holder"; false; }
+		[ "$output" = "$(env -u LD_PRELOAD "$P" return 4)" ]
+		# what was put there is left alone
+		[ "$(ls "$dir")" = r.json ]
+		[ ! -f "$dir/r.json" ] || [ -p "$dir/r.json" ] ||
+			[ "$(stat -c %s "$dir/r.json")" -eq 20000000 ]
+	done
+	kill "$holder"
 }

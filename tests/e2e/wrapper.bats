@@ -232,6 +232,18 @@ PY
 	[[ "$stderr" == *"nodir/r.json: No such file or directory"* ]]
 }
 
+@test "naming: a directory that cannot be made is reported as such (HOSTCTX_DIR, -O); the command still runs" {
+	# procfs refuses mkdir, for root too
+	HOSTCTX_DIR=/proc/hostctx-none/d run --separate-stderr hrun -- sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "hostctx-run: cannot create the directory /proc/hostctx-none/d for the record: No such file or directory" ]
+	run --separate-stderr hrun -O /proc/hostctx-none -- true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"cannot create the directory /proc/hostctx-none for the record: "* ]]
+	run hrun -q --strict -O /proc/hostctx-none -- true
+	[ "$status" -eq 125 ]
+}
+
 @test "naming: a name taken by another run (same second, same pid) gets a suffix, never replaced" {
 	mkdir d
 	# Plant files (and a symlink) at the names this pid would get during
@@ -257,11 +269,18 @@ assert d["complete"] is True
 PY
 }
 
-@test "a symlink at the target or at guessable temp names cannot redirect the write" {
+@test "a symlink at the target is refused; symlinks at guessable temp names cannot redirect the write" {
 	ln -s "$T/victim" r.json
 	for n in .r.json.tmp r.json.tmp .r.json.swp r.json~ .r.json r.json.new; do
 		ln -s "$T/victim-$n" "$n"
 	done
+	run --separate-stderr hrun -o r.json -- true
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"cannot write the record r.json: it exists and is not a regular file"* ]]
+	[ -L r.json ]
+	run ls victim*
+	[ "$status" -ne 0 ]
+	rm r.json
 	run hrun -o r.json -- true
 	[ "$status" -eq 0 ]
 	[ ! -L r.json ] && [ -f r.json ]
@@ -438,7 +457,7 @@ PY
 	no_valgrind
 	no_asan_rss
 	# ASLR off (setarch -R): with it on, the empty run alone moves by
-	# +-100 KiB from one run to the next (CLARIFICATIONS)
+	# +-100 KiB from one run to the next
 	local arch
 	arch=$(uname -m)
 	setarch "$arch" -R true 2>/dev/null || skip "setarch -R not permitted here"

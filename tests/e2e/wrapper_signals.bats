@@ -2,7 +2,7 @@
 # hostctx-run as a transparent process: signals (forwarding, re-raise,
 # ignored and blocked signals), terminals and job control, parent death,
 # pid namespaces, fds, environment, jobserver, descendants.
-# Tests T3-T20 of process-handling.md section 7.
+# (docs/hostctx-run.1, SIGNALS; docs/design.md, "The wrapper's signals")
 
 bats_require_minimum_version 1.5.0
 load wrapper_common

@@ -9,9 +9,15 @@
  *   INJECT_WRITE_SKIP   let the first N matching operations succeed
  *   INJECT_WRITE_MATCH  substring of the file name (default "json")
  *
- * "write" and "close" fail on an fd whose file name contains the match;
- * "rename" fails renameat2/rename/link whose target contains it.  A
- * failed close still closes the fd, as Linux does.
+ *   INJECT_WRITE_SIGNAL N: on the first matching write, a forked child
+ *                      sends signal N to this process (another process,
+ *                      as kill(1) from outside would) and is waited for;
+ *                      the write then goes on
+ *
+ * "write" and "close" fail on an fd whose file name contains the match
+ * or that is an unnamed O_TMPFILE ("/dir/#123 (deleted)": a record
+ * being made); "rename" fails renameat2/rename/link/linkat whose target
+ * contains it.  A failed close still closes the fd, as Linux does.
  */
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -20,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int injected_errno(const char *op)
@@ -47,6 +55,15 @@ static bool name_matches(const char *name)
 	return name && strstr(name, m && *m ? m : "json");
 }
 
+static bool is_unnamed_tmpfile(const char *target)
+{
+	const char *base = strrchr(target, '/');
+	size_t n = strlen(target);
+
+	return base && base[1] == '#' && n > 10 &&
+	       strcmp(target + n - 10, " (deleted)") == 0;
+}
+
 static bool fd_matches(int fd)
 {
 	char link[64], target[4096];
@@ -57,7 +74,7 @@ static bool fd_matches(int fd)
 	if (n <= 0)
 		return false;
 	target[n] = '\0';
-	return name_matches(target);
+	return name_matches(target) || is_unnamed_tmpfile(target);
 }
 
 /* Count matching operations; fail once the skip count is used up. */
@@ -75,6 +92,25 @@ static int fail_with(int err)
 	return -1;
 }
 
+/* INJECT_WRITE_SIGNAL: signal ourselves from another process, once. */
+static void signal_from_outside(void)
+{
+	static bool done;
+	const char *v = getenv("INJECT_WRITE_SIGNAL");
+	pid_t child, self = getpid();
+
+	if (done || !v || !*v)
+		return;
+	done = true;
+	child = fork();
+	if (child == 0) {
+		kill(self, atoi(v));
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, NULL, 0);
+}
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real)(int, const void *, size_t);
@@ -82,6 +118,8 @@ ssize_t write(int fd, const void *buf, size_t len)
 
 	if (!real)
 		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	if (fd > 2 && getenv("INJECT_WRITE_SIGNAL") && fd_matches(fd))
+		signal_from_outside();
 	if (err && fd > 2 && fd_matches(fd) && should_fail())
 		return fail_with(err);
 	return real(fd, buf, len);
@@ -137,4 +175,18 @@ int link(const char *oldpath, const char *newpath)
 	if (err && name_matches(newpath) && should_fail())
 		return fail_with(err);
 	return real(oldpath, newpath);
+}
+
+int linkat(int olddirfd, const char *oldpath, int newdirfd,
+	   const char *newpath, int flags)
+{
+	static int (*real)(int, const char *, int, const char *, int);
+	int err = injected_errno("rename");
+
+	if (!real)
+		real = (int (*)(int, const char *, int, const char *,
+				int))dlsym(RTLD_NEXT, "linkat");
+	if (err && name_matches(newpath) && should_fail())
+		return fail_with(err);
+	return real(olddirfd, oldpath, newdirfd, newpath, flags);
 }

@@ -782,91 +782,6 @@ static void cpumask_short_words_keep_word_boundaries(void **state)
 	hctx_cpuset_clear(&s);
 }
 
-/* ---- node counting (reference 54-57, 59) ---------------------------- */
-
-static void set_of(struct hctx_cpuset *s, const char *list)
-{
-	memset(s, 0, sizeof(*s));
-	if (*list)
-		assert_int_equal(hctx_parse_cpulist(list, strlen(list), s), 0);
-}
-
-static size_t count_nodes(const char *online_list, const char *const *node_lists,
-			  size_t n)
-{
-	struct hctx_cpuset online, nodes[8];
-	size_t count;
-
-	assert_true(n <= 8);
-	set_of(&online, online_list);
-	for (size_t i = 0; i < n; i++)
-		set_of(&nodes[i], node_lists[i]);
-	count = hctx_count_numa_nodes(&online, nodes, n);
-	for (size_t i = 0; i < n; i++)
-		hctx_cpuset_clear(&nodes[i]);
-	hctx_cpuset_clear(&online);
-	return count;
-}
-
-static void numa_empty_is_one(void **state)
-{
-	assert_int_equal(count_nodes("0-3", NULL, 0), 1);
-	assert_int_equal(count_nodes("", NULL, 0), 1);
-}
-
-static void numa_single_node(void **state)
-{
-	const char *nodes[] = { "0-3" };
-
-	assert_int_equal(count_nodes("0-3", nodes, 1), 1);
-}
-
-static void numa_two_nodes(void **state)
-{
-	const char *nodes[] = { "0-1", "2-3" };
-
-	assert_int_equal(count_nodes("0-3", nodes, 2), 2);
-}
-
-static void numa_sparse_ids(void **state)
-{
-	/* nodes 0, 2 and 5 (1, 3, 4 missing): 3, not 6 */
-	const char *nodes[] = { "0-1", "2-3", "4-5" };
-
-	assert_int_equal(count_nodes("0-5", nodes, 3), 3);
-}
-
-static void numa_memory_only_node_excluded(void **state)
-{
-	const char *nodes[] = { "0-1", "", "2-3" };
-
-	assert_int_equal(count_nodes("0-3", nodes, 3), 2);
-}
-
-static void numa_offline_only_node_excluded(void **state)
-{
-	const char *nodes[] = { "0-1", "2-3", "4-5" };
-
-	assert_int_equal(count_nodes("0-2", nodes, 3), 2);
-	assert_int_equal(count_nodes("4", nodes, 3), 1);
-}
-
-static void numa_every_node_lists_every_cpu(void **state)
-{
-	/* hwloc buggynuma: each node claims all CPUs */
-	const char *nodes[] = { "0-7", "0-7", "0-7", "0-7" };
-
-	assert_int_equal(count_nodes("0-7", nodes, 4), 4);
-}
-
-static void numa_never_zero(void **state)
-{
-	const char *nodes[] = { "", "" };
-
-	assert_int_equal(count_nodes("0-3", nodes, 2), 1);
-	assert_int_equal(count_nodes("0-3", (const char *[]){ "8-9" }, 1), 1);
-}
-
 /* ---- bracketed active policy (reference 60-69) ---------------------- */
 
 static void bracketed_middle(void **state)
@@ -1385,14 +1300,6 @@ int main(void)
 		cmocka_unit_test(cpumask_valid),
 		cmocka_unit_test(cpumask_malformed),
 		cmocka_unit_test(cpumask_short_words_keep_word_boundaries),
-		cmocka_unit_test(numa_empty_is_one),
-		cmocka_unit_test(numa_single_node),
-		cmocka_unit_test(numa_two_nodes),
-		cmocka_unit_test(numa_sparse_ids),
-		cmocka_unit_test(numa_memory_only_node_excluded),
-		cmocka_unit_test(numa_offline_only_node_excluded),
-		cmocka_unit_test(numa_every_node_lists_every_cpu),
-		cmocka_unit_test(numa_never_zero),
 		cmocka_unit_test(bracketed_middle),
 		cmocka_unit_test(bracketed_leading),
 		cmocka_unit_test(bracketed_trailing),

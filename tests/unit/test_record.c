@@ -11,13 +11,17 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "recording.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct tmpdir {
@@ -127,7 +131,8 @@ static void atomic_mode_ignores_umask(void **state)
 	free(path);
 }
 
-static void atomic_replaces_a_planted_symlink_instead_of_following_it(void **state)
+/* A symlink at the target (think -o /dev/stdout) is neither followed nor replaced. */
+static void atomic_refuses_a_planted_symlink(void **state)
 {
 	struct tmpdir *t = *state;
 	char *path = join(t, "s.json"), *victim = join(t, "victim");
@@ -135,11 +140,12 @@ static void atomic_replaces_a_planted_symlink_instead_of_following_it(void **sta
 
 	assert_int_equal(hostctx_write_atomic(victim, "keep\n", 5, 0), 0);
 	assert_int_equal(symlink(victim, path), 0);
-	assert_int_equal(hostctx_write_atomic(path, "record\n", 7, 0), 0);
+	assert_int_equal(hostctx_write_atomic(path, "record\n", 7, 0),
+			 -HCTX_E_NOT_REGULAR);
 	assert_string_equal(slurp(victim), "keep\n");
 	assert_int_equal(lstat(path, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	assert_string_equal(slurp(path), "record\n");
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(entries(t), 2);
 	free(path);
 	free(victim);
 }
@@ -200,6 +206,145 @@ static void unique_does_not_follow_a_planted_name(void **state)
 	free(link);
 }
 
+/* -o FIFO would block or feed a reader; -o /dev/null would delete it. */
+static void atomic_refuses_what_is_not_a_regular_file(void **state)
+{
+	struct tmpdir *t = *state;
+	char *fifo = join(t, "fifo"), *dir = join(t, "adir");
+	struct stat st;
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(hostctx_write_atomic(fifo, "x", 1, 0), -HCTX_E_NOT_REGULAR);
+	assert_int_equal(hostctx_write_atomic(dir, "x", 1, 0), -HCTX_E_NOT_REGULAR);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(entries(t), 2);
+	free(fifo);
+	free(dir);
+}
+
+/* Only root can plant a symlink owned by somebody else. */
+static void dir_open_refuses_another_users_symlink(void **state)
+{
+	struct tmpdir *t = *state;
+	char *victim = join(t, "victim"), *att = join(t, "att");
+	char *link = join(t, "att/d"), *target = join(t, "att/d/r.json");
+	char *mine = join(t, "mine"), *via_mine = join(t, "mine/r.json");
+	int fd = -1;
+
+	if (geteuid() != 0)
+		skip();	/* needs root: lchown to another user */
+	assert_int_equal(mkdir(victim, 0755), 0);
+	assert_int_equal(mkdir(att, 0755), 0);
+	assert_int_equal(symlink(victim, link), 0);
+	assert_int_equal(lchown(link, 65534, 65534), 0);
+	assert_int_equal(hctx_dir_open_safe(link, false, &fd), -ELOOP);
+	assert_int_equal(hostctx_write_atomic(target, "x", 1, 0), -ELOOP);
+	/* the caller's own link is followed */
+	assert_int_equal(symlink(victim, mine), 0);
+	assert_int_equal(hostctx_write_atomic(via_mine, "x", 1, 0), 0);
+	assert_int_equal(hctx_dir_open_safe(mine, false, &fd), 0);
+	assert_true(fd >= 3);
+	close(fd);
+	free(victim);
+	free(att);
+	free(link);
+	free(target);
+	free(mine);
+	free(via_mine);
+}
+
+/* The preload reads its record back after exec: never block, never follow. */
+static void read_at_only_regular_files_within_the_bound(void **state)
+{
+	struct tmpdir *t = *state;
+	char *fifo = join(t, "fifo"), *file = join(t, "f.json");
+	char *text = NULL;
+	size_t len = 0;
+	int dirfd;
+
+	assert_int_equal(hctx_dir_open_safe(t->path, false, &dirfd), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(hctx_read_at(dirfd, "fifo", 1024, &text, &len),
+			 -HCTX_E_NOT_REGULAR);
+	assert_int_equal(symlinkat("/dev/zero", dirfd, "zero"), 0);
+	assert_int_equal(hctx_read_at(dirfd, "zero", 1024, &text, &len), -ELOOP);
+	assert_int_equal(hostctx_write_atomic(file, "12345", 5, 0), 0);
+	assert_int_equal(hctx_read_at(dirfd, "f.json", 4, &text, &len), -EFBIG);
+	assert_int_equal(hctx_read_at(dirfd, "f.json", 5, &text, &len), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(text, "12345");
+	free(text);
+	close(dirfd);
+	free(fifo);
+	free(file);
+}
+
+static siginfo_t pending_info(int sig)
+{
+	struct timespec zero = { 0, 0 };
+	siginfo_t si;
+	sigset_t one;
+
+	memset(&si, 0, sizeof(si));
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	if (sigtimedwait(&one, &si, &zero) != sig)
+		si.si_signo = 0;
+	return si;
+}
+
+/*
+ * Inside the guard, SIGPIPE comes from another process and our own
+ * write raises SIGXFSZ (RLIMIT_FSIZE): the first is given back with its
+ * sender, the second consumed.
+ */
+static void guard_keeps_what_another_process_sent(void **state)
+{
+	struct tmpdir *t = *state;
+	char *path = join(t, "big");
+	struct hctx_write_guard guard;
+	struct rlimit old, small;
+	sigset_t block, was;
+	siginfo_t si;
+	pid_t child;
+	int fd;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGPIPE);
+	sigaddset(&block, SIGXFSZ);
+	/* The test's own view: blocked, so pending signals can be read. */
+	sigprocmask(SIG_BLOCK, &block, &was);
+	hctx_write_guard_enter(&guard);
+	child = fork();
+	if (child == 0) {
+		kill(getppid(), SIGPIPE);
+		_exit(0);
+	}
+	assert_true(child > 0);
+	waitpid(child, NULL, 0);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = (struct rlimit){ 1, old.rlim_max };	/* soft only: raised again */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(write(fd, "xx", 2), 1);
+	assert_int_equal(write(fd, "x", 1), -1);	/* EFBIG and SIGXFSZ */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	close(fd);
+	hctx_write_guard_leave(&guard);
+
+	si = pending_info(SIGPIPE);
+	assert_int_equal(si.si_signo, SIGPIPE);
+	assert_int_equal(si.si_pid, child);
+	assert_int_equal(si.si_code, SI_USER);
+	si = pending_info(SIGXFSZ);
+	assert_int_equal(si.si_signo, 0);
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	free(path);
+}
+
 static void stem_format(void **state)
 {
 	/* 2026-11-26T09:00:00Z */
@@ -218,6 +363,10 @@ static void stem_format(void **state)
 	assert_int_equal(hostctx_record_stem("dir/", &when, 7, &stem), 0);
 	assert_string_equal(stem, "command-20261126T090000Z-7");
 	free(stem);
+	/* a command named ".x" must not give a hidden record */
+	assert_int_equal(hostctx_record_stem("/home/u/.local/bin/.hook", &when, 8, &stem), 0);
+	assert_string_equal(stem, "_hook-20261126T090000Z-8");
+	free(stem);
 }
 
 int main(void)
@@ -225,9 +374,17 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(atomic_creates_then_replaces, make_tmpdir, drop_tmpdir),
 		cmocka_unit_test_setup_teardown(atomic_mode_ignores_umask, make_tmpdir, drop_tmpdir),
-		cmocka_unit_test_setup_teardown(atomic_replaces_a_planted_symlink_instead_of_following_it,
+		cmocka_unit_test_setup_teardown(atomic_refuses_a_planted_symlink,
 						make_tmpdir, drop_tmpdir),
 		cmocka_unit_test_setup_teardown(atomic_fails_cleanly, make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(atomic_refuses_what_is_not_a_regular_file,
+						make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(dir_open_refuses_another_users_symlink,
+						make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(read_at_only_regular_files_within_the_bound,
+						make_tmpdir, drop_tmpdir),
+		cmocka_unit_test_setup_teardown(guard_keeps_what_another_process_sent,
+						make_tmpdir, drop_tmpdir),
 		cmocka_unit_test_setup_teardown(unique_never_overwrites, make_tmpdir, drop_tmpdir),
 		cmocka_unit_test_setup_teardown(unique_does_not_follow_a_planted_name,
 						make_tmpdir, drop_tmpdir),
