@@ -34,6 +34,8 @@
 
 struct hctx_preload_record {
 	char *root_path;		/* absolute HOSTCTX_ROOT; NULL: "/" */
+	char *fields;			/* HOSTCTX_FIELDS; NULL: all */
+	bool redact;			/* HOSTCTX_REDACT */
 	bool have_root;			/* it opened at start: snapshots */
 	struct hostctx_sidecar *sidecar;
 	struct timespec started_at;	/* CLOCK_REALTIME; names a new record */
@@ -61,6 +63,22 @@ static unsigned write_flags_from_env(char **envp)
 	return v && strcmp(v, "0") != 0 ? HOSTCTX_WRITE_FSYNC : 0;
 }
 
+/*
+ * The library cannot refuse to run: an HOSTCTX_FIELDS no group matches
+ * records every field, and any HOSTCTX_REDACT but "" and "0" redacts
+ * (the safe side for a record that may go public).
+ */
+static int selection_from_env(char **envp, struct hctx_preload_record *rec)
+{
+	const char *fields = env_nonempty(envp, "HOSTCTX_FIELDS");
+	const char *redact = env_nonempty(envp, "HOSTCTX_REDACT");
+
+	rec->redact = redact && strcmp(redact, "0") != 0;
+	if (fields && !(rec->fields = strdup(fields)))
+		return -ENOMEM;
+	return 0;
+}
+
 /* HOSTCTX_ROOT made absolute: the program may chdir before the exit hook. */
 static int root_path_from_env(char **envp, const char *cwd, char **ret)
 {
@@ -85,6 +103,9 @@ static int snapshot_now(const struct hctx_preload_record *rec,
 
 	if (r < 0)
 		return r;
+	hostctx_root_set_redact(root, rec->redact);
+	if (hostctx_root_select(root, rec->fields) < 0)
+		(void)hostctx_root_select(root, NULL);
 	r = hostctx_snapshot_take(root, ret);
 	hostctx_root_close(root);
 	return r;
@@ -159,6 +180,7 @@ static void record_free(struct hctx_preload_record *rec)
 	if (!rec)
 		return;
 	free(rec->root_path);
+	free(rec->fields);
 	hostctx_sidecar_free(rec->sidecar);
 	hctx_record_clear(&rec->place);
 	free(rec);
@@ -282,6 +304,8 @@ static int begin(const struct hctx_preload_begin_args *args,
 	int r;
 
 	r = root_path_from_env(args->envp, cwd, &rec->root_path);
+	if (r == 0)
+		r = selection_from_env(args->envp, rec);
 	if (r < 0)
 		return r;
 	if (args->resume_path)

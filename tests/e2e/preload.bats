@@ -627,3 +627,30 @@ no_temp_files() {
 	done
 	kill "$holder"
 }
+
+@test "HOSTCTX_FIELDS and HOSTCTX_REDACT choose what the preloaded process's snapshots hold, across exec too" {
+	HOSTCTX_FIELDS=boot,kernel HOSTCTX_REDACT=1 with_preload sh -c 'exec /bin/true'
+	rec=$(the_record)
+	python3 - "$rec" <<-'EOF'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	for side in "pre", "post":
+	    keys = set(d[side]) - {"heap_state"}
+	    assert keys <= {"kernel_name", "kernel_release", "arch", "kernel_cmdline",
+	                    "uptime_seconds", "redacted"}, keys
+	    assert "boot_id" not in d[side]
+	    assert d[side]["redacted"] == ["kernel_cmdline", "boot_id"], d[side]["redacted"]
+	    assert " -- " not in d[side].get("kernel_cmdline", "")
+	EOF
+	rm -f "$rec"
+	# the library cannot refuse to run: a bad group records every field,
+	# any value of HOSTCTX_REDACT but 0 redacts
+	HOSTCTX_FIELDS=nosuch HOSTCTX_REDACT=yes with_preload /bin/true
+	rec=$(the_record)
+	python3 - "$rec" <<-'EOF'
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	assert "sched_tunables" in d["pre"] or "online_cpus" in d["pre"]
+	assert "uptime_seconds" in d["pre"] and "redacted" in d["pre"]
+	EOF
+}
