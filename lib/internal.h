@@ -595,6 +595,17 @@ int hctx_parse_normalised(const char *text, size_t len, char **ret);
 
 /* -- parsers: platform (parse_platform.c) -- */
 
+/* Longer os-release lines are skipped. */
+#define HCTX_OS_RELEASE_LINE_MAX 4096
+/*
+ * os-release(5) text: values[k] (NULL when unset, else a new string)
+ * from the last well-formed, non-empty UTF-8 assignment of keys[k];
+ * '#' lines, blank lines and malformed lines are skipped.  Returns 0
+ * or -ENOMEM.
+ */
+int hctx_parse_os_release(const char *text, size_t len, const char *const *keys,
+			  size_t n_keys, char **values);
+
 /* -- parsers: process (parse_process.c) -- */
 
 /* -- parsers: counters (parse_counters.c) -- */

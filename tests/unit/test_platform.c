@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* The platform parsers: os-release(5) quoting and malformed lines. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+#include <string.h>
+
+static const char *const keys[] = { "ID", "VERSION_ID", "PRETTY_NAME",
+				    "VERSION_CODENAME" };
+#define N_KEYS 4
+
+static void parse(const char *text, size_t len, char **v)
+{
+	memset(v, 0, N_KEYS * sizeof(*v));
+	assert_int_equal(hctx_parse_os_release(text, len, keys, N_KEYS, v), 0);
+}
+
+static void clear(char **v)
+{
+	for (size_t k = 0; k < N_KEYS; k++)
+		free(v[k]);
+}
+
+/* Debian 12's file, as on the development VM. */
+static void debian_bookworm(void **state)
+{
+	static const char text[] =
+		"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+		"NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n"
+		"VERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n"
+		"HOME_URL=\"https://www.debian.org/\"\n";
+	char *v[N_KEYS];
+
+	(void)state;
+	parse(text, sizeof(text) - 1, v);
+	assert_string_equal(v[0], "debian");
+	assert_string_equal(v[1], "12");
+	assert_string_equal(v[2], "Debian GNU/Linux 12 (bookworm)");
+	assert_string_equal(v[3], "bookworm");
+	clear(v);
+}
+
+static void quoting_forms(void **state)
+{
+	static const char text[] =
+		"ID='single \\\" kept'\n"
+		"VERSION_ID=\"a\\\"b\\\\c\\$d\\`e\\nf\"\n"
+		"PRETTY_NAME=plain value  \r\n"
+		"  # a comment\n\n"
+		"VERSION_CODENAME=\"\"\n";
+	char *v[N_KEYS];
+
+	(void)state;
+	parse(text, sizeof(text) - 1, v);
+	assert_string_equal(v[0], "single \\\" kept");
+	assert_string_equal(v[1], "a\"b\\c$d`e\\nf");
+	assert_string_equal(v[2], "plain value");	/* CRLF and blanks cut */
+	assert_null(v[3]);				/* empty: unset */
+	clear(v);
+}
+
+static void malformed_lines(void **state)
+{
+	char text[5000];
+	char *v[N_KEYS];
+	int n;
+
+	(void)state;
+	n = snprintf(text, sizeof(text),
+		     "ID=\"unterminated\nVERSION_ID=\"1\" junk\n"
+		     "PRETTY_NAME\nVERSION_CODENAME='x'y\nID\xff=1\n");
+	parse(text, (size_t)n, v);
+	for (size_t k = 0; k < N_KEYS; k++)
+		assert_null(v[k]);
+	/* non-UTF-8, a NUL inside, and a line over 4 KiB are skipped */
+	parse("ID=\xc3(\nVERSION_ID=1\0x\n", 19, v);
+	assert_null(v[0]);
+	assert_null(v[1]);
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "ID=", 3);
+	parse(text, sizeof(text), v);
+	assert_null(v[0]);
+	/* the last assignment wins; no final newline */
+	parse("ID=a\nID=b", 9, v);
+	assert_string_equal(v[0], "b");
+	clear(v);
+	parse("", 0, v);
+	assert_null(v[0]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(debian_bookworm),
+		cmocka_unit_test(quoting_forms),
+		cmocka_unit_test(malformed_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
