@@ -555,6 +555,10 @@ int hctx_read_ac_power(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* -- readers: platform (read_platform.c) -- */
 
+/* etc/os-release, else usr/lib/os-release: id, version_id, pretty_name, version_codename. */
+int hctx_read_os_release(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+
 /* -- readers: process (read_process.c) -- */
 
 /* -- readers: counters (read_counters.c) -- */

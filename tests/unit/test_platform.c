@@ -8,7 +8,9 @@
 
 #include "internal.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const keys[] = { "ID", "VERSION_ID", "PRETTY_NAME",
 				    "VERSION_CODENAME" };
@@ -93,12 +95,70 @@ static void malformed_lines(void **state)
 	assert_null(v[0]);
 }
 
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int read_in(const char *dir, struct hctx_value **v)
+{
+	struct hostctx_root *root = NULL;
+	struct hctx_reader rd = { 0 };
+	int r;
+
+	assert_int_equal(hostctx_root_open(dir, &root), 0);
+	rd.root = root;
+	rd.buf = root->scratch;
+	r = hctx_read_os_release(&rd, NULL, v);
+	hostctx_root_close(root);
+	return r;
+}
+
+/* etc/os-release first, else usr/lib/os-release; absent without either. */
+static void os_release_reader_fallback(void **state)
+{
+	char dir[] = "/tmp/hctx-platform-XXXXXX", path[512];
+	struct hctx_value *v = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(read_in(dir, &v), -ENOENT);
+	snprintf(path, sizeof(path), "%s/usr", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/usr/lib", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc", dir);
+	mkdir(path, 0755);
+	write_file(dir, "usr/lib/os-release", "ID=fedora\nVERSION_ID=41\n");
+	assert_int_equal(read_in(dir, &v), 0);
+	assert_string_equal(v->rec.slot[0]->s, "fedora");
+	assert_string_equal(v->rec.slot[1]->s, "41");
+	assert_null(v->rec.slot[2]);
+	hctx_value_free(v);
+	write_file(dir, "etc/os-release", "# nothing we keep\nNAME=x\n");
+	assert_int_equal(read_in(dir, &v), -ENODATA);
+	write_file(dir, "etc/os-release", "ID=\"arch\"\n");
+	assert_int_equal(read_in(dir, &v), 0);
+	assert_string_equal(v->rec.slot[0]->s, "arch");
+	hctx_value_free(v);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(debian_bookworm),
 		cmocka_unit_test(quoting_forms),
 		cmocka_unit_test(malformed_lines),
+		cmocka_unit_test(os_release_reader_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
