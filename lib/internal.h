@@ -558,6 +558,9 @@ int hctx_read_ac_power(struct hctx_reader *rd, const struct hctx_field *f,
 /* etc/os-release, else usr/lib/os-release: id, version_id, pretty_name, version_codename. */
 int hctx_read_os_release(struct hctx_reader *rd, const struct hctx_field *f,
 			 struct hctx_value **ret);
+/* The six allowlisted DMI strings, sys/class/dmi/id else sys/devices/virtual/dmi/id. */
+int hctx_read_dmi(struct hctx_reader *rd, const struct hctx_field *f,
+		  struct hctx_value **ret);
 
 /* -- readers: process (read_process.c) -- */
 

@@ -55,3 +55,58 @@ int hctx_read_os_release(struct hctx_reader *rd, const struct hctx_field *f,
 	*ret = TAKE_PTR(rec);
 	return 0;
 }
+
+/* ---- dmi ------------------------------------------------------------ */
+
+/* The allowlist (never serials, UUIDs, asset tags, board or chassis). */
+static const char *const dmi_names[] = {
+	"sys_vendor", "product_name", "product_family",
+	"bios_vendor", "bios_version", "bios_date",
+};
+#define N_DMI (sizeof(dmi_names) / sizeof(dmi_names[0]))
+
+/* The class path is a symlink into devices; a capture may hold either. */
+static const char *const dmi_dirs[] = {
+	"sys/class/dmi/id", "sys/devices/virtual/dmi/id",
+};
+
+/* Each member from the first directory where it reads; omitted when none does. */
+int hctx_read_dmi(struct hctx_reader *rd, const struct hctx_field *f,
+		  struct hctx_value **ret)
+{
+	_cleanup_value_ struct hctx_value *rec = hctx_value_record(N_DMI);
+	int fds[2] = { -1, -1 };
+	size_t found = 0;
+	int r = 0;
+
+	if (!rec)
+		return -ENOMEM;
+	rd->path = dmi_dirs[0];
+	for (size_t d = 0; d < 2; d++)
+		fds[d] = hctx_open(rd->root, dmi_dirs[d], true);
+	for (size_t k = 0; k < N_DMI && r != -ENOMEM; k++) {
+		for (size_t d = 0; d < 2 && !rec->rec.slot[k]; d++) {
+			_cleanup_free_ char *v = NULL;
+
+			if (fds[d] < 0)
+				continue;
+			r = hctx_read_trimmed_at(rd->root, fds[d], dmi_names[k], &v);
+			if (r == -ENOMEM)
+				break;
+			if (r < 0)
+				continue;
+			rec->rec.slot[k] = hctx_value_string(v);
+			r = rec->rec.slot[k] ? 0 : -ENOMEM;
+			found += r == 0;
+		}
+	}
+	for (size_t d = 0; d < 2; d++)
+		if (fds[d] >= 0)
+			close(fds[d]);
+	if (r == -ENOMEM)
+		return r;
+	if (!found)
+		return -ENOENT;
+	*ret = TAKE_PTR(rec);
+	return 0;
+}

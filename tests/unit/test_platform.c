@@ -152,6 +152,46 @@ static void os_release_reader_fallback(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static int dmi_in(const char *dir, struct hctx_value **v)
+{
+	struct hostctx_root *root = NULL;
+	struct hctx_reader rd = { 0 };
+	int r;
+
+	assert_int_equal(hostctx_root_open(dir, &root), 0);
+	rd.root = root;
+	rd.buf = root->scratch;
+	r = hctx_read_dmi(&rd, NULL, v);
+	hostctx_root_close(root);
+	return r;
+}
+
+/* Members from the class path, else the devices path; serials never read. */
+static void dmi_fallback_path(void **state)
+{
+	char dir[] = "/tmp/hctx-dmi-XXXXXX", cmd[600];
+	struct hctx_value *v = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(dmi_in(dir, &v), -ENOENT);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/sys/class/dmi/id' "
+		 "'%s/sys/devices/virtual/dmi/id'", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	write_file(dir, "sys/class/dmi/id/sys_vendor", "QEMU\n");
+	write_file(dir, "sys/class/dmi/id/product_serial", "SECRET\n");
+	write_file(dir, "sys/devices/virtual/dmi/id/sys_vendor", "other\n");
+	write_file(dir, "sys/devices/virtual/dmi/id/bios_date", " 04/01/2014 \n");
+	assert_int_equal(dmi_in(dir, &v), 0);
+	assert_int_equal(v->rec.n, 6);
+	assert_string_equal(v->rec.slot[0]->s, "QEMU");
+	assert_null(v->rec.slot[1]);
+	assert_string_equal(v->rec.slot[5]->s, "04/01/2014");
+	hctx_value_free(v);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +199,7 @@ int main(void)
 		cmocka_unit_test(quoting_forms),
 		cmocka_unit_test(malformed_lines),
 		cmocka_unit_test(os_release_reader_fallback),
+		cmocka_unit_test(dmi_fallback_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
