@@ -67,6 +67,36 @@ static const struct hctx_spec basic_strmap_spec = {
 	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
 };
 
+/* -- specs: platform (read_platform.c) -- */
+
+/* In the reader's order: ID, VERSION_ID, PRETTY_NAME, VERSION_CODENAME. */
+static const struct hctx_member os_release_members[] = {
+	{ .name = "id", .spec = &hctx_spec_string },
+	{ .name = "version_id", .spec = &hctx_spec_string, .human_order = 1 },
+	{ .name = "pretty_name", .spec = &hctx_spec_string, .human_order = 2 },
+	{ .name = "version_codename", .spec = &hctx_spec_string, .human_order = 3 },
+};
+static const struct hctx_spec os_release_spec = {
+	.kind = HCTX_KIND_RECORD, .members = os_release_members,
+	.n_members = sizeof(os_release_members) / sizeof(os_release_members[0]),
+};
+
+/* The machine's make and model are identity; its firmware is config. */
+static const struct hctx_member dmi_members[] = {
+	{ .name = "sys_vendor", .spec = &hctx_spec_string, .cls = HCTX_CLASS(IDENTITY) },
+	{ .name = "product_name", .spec = &hctx_spec_string, .human_order = 1,
+	  .cls = HCTX_CLASS(IDENTITY) },
+	{ .name = "product_family", .spec = &hctx_spec_string, .human_order = 2,
+	  .cls = HCTX_CLASS(IDENTITY) },
+	{ .name = "bios_vendor", .spec = &hctx_spec_string, .human_order = 3 },
+	{ .name = "bios_version", .spec = &hctx_spec_string, .human_order = 4 },
+	{ .name = "bios_date", .spec = &hctx_spec_string, .human_order = 5 },
+};
+static const struct hctx_spec dmi_spec = {
+	.kind = HCTX_KIND_RECORD, .members = dmi_members,
+	.n_members = sizeof(dmi_members) / sizeof(dmi_members[0]),
+};
+
 /* -- specs: redaction (redact.c) -- */
 
 /* The names of the fields --redact omitted or rewrote. */
@@ -185,6 +215,14 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_cpuinfo, "microcode", "microcode", .redact = hctx_redact_omit),
 
 	/* -- platform -- */
+	ROW(hypervisor, hctx_spec_string, IDENTITY, "platform", BOOT,
+	    hctx_read_hypervisor, "value", "hypervisor"),
+	ROW(hypervisor_source, hctx_spec_string, IDENTITY, "platform", BOOT,
+	    hctx_read_hypervisor, "source", "hypervisor detected by"),
+	ROW(dmi, dmi_spec, CONFIG, "platform", BOOT, hctx_read_dmi,
+	    "sys/class/dmi/id", "DMI"),
+	ROW(os_release, os_release_spec, CONFIG, "platform", EVERY,
+	    hctx_read_os_release, "etc/os-release", "OS release"),
 
 	/* -- caches -- */
 

@@ -562,6 +562,10 @@ int hctx_read_os_release(struct hctx_reader *rd, const struct hctx_field *f,
 int hctx_read_dmi(struct hctx_reader *rd, const struct hctx_field *f,
 		  struct hctx_value **ret);
 
+/* hypervisor and (f->arg "source") hypervisor_source: the probes in order. */
+int hctx_read_hypervisor(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+
 /* -- readers: process (read_process.c) -- */
 
 /* -- readers: counters (read_counters.c) -- */
@@ -612,6 +616,22 @@ int hctx_parse_normalised(const char *text, size_t len, char **ret);
  */
 int hctx_parse_os_release(const char *text, size_t len, const char *const *keys,
 			  size_t n_keys, char **values);
+
+/*
+ * The hypervisor probes' pure parts: a static name or NULL (undecided).
+ * cpuid: the 12-byte signature of leaf 0x40000000 ("unknown" for one not
+ * listed); type: sys/hypervisor/type; sysinfo: s390's proc/sysinfo,
+ * only its "Control Program:" lines looked at ("lpar" when none);
+ * compatible: ppc's NUL-separated proc/device-tree/compatible; dmi: the
+ * virtual platforms' sys_vendor (and product_name, may be NULL).
+ */
+const char *hctx_hypervisor_of_cpuid(const char *signature);
+const char *hctx_hypervisor_of_type(const char *type);
+const char *hctx_hypervisor_of_sysinfo(const char *text, size_t len);
+const char *hctx_hypervisor_of_compatible(const char *text, size_t len);
+const char *hctx_hypervisor_of_dmi(const char *vendor, const char *product);
+/* Whether the first block of proc/cpuinfo's "flags" holds flag. */
+bool hctx_cpuinfo_has_flag(const char *text, size_t len, const char *flag);
 
 /* -- parsers: process (parse_process.c) -- */
 

@@ -99,3 +99,137 @@ int hctx_parse_os_release(const char *text, size_t len, const char *const *keys,
 	}
 	return 0;
 }
+
+/* ---- hypervisor probes ------------------------------------------------ */
+
+static const struct {
+	const char *signature;	/* CPUID 0x40000000 EBX, ECX, EDX */
+	const char *name;
+} cpuid_signatures[] = {
+	{ "KVMKVMKVM", "kvm" },	/* padded with NULs */
+	{ "XenVMMXenVMM", "xen" },
+	{ "Microsoft Hv", "microsoft" },
+	{ "VMwareVMware", "vmware" },
+	{ "VBoxVBoxVBox", "virtualbox" },
+	{ "TCGTCGTCGTCG", "qemu" },
+	{ "bhyve bhyve ", "bhyve" },
+	{ " lrpepyh  vr", "parallels" },
+	{ "ACRNACRNACRN", "acrn" },
+};
+
+const char *hctx_hypervisor_of_cpuid(const char *signature)
+{
+	for (size_t i = 0; i < sizeof(cpuid_signatures) / sizeof(cpuid_signatures[0]); i++)
+		if (strcmp(signature, cpuid_signatures[i].signature) == 0)
+			return cpuid_signatures[i].name;
+	return "unknown";
+}
+
+/* Xen writes "xen"; any other word is a hypervisor we cannot name. */
+const char *hctx_hypervisor_of_type(const char *type)
+{
+	if (!*type)
+		return NULL;
+	return strcmp(type, "xen") == 0 ? "xen" : "unknown";
+}
+
+static bool line_has(const char *line, size_t len, const char *what)
+{
+	size_t n = strlen(what);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(line + i, what, n) == 0)
+			return true;
+	return false;
+}
+
+/* Nothing but the "Control Program:" lines: the file names the machine. */
+const char *hctx_hypervisor_of_sysinfo(const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	for (const char *s = text; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		if (line_has(s, n, "Control Program:")) {
+			if (line_has(s, n, "KVM"))
+				return "kvm";
+			if (line_has(s, n, "z/VM"))
+				return "zvm";
+		}
+		s += n + 1;
+	}
+	return "lpar";	/* PR/SM: the file without a control program */
+}
+
+/* lscpu's rules for the device tree's compatible strings. */
+const char *hctx_hypervisor_of_compatible(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		size_t n = strnlen(text + i, len - i);
+
+		if (n == 12 && memcmp(text + i, "qemu,pseries", 12) == 0)
+			return "kvm";
+		if (n == 11 && memcmp(text + i, "ibm,powernv", 11) == 0)
+			return "none";
+		i += n + 1;
+	}
+	return NULL;
+}
+
+/* Virtual platforms only: cloud vendors stay visible in dmi instead. */
+const char *hctx_hypervisor_of_dmi(const char *vendor, const char *product)
+{
+	static const struct {
+		const char *vendor, *product, *name;
+	} platforms[] = {
+		{ "QEMU", NULL, "qemu" },
+		{ "Bochs", NULL, "qemu" },
+		{ "innotek GmbH", NULL, "virtualbox" },
+		{ "VMware, Inc.", NULL, "vmware" },
+		{ "Microsoft Corporation", "Virtual Machine", "microsoft" },
+		{ "Xen", NULL, "xen" },
+		{ "Parallels Software International Inc.", NULL, "parallels" },
+		{ "BHYVE", NULL, "bhyve" },
+	};
+
+	for (size_t i = 0; i < sizeof(platforms) / sizeof(platforms[0]); i++) {
+		if (strcmp(vendor, platforms[i].vendor) != 0)
+			continue;
+		if (!platforms[i].product ||
+		    (product && strcmp(product, platforms[i].product) == 0))
+			return platforms[i].name;
+	}
+	return NULL;
+}
+
+static bool is_word_char(char c)
+{
+	return c != ' ' && c != '\t' && c != '\n' && c != '\0';
+}
+
+/* "flags\t\t: fpu vme ... hypervisor ..." in the first block. */
+bool hctx_cpuinfo_has_flag(const char *text, size_t len, const char *flag)
+{
+	size_t end = hctx_cpuinfo_first_block_end(text, len), flen = strlen(flag);
+
+	if (end == 0)
+		end = len;
+	for (size_t i = 0; i < end;) {
+		const char *line = text + i, *nl = memchr(line, '\n', end - i);
+		size_t n = nl ? (size_t)(nl - line) : end - i;
+		const char *colon = memchr(line, ':', n);
+
+		if (colon && n >= 5 && memcmp(line, "flags", 5) == 0 &&
+		    (line[5] == ' ' || line[5] == '\t' || line + 5 == colon)) {
+			for (const char *w = colon + 1; w + flen <= line + n; w++)
+				if (memcmp(w, flag, flen) == 0 && !is_word_char(w[-1]) &&
+				    (w + flen == line + n || !is_word_char(w[flen])))
+					return true;
+			return false;
+		}
+		i += n + 1;
+	}
+	return false;
+}

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Readers of the platform fields: os_release (etc/os-release, else
- * usr/lib/os-release, symlinks resolved beneath the root).
+ * usr/lib/os-release, symlinks resolved beneath the root), dmi (an
+ * allowlist) and the hypervisor probes.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const os_release_keys[] = {
 	"ID", "VERSION_ID", "PRETTY_NAME", "VERSION_CODENAME",
@@ -109,4 +113,195 @@ int hctx_read_dmi(struct hctx_reader *rd, const struct hctx_field *f,
 		return -ENOENT;
 	*ret = TAKE_PTR(rec);
 	return 0;
+}
+
+/* ---- hypervisor ------------------------------------------------------ */
+
+/*
+ * The probes of docs/json-format.md, in order; the first that decides
+ * gives hypervisor and hypervisor_source (both rows ask once, the answer
+ * is kept for the snapshot).  Under a captured root the cpuid probe does
+ * not run and "none" is never inferred: a capture may have been edited.
+ */
+struct hypervisor_answer {
+	int err;		/* 0: value and source hold */
+	const char *value;	/* static strings */
+	const char *source;
+};
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+static const char *cpuid_probe(void)
+{
+	unsigned a, b, c, d;
+	char sig[13];
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return NULL;
+	if (!(c & (1u << 31)))
+		return "none";
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	return hctx_hypervisor_of_cpuid(sig);
+}
+#else
+static const char *cpuid_probe(void)
+{
+	return NULL;
+}
+#endif
+
+/*
+ * Each probe: 1 with *ret set when it decides, 0 when its source is
+ * missing or says nothing, -errno when its source is there but does not
+ * read (then the fields are omitted: a later probe must not answer for
+ * a source that failed).
+ */
+static int absent_is_undecided(int r)
+{
+	return r == -ENOENT || r == -ENOTDIR ? 0 : r;
+}
+
+static int sys_hypervisor_probe(struct hctx_reader *rd, const char **ret)
+{
+	_cleanup_free_ char *type = NULL;
+	int r = hctx_read_trimmed(rd->root, "sys/hypervisor/type", &type);
+
+	if (r == -ENODATA)
+		return 0;	/* empty */
+	if (r < 0)
+		return absent_is_undecided(r);
+	*ret = hctx_hypervisor_of_type(type);
+	return *ret != NULL;
+}
+
+static int sysinfo_probe(struct hctx_reader *rd, const char **ret)
+{
+	ssize_t n = hctx_read_file(rd->root, "proc/sysinfo", rd->buf, HCTX_READ_CAP);
+
+	if (n < 0)
+		return absent_is_undecided((int)n);
+	*ret = hctx_hypervisor_of_sysinfo(rd->buf, (size_t)n);
+	return 1;
+}
+
+static int device_tree_probe(struct hctx_reader *rd, const char **ret)
+{
+	ssize_t n = hctx_read_file(rd->root, "proc/device-tree/compatible", rd->buf,
+				   HCTX_READ_CAP);
+	int fd;
+
+	if (n < 0 && absent_is_undecided((int)n) < 0)
+		return (int)n;
+	*ret = n < 0 ? NULL : hctx_hypervisor_of_compatible(rd->buf, (size_t)n);
+	if (*ret && (strcmp(*ret, "none") != 0 || rd->root->live))
+		return 1;
+	/* only whether the partition name exists: its text is never read */
+	fd = hctx_open(rd->root, "proc/device-tree/ibm,partition-name", false);
+	if (fd < 0)
+		return absent_is_undecided(fd);
+	close(fd);
+	*ret = "powervm";
+	return 1;
+}
+
+static int dmi_probe(struct hctx_reader *rd, const char **ret)
+{
+	_cleanup_free_ char *vendor = NULL, *product = NULL;
+	int r = -ENOENT;
+
+	for (size_t d = 0; d < 2 && !vendor && absent_is_undecided(r) == 0; d++) {
+		snprintf(rd->pathbuf, sizeof(rd->pathbuf), "%s/sys_vendor", dmi_dirs[d]);
+		r = hctx_read_trimmed(rd->root, rd->pathbuf, &vendor);
+		if (r < 0)
+			continue;
+		snprintf(rd->pathbuf, sizeof(rd->pathbuf), "%s/product_name", dmi_dirs[d]);
+		r = hctx_read_trimmed(rd->root, rd->pathbuf, &product);
+		if (r < 0 && r != -ENOENT && r != -ENODATA)
+			return r;
+		r = 0;
+	}
+	if (r < 0)
+		return r == -ENODATA ? 0 : absent_is_undecided(r);
+	*ret = hctx_hypervisor_of_dmi(vendor, product);
+	return *ret != NULL;
+}
+
+/* The first block of proc/cpuinfo is enough: read its beginning only. */
+static int cpuinfo_flag_probe(struct hctx_reader *rd, const char **ret)
+{
+	int fd = hctx_open(rd->root, "proc/cpuinfo", false);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return absent_is_undecided(fd);
+	while (len < HCTX_READ_CAP &&
+	       (n = hctx_read_some(fd, rd->buf + len, HCTX_READ_CAP - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	*ret = "unknown";
+	return hctx_cpuinfo_has_flag(rd->buf, len, "hypervisor");
+}
+
+typedef int probe_fn(struct hctx_reader *rd, const char **ret);
+
+/* In order; the cpuid probe (live only) comes first. */
+static const struct {
+	const char *source;
+	probe_fn *probe;
+} probes[] = {
+	{ "sys_hypervisor", sys_hypervisor_probe },
+	{ "sysinfo", sysinfo_probe },
+	{ "device_tree", device_tree_probe },
+	{ "dmi", dmi_probe },
+	{ "cpuinfo_flag", cpuinfo_flag_probe },
+};
+
+static struct hypervisor_answer probe_hypervisor(struct hctx_reader *rd)
+{
+	struct hypervisor_answer a = { .err = -ENOENT };
+
+	if (rd->root->live && (a.value = cpuid_probe()) != NULL) {
+		a.source = "cpuid";
+		a.err = 0;
+		return a;
+	}
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		int r = probes[i].probe(rd, &a.value);
+
+		if (r != 0) {
+			a.err = r < 0 ? r : 0;
+			a.source = probes[i].source;
+			return a;
+		}
+	}
+	return a;
+}
+
+/* f->arg "source": hypervisor_source; "value": hypervisor. */
+int hctx_read_hypervisor(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret)
+{
+	struct hypervisor_answer *a = rd->memo[HCTX_MEMO_PLATFORM];
+
+	if (!a) {
+		a = malloc(sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		*a = probe_hypervisor(rd);
+		rd->memo[HCTX_MEMO_PLATFORM] = a;
+		rd->memo_free[HCTX_MEMO_PLATFORM] = free;
+	}
+	rd->path = NULL;
+	if (a->err < 0)
+		return a->err;
+	*ret = hctx_value_string(strcmp(f->arg, "source") == 0 ? a->source : a->value);
+	return *ret ? 0 : -ENOMEM;
 }

@@ -398,7 +398,9 @@ copy_beyond_sources() {
 		/sys/devices/system/cpu/{isolated,nohz_full,smt/control,smt/active} \
 		/sys/devices/system/clocksource/clocksource0/{current,available}_clocksource \
 		/sys/devices/system/cpu/vulnerabilities/* \
-		/proc/loadavg /sys/class/power_supply/*/{type,online}; do
+		/proc/loadavg /sys/class/power_supply/*/{type,online} \
+		/etc/os-release /sys/hypervisor/type /proc/sysinfo \
+		/sys/class/dmi/id/{sys_vendor,product_name,product_family,bios_vendor,bios_version,bios_date}; do
 		[ -f "$f" ] && [ -r "$f" ] || continue
 		mkdir -p "$r$(dirname "$f")"
 		cat "$f" >"$r$f"

@@ -129,6 +129,14 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_u64(s, "tasks_runnable", 2);
 	set_u64(s, "tasks_total", 312);
 	set_bool(s, "ac_power", true);
+	/* platform */
+	set_str(s, "hypervisor", "kvm");
+	set_str(s, "hypervisor_source", "cpuid");
+	set_str(s, "dmi.sys_vendor", "QEMU");
+	set_str(s, "dmi.product_name", "Standard PC (Q35 + ICH9, 2009)");
+	set_str(s, "dmi.bios_version", "1.16.2-debian-1.16.2-1");
+	set_str(s, "os_release.id", "debian");
+	set_str(s, "os_release.version_id", "12");
 	/* redaction */
 	set_str(s, "redacted.0", "kernel_cmdline");
 	set_str(s, "redacted.1", "boot_id");

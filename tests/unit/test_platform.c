@@ -192,6 +192,139 @@ static void dmi_fallback_path(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- hypervisor ------------------------------------------------------ */
+
+static void hypervisor_signatures_and_texts(void **state)
+{
+	/* real s390 sysinfo lines (the fixtures' z/VM and LPAR machines) */
+	static const char zvm[] = "Manufacturer:         IBM\nType:                 2817\n"
+				  "VM00 Name:            LINUX\n"
+				  "VM00 Control Program: z/VM    6.1.0\n";
+	static const char kvm[] = "VM00 Control Program: KVM/Linux\n";
+	static const char lpar[] = "Manufacturer:         IBM\nLPAR Name:            L1\n";
+	static const char pseries[] = "qemu,pseries\0";
+	static const char powernv[] = "ibm,powernv\0ibm,power8\0";
+	static const char other[] = "ibm,pSeries\0";
+
+	(void)state;
+	assert_string_equal(hctx_hypervisor_of_cpuid("KVMKVMKVM"), "kvm");
+	assert_string_equal(hctx_hypervisor_of_cpuid("Microsoft Hv"), "microsoft");
+	assert_string_equal(hctx_hypervisor_of_cpuid(" lrpepyh  vr"), "parallels");
+	assert_string_equal(hctx_hypervisor_of_cpuid("SomethingNew"), "unknown");
+	assert_string_equal(hctx_hypervisor_of_type("xen"), "xen");
+	assert_string_equal(hctx_hypervisor_of_type("s390"), "unknown");
+	assert_null(hctx_hypervisor_of_type(""));
+	assert_string_equal(hctx_hypervisor_of_sysinfo(zvm, sizeof(zvm) - 1), "zvm");
+	assert_string_equal(hctx_hypervisor_of_sysinfo(kvm, sizeof(kvm) - 1), "kvm");
+	assert_string_equal(hctx_hypervisor_of_sysinfo(lpar, sizeof(lpar) - 1), "lpar");
+	/* a KVM outside a Control Program: line does not count */
+	assert_string_equal(hctx_hypervisor_of_sysinfo("Name: KVM\n", 10), "lpar");
+	assert_string_equal(hctx_hypervisor_of_compatible(pseries, sizeof(pseries) - 1), "kvm");
+	assert_string_equal(hctx_hypervisor_of_compatible(powernv, sizeof(powernv) - 1), "none");
+	assert_null(hctx_hypervisor_of_compatible(other, sizeof(other) - 1));
+	assert_null(hctx_hypervisor_of_compatible("", 0));
+	assert_string_equal(hctx_hypervisor_of_dmi("QEMU", NULL), "qemu");
+	assert_string_equal(hctx_hypervisor_of_dmi("innotek GmbH", "VirtualBox"), "virtualbox");
+	assert_string_equal(hctx_hypervisor_of_dmi("Microsoft Corporation", "Virtual Machine"),
+			    "microsoft");
+	assert_null(hctx_hypervisor_of_dmi("Microsoft Corporation", "Surface Book"));
+	assert_null(hctx_hypervisor_of_dmi("Amazon EC2", "m5.metal"));
+}
+
+static void cpuinfo_flags(void **state)
+{
+	static const char x86[] = "processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n\n"
+				  "processor\t: 1\nflags\t\t: fpu\n\n";
+	static const char second[] = "processor\t: 0\nflags\t\t: fpu\n\n"
+				     "processor\t: 1\nflags\t\t: hypervisor\n\n";
+	static const char prefix[] = "flags\t\t: fpu hypervisorx xhypervisor\n";
+	static const char last[] = "flags\t: fpu hypervisor";
+
+	(void)state;
+	assert_true(hctx_cpuinfo_has_flag(x86, sizeof(x86) - 1, "hypervisor"));
+	assert_false(hctx_cpuinfo_has_flag(second, sizeof(second) - 1, "hypervisor"));
+	assert_false(hctx_cpuinfo_has_flag(prefix, sizeof(prefix) - 1, "hypervisor"));
+	assert_true(hctx_cpuinfo_has_flag(last, sizeof(last) - 1, "hypervisor"));
+	assert_false(hctx_cpuinfo_has_flag("", 0, "hypervisor"));
+}
+
+static const char *hypervisor_in(const char *dir, const char **source)
+{
+	static char value[32], src[32];
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot *s = NULL;
+	const char *v = NULL, *so = NULL;
+
+	assert_int_equal(hostctx_root_open(dir, &root), 0);
+	assert_int_equal(hostctx_snapshot_take(root, &s), 0);
+	hostctx_root_close(root);
+	if (hostctx_snapshot_get_string(s, "hypervisor", &v) < 0) {
+		assert_int_not_equal(hostctx_snapshot_get_string(s, "hypervisor_source", &so), 0);
+		hostctx_snapshot_free(s);
+		return NULL;
+	}
+	assert_int_equal(hostctx_snapshot_get_string(s, "hypervisor_source", &so), 0);
+	snprintf(value, sizeof(value), "%s", v);
+	snprintf(src, sizeof(src), "%s", so);
+	hostctx_snapshot_free(s);
+	*source = src;
+	return value;
+}
+
+/* The probes in order under a root; "none" is never inferred there. */
+static void hypervisor_probe_order(void **state)
+{
+	char dir[] = "/tmp/hctx-hv-XXXXXX", cmd[600];
+	const char *source = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/proc/device-tree' '%s/sys/class/dmi/id' "
+		 "'%s/sys/hypervisor'", dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_null(hypervisor_in(dir, &source));
+	write_file(dir, "proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu hypervisor\n\n");
+	assert_string_equal(hypervisor_in(dir, &source), "unknown");
+	assert_string_equal(source, "cpuinfo_flag");
+	write_file(dir, "sys/class/dmi/id/sys_vendor", "QEMU\n");
+	assert_string_equal(hypervisor_in(dir, &source), "qemu");
+	assert_string_equal(source, "dmi");
+	/* powernv is bare metal: under a root that decides nothing */
+	write_file(dir, "proc/device-tree/compatible", "ibm,powernv");
+	assert_string_equal(hypervisor_in(dir, &source), "qemu");
+	write_file(dir, "proc/device-tree/ibm,partition-name", "SECRET-LPAR");
+	assert_string_equal(hypervisor_in(dir, &source), "powervm");
+	assert_string_equal(source, "device_tree");
+	write_file(dir, "proc/sysinfo", "LPAR Name: SECRET\n");
+	assert_string_equal(hypervisor_in(dir, &source), "lpar");
+	assert_string_equal(source, "sysinfo");
+	write_file(dir, "sys/hypervisor/type", "xen\n");
+	assert_string_equal(hypervisor_in(dir, &source), "xen");
+	assert_string_equal(source, "sys_hypervisor");
+	/* a source that is there but unreadable omits both: no later probe answers */
+	snprintf(cmd, sizeof(cmd), "rm '%s/sys/hypervisor/type' && mkdir '%s/sys/hypervisor/type'",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_null(hypervisor_in(dir, &source));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Live on x86: the cpuid probe decides, whatever the tree says. */
+static void hypervisor_live(void **state)
+{
+	const char *source = NULL, *v;
+
+	(void)state;
+	v = hypervisor_in("/", &source);
+#if defined(__x86_64__) || defined(__i386__)
+	assert_non_null(v);
+	assert_string_equal(source, "cpuid");
+#else
+	(void)v;
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +333,10 @@ int main(void)
 		cmocka_unit_test(malformed_lines),
 		cmocka_unit_test(os_release_reader_fallback),
 		cmocka_unit_test(dmi_fallback_path),
+		cmocka_unit_test(hypervisor_signatures_and_texts),
+		cmocka_unit_test(cpuinfo_flags),
+		cmocka_unit_test(hypervisor_probe_order),
+		cmocka_unit_test(hypervisor_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

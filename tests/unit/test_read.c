@@ -1534,6 +1534,11 @@ static void full_tree_beyond(const struct tree *t)
 	/* power */
 	put(t, "sys/class/power_supply/AC/type", "Mains\n");
 	put(t, "sys/class/power_supply/AC/online", "1\n");
+	/* platform */
+	put(t, "sys/hypervisor/type", "xen\n");
+	put(t, "sys/class/dmi/id/sys_vendor", "Xen\n");
+	put(t, "sys/class/dmi/id/bios_date", "12/01/2006\n");
+	put(t, "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
 }
 
 /* A tree where every field has a value, and every reader reads. */
