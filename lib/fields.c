@@ -67,6 +67,34 @@ static const struct hctx_spec basic_strmap_spec = {
 	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
 };
 
+/* -- specs: cpufreq (read_cpufreq.c) -- */
+
+static const struct hctx_spec khz_bycpu_spec = {
+	.kind = HCTX_KIND_BYCPU, .elem = &hctx_spec_u64,
+};
+static const struct hctx_spec string_bycpu_spec = {
+	.kind = HCTX_KIND_BYCPU, .elem = &hctx_spec_string,
+};
+static const struct hctx_member intel_pstate_members[] = {
+	{ .name = "status", .spec = &hctx_spec_string },
+	{ .name = "no_turbo", .spec = &hctx_spec_bool, .human_order = 1 },
+	{ .name = "min_perf_pct", .spec = &hctx_spec_u64, .human_order = 2 },
+	{ .name = "max_perf_pct", .spec = &hctx_spec_u64, .human_order = 3 },
+	{ .name = "hwp_dynamic_boost", .spec = &hctx_spec_bool, .human_order = 4 },
+};
+static const struct hctx_spec intel_pstate_spec = {
+	.kind = HCTX_KIND_RECORD, .members = intel_pstate_members,
+	.n_members = sizeof(intel_pstate_members) / sizeof(intel_pstate_members[0]),
+};
+static const struct hctx_member amd_pstate_members[] = {
+	{ .name = "status", .spec = &hctx_spec_string },
+	{ .name = "prefcore", .spec = &hctx_spec_string, .human_order = 1 },
+};
+static const struct hctx_spec amd_pstate_spec = {
+	.kind = HCTX_KIND_RECORD, .members = amd_pstate_members,
+	.n_members = sizeof(amd_pstate_members) / sizeof(amd_pstate_members[0]),
+};
+
 /* -- specs: platform (read_platform.c) -- */
 
 /* In the reader's order: ID, VERSION_ID, PRETTY_NAME, VERSION_CODENAME. */
@@ -195,8 +223,29 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_scalar, "sys/devices/system/cpu/smt/active", "SMT active"),
 
 	/* -- cpufreq -- */
+	ROW(cpufreq_driver, hctx_spec_string, CONFIG, "cpufreq", EVERY,
+	    hctx_read_cpufreq_driver, "cpufreq/scaling_driver", "cpufreq driver"),
+	ROW(cpufreq_min_khz, khz_bycpu_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_cpu_files, "cpufreq/scaling_min_freq", "minimum (kHz)"),
+	ROW(cpufreq_max_khz, khz_bycpu_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_cpu_files, "cpufreq/scaling_max_freq", "maximum (kHz)"),
+	ROW(cpufreq_hw_max_khz, khz_bycpu_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_cpu_files, "cpufreq/cpuinfo_max_freq", "hardware maximum (kHz)"),
+	ROW(cpufreq_epp, string_bycpu_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_cpu_files, "cpufreq/energy_performance_preference",
+	    "energy/performance preference"),
+	ROW(cpufreq_boost, hctx_spec_bool, CONFIG, "cpufreq", EVERY, hctx_read_scalar,
+	    "sys/devices/system/cpu/cpufreq/boost", "boost"),
+	ROW(intel_pstate, intel_pstate_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_dir_record, "sys/devices/system/cpu/intel_pstate", "intel_pstate"),
+	ROW(amd_pstate, amd_pstate_spec, CONFIG, "cpufreq", EVERY,
+	    hctx_read_dir_record, "sys/devices/system/cpu/amd_pstate", "amd_pstate"),
 
 	/* -- idle -- */
+	ROW(cpuidle_driver, hctx_spec_string, CONFIG, "idle", EVERY, hctx_read_scalar,
+	    "sys/devices/system/cpu/cpuidle/current_driver", "cpuidle driver"),
+	ROW(cpuidle_governor, hctx_spec_string, CONFIG, "idle", EVERY,
+	    hctx_read_cpuidle_governor, "sys/devices/system/cpu/cpuidle", "cpuidle governor"),
 
 	/* -- time -- */
 	ROW(clocksource, hctx_spec_string, CONFIG, "time", EVERY, hctx_read_scalar,

@@ -553,6 +553,16 @@ int hctx_read_ac_power(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* -- readers: cpufreq (read_cpufreq.c) -- */
 
+/* scaling_driver (f->arg) of the first online CPU that has the file. */
+int hctx_read_cpufreq_driver(struct hctx_reader *rd, const struct hctx_field *f,
+			     struct hctx_value **ret);
+/* The files of directory f->arg as the members of the row's record. */
+int hctx_read_dir_record(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+/* f->arg/current_governor_ro, else f->arg/current_governor. */
+int hctx_read_cpuidle_governor(struct hctx_reader *rd, const struct hctx_field *f,
+			       struct hctx_value **ret);
+
 /* -- readers: platform (read_platform.c) -- */
 
 /* etc/os-release, else usr/lib/os-release: id, version_id, pretty_name, version_codename. */
@@ -572,6 +582,11 @@ int hctx_read_hypervisor(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* The online CPUs, read once per snapshot: 0 or -errno. */
 int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
+/*
+ * The CPUs whose files per-CPU readers open: the online ones, and under
+ * a captured root only those with a cpuN directory (listed once).
+ */
+int hctx_reader_cpus(struct hctx_reader *rd, const struct hctx_cpuset **ret);
 
 /* ---- pure parsers of the fields beyond the reference ------------- */
 

@@ -131,6 +131,17 @@ static const struct hctx_cpuset *cpus_to_visit(struct hctx_reader *rd, int *err)
 	return &rd->cpu_dirs;
 }
 
+int hctx_reader_cpus(struct hctx_reader *rd, const struct hctx_cpuset **ret)
+{
+	const struct hctx_cpuset *online;
+	int r = hctx_reader_online(rd, &online);
+
+	if (r < 0)
+		return r;
+	*ret = cpus_to_visit(rd, &r);
+	return r;
+}
+
 void hctx_reader_clear(struct hctx_reader *rd)
 {
 	hctx_cpuset_clear(&rd->online);
@@ -424,7 +435,7 @@ int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
 	const struct hctx_cpuset *online;
 	struct hctx_bycpu_builder b = { 0 };
 	char rel[160];
-	int r = hctx_reader_online(rd, &online);
+	int r = hctx_reader_cpus(rd, &online);
 
 	if (r < 0)
 		return r;

@@ -129,6 +129,20 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_u64(s, "tasks_runnable", 2);
 	set_u64(s, "tasks_total", 312);
 	set_bool(s, "ac_power", true);
+	/* cpufreq, idle */
+	set_str(s, "cpufreq_driver", "intel_pstate");
+	set_u64(s, "cpufreq_min_khz.0-15", 800000);
+	set_u64(s, "cpufreq_max_khz.0-7", 5000000);
+	set_u64(s, "cpufreq_max_khz.8-15", 3900000);
+	set_u64(s, "cpufreq_hw_max_khz.0-15", 5000000);
+	set_str(s, "cpufreq_epp.0-15", "balance_performance");
+	set_bool(s, "cpufreq_boost", true);
+	set_str(s, "intel_pstate.status", "active");
+	set_bool(s, "intel_pstate.no_turbo", false);
+	set_u64(s, "intel_pstate.min_perf_pct", 9);
+	set_str(s, "amd_pstate.status", "active");
+	set_str(s, "cpuidle_driver", "intel_idle");
+	set_str(s, "cpuidle_governor", "menu");
 	/* platform */
 	set_str(s, "hypervisor", "kvm");
 	set_str(s, "hypervisor_source", "cpuid");

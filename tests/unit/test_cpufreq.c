@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frequency-scaling and idle fields on synthetic trees: hybrid CPUs
+ * with three maxima, EPP, boost, the pstate drivers' members one by
+ * one, an old kernel's cpu1/cpufreq -> ../cpu0/cpufreq link, offline
+ * CPUs, and junk where numbers belong.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CPU "sys/devices/system/cpu"
+
+struct tree {
+	char dir[64];
+};
+
+static int setup(void **state)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/hctx-cpufreq-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tree *t = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+	free(t);
+	return 0;
+}
+
+static void put(const struct tree *t, const char *rel, const char *text)
+{
+	char path[512], cmd[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void link_at(const struct tree *t, const char *rel, const char *target)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+/* The snapshot of the tree as JSON, only the cpufreq and idle groups. */
+static cJSON *snap(const struct tree *t)
+{
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot *s = NULL;
+	char *text = NULL;
+	cJSON *doc;
+
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	assert_int_equal(hostctx_root_select(root, "cpufreq,idle"), 0);
+	assert_int_equal(hostctx_snapshot_take(root, &s), 0);
+	assert_int_equal(hostctx_snapshot_to_json(s, &text, NULL), 0);
+	hostctx_snapshot_free(s);
+	hostctx_root_close(root);
+	doc = cJSON_Parse(text);
+	assert_non_null(doc);
+	free(text);
+	return doc;
+}
+
+static void assert_field(const cJSON *doc, const char *key, const char *want)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
+	char *got;
+
+	if (!want) {
+		if (v)
+			fail_msg("%s present: %s", key, cJSON_PrintUnformatted(v));
+		return;
+	}
+	if (!v)
+		fail_msg("%s absent, expected %s", key, want);
+	got = cJSON_PrintUnformatted(v);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: got %s, expected %s", key, got, want);
+	free(got);
+}
+
+/* Raptor Lake-like: P cores 5.0/5.2 GHz, E cores 3.9 GHz, one policy each. */
+static void hybrid_three_maxima(void **state)
+{
+	struct tree *t = *state;
+	char rel[128], val[32];
+	cJSON *doc;
+
+	put(t, CPU "/online", "0-19\n");
+	for (int cpu = 0; cpu < 20; cpu++) {
+		long max = cpu >= 12 ? 3900000 : (cpu == 4 || cpu == 5 || cpu == 8 || cpu == 9) ?
+			   5200000 : 5000000;
+
+		snprintf(rel, sizeof(rel), CPU "/cpufreq/policy%d/scaling_max_freq", cpu);
+		snprintf(val, sizeof(val), "%ld\n", max);
+		put(t, rel, val);
+		snprintf(rel, sizeof(rel), CPU "/cpufreq/policy%d/scaling_min_freq", cpu);
+		put(t, rel, "800000\n");
+		snprintf(rel, sizeof(rel), CPU "/cpufreq/policy%d/scaling_driver", cpu);
+		put(t, rel, "intel_pstate\n");
+		snprintf(rel, sizeof(rel), CPU "/cpufreq/policy%d/energy_performance_preference", cpu);
+		put(t, rel, cpu < 12 ? "balance_performance\n" : "balance_power\n");
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/online", cpu);
+		put(t, rel, "1\n");
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/cpufreq", cpu);
+		snprintf(val, sizeof(val), "../cpufreq/policy%d", cpu);
+		link_at(t, rel, val);
+	}
+	put(t, CPU "/intel_pstate/status", "active\n");
+	put(t, CPU "/intel_pstate/no_turbo", "0\n");
+	put(t, CPU "/intel_pstate/min_perf_pct", "9\n");
+	put(t, CPU "/intel_pstate/max_perf_pct", "100\n");
+	doc = snap(t);
+	assert_field(doc, "cpufreq_driver", "\"intel_pstate\"");
+	assert_field(doc, "cpufreq_max_khz",
+		     "{\"0-3,6-7,10-11\":5000000,\"4-5,8-9\":5200000,\"12-19\":3900000}");
+	assert_field(doc, "cpufreq_min_khz", "{\"0-19\":800000}");
+	assert_field(doc, "cpufreq_hw_max_khz", NULL);
+	assert_field(doc, "cpufreq_epp", "{\"0-11\":\"balance_performance\",\"12-19\":\"balance_power\"}");
+	assert_field(doc, "intel_pstate",
+		     "{\"status\":\"active\",\"no_turbo\":false,\"min_perf_pct\":9,\"max_perf_pct\":100}");
+	assert_field(doc, "amd_pstate", NULL);
+	assert_field(doc, "cpufreq_boost", NULL);
+	cJSON_Delete(doc);
+}
+
+/* An old kernel: cpu1/cpufreq -> ../cpu0/cpufreq; cpu3 offline. */
+static void old_kernel_link_and_offline(void **state)
+{
+	struct tree *t = *state;
+	cJSON *doc;
+
+	put(t, CPU "/online", "0-2\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_max_freq", "2400000\n");
+	put(t, CPU "/cpu0/cpufreq/cpuinfo_max_freq", "2400000\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_driver", "powernow-k8\n");
+	put(t, CPU "/cpu2/cpufreq/scaling_max_freq", "1800000\n");
+	put(t, CPU "/cpu3/cpufreq/scaling_max_freq", "1000000\n");	/* offline */
+	put(t, CPU "/cpu1/online", "1\n");
+	link_at(t, CPU "/cpu1/cpufreq", "../cpu0/cpufreq");
+	put(t, CPU "/cpufreq/boost", "1\n");
+	doc = snap(t);
+	assert_field(doc, "cpufreq_max_khz", "{\"0-1\":2400000,\"2\":1800000}");
+	assert_field(doc, "cpufreq_hw_max_khz", "{\"0-1\":2400000}");
+	assert_field(doc, "cpufreq_driver", "\"powernow-k8\"");
+	assert_field(doc, "cpufreq_boost", "true");
+	cJSON_Delete(doc);
+}
+
+/* Junk where a number or boolean belongs leaves that entry or member out. */
+static void malformed_values(void **state)
+{
+	struct tree *t = *state;
+	cJSON *doc;
+
+	put(t, CPU "/online", "0-5\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_max_freq", "18446744073709551616\n");	/* 2^64 */
+	put(t, CPU "/cpu1/cpufreq/scaling_max_freq", "2400000kHz\n");
+	put(t, CPU "/cpu2/cpufreq/scaling_max_freq", "-2400000\n");
+	put(t, CPU "/cpu3/cpufreq/scaling_max_freq", "2400000\r\n");
+	put(t, CPU "/cpu4/cpufreq/scaling_max_freq", "");
+	put(t, CPU "/cpu5/cpufreq/scaling_max_freq", "2400000\n");
+	put(t, CPU "/cpufreq/boost", "yes\n");
+	put(t, CPU "/intel_pstate/status", "passive\n");
+	put(t, CPU "/intel_pstate/no_turbo", "2\n");
+	put(t, CPU "/intel_pstate/max_perf_pct", "1e2\n");
+	put(t, CPU "/amd_pstate/status", "guided\n");
+	put(t, CPU "/amd_pstate/prefcore", "enabled\n");
+	put(t, CPU "/cpuidle/current_driver", "acpi_idle\n");
+	put(t, CPU "/cpuidle/current_governor", "ladder\n");
+	put(t, CPU "/cpuidle/current_governor_ro", "menu\n");
+	doc = snap(t);
+	/* CRLF is trimmed as blanks are: cpu3 reads */
+	assert_field(doc, "cpufreq_max_khz", "{\"3,5\":2400000}");
+	assert_field(doc, "cpufreq_boost", NULL);
+	assert_field(doc, "intel_pstate", "{\"status\":\"passive\"}");
+	assert_field(doc, "amd_pstate", "{\"status\":\"guided\",\"prefcore\":\"enabled\"}");
+	assert_field(doc, "cpuidle_driver", "\"acpi_idle\"");
+	/* the read-only file wins */
+	assert_field(doc, "cpuidle_governor", "\"menu\"");
+	cJSON_Delete(doc);
+}
+
+/* No online list: every per-CPU field is omitted; the rest still reads. */
+static void no_online_list(void **state)
+{
+	struct tree *t = *state;
+	cJSON *doc;
+
+	put(t, CPU "/cpu0/cpufreq/scaling_max_freq", "2400000\n");
+	put(t, CPU "/cpu0/cpufreq/scaling_driver", "acpi-cpufreq\n");
+	put(t, CPU "/cpufreq/boost", "0\n");
+	put(t, CPU "/intel_pstate/status", "off\n");
+	doc = snap(t);
+	assert_field(doc, "cpufreq_max_khz", NULL);
+	assert_field(doc, "cpufreq_driver", NULL);
+	assert_field(doc, "cpufreq_boost", "false");
+	assert_field(doc, "intel_pstate", "{\"status\":\"off\"}");
+	cJSON_Delete(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(hybrid_three_maxima, setup, teardown),
+		cmocka_unit_test_setup_teardown(old_kernel_link_and_offline, setup, teardown),
+		cmocka_unit_test_setup_teardown(malformed_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_online_list, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
