@@ -400,6 +400,11 @@ copy_beyond_sources() {
 		/sys/devices/system/cpu/vulnerabilities/* \
 		/proc/loadavg /sys/class/power_supply/*/{type,online} \
 		/etc/os-release /sys/hypervisor/type /proc/sysinfo \
+		/sys/devices/system/cpu/cpuidle/{current_driver,current_governor_ro,current_governor} \
+		/sys/devices/system/cpu/cpufreq/boost /sys/devices/system/cpu/{intel,amd}_pstate/* \
+		/sys/devices/system/cpu/cpu[0-9]*/cpufreq/{scaling_driver,scaling_min_freq} \
+		/sys/devices/system/cpu/cpu[0-9]*/cpufreq/{scaling_max_freq,cpuinfo_max_freq} \
+		/sys/devices/system/cpu/cpu[0-9]*/cpufreq/energy_performance_preference \
 		/sys/class/dmi/id/{sys_vendor,product_name,product_family,bios_vendor,bios_version,bios_date}; do
 		[ -f "$f" ] && [ -r "$f" ] || continue
 		mkdir -p "$r$(dirname "$f")"
