@@ -95,6 +95,61 @@ static const struct hctx_spec amd_pstate_spec = {
 	.n_members = sizeof(amd_pstate_members) / sizeof(amd_pstate_members[0]),
 };
 
+/* -- specs: counters (read_counters.c) -- */
+
+/* proc/stat's columns, in its order (those present). */
+#define TICKS(name_, i_) { .name = name_, .spec = &hctx_spec_u64, .human_order = i_ }
+static const struct hctx_member cpu_ticks_members[] = {
+	TICKS("user", 0), TICKS("nice", 1), TICKS("system", 2), TICKS("idle", 3),
+	TICKS("iowait", 4), TICKS("irq", 5), TICKS("softirq", 6), TICKS("steal", 7),
+	TICKS("guest", 8), TICKS("guest_nice", 9),
+};
+static const struct hctx_spec cpu_ticks_spec = {
+	.kind = HCTX_KIND_RECORD, .members = cpu_ticks_members,
+	.n_members = sizeof(cpu_ticks_members) / sizeof(cpu_ticks_members[0]),
+};
+static const struct hctx_spec u64_map_spec = {
+	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_u64,
+};
+static const struct hctx_member psi_members[] = {
+	{ .name = "some_avg10", .spec = &hctx_spec_double },
+	{ .name = "some_avg60", .spec = &hctx_spec_double, .human_order = 1 },
+	{ .name = "some_avg300", .spec = &hctx_spec_double, .human_order = 2 },
+	{ .name = "some_total_us", .spec = &hctx_spec_u64, .human_order = 3 },
+	{ .name = "full_avg10", .spec = &hctx_spec_double, .human_order = 4 },
+	{ .name = "full_avg60", .spec = &hctx_spec_double, .human_order = 5 },
+	{ .name = "full_avg300", .spec = &hctx_spec_double, .human_order = 6 },
+	{ .name = "full_total_us", .spec = &hctx_spec_u64, .human_order = 7 },
+};
+static const struct hctx_spec psi_spec = {
+	.kind = HCTX_KIND_RECORD, .members = psi_members,
+	.n_members = sizeof(psi_members) / sizeof(psi_members[0]),
+};
+static const struct hctx_member pressure_members[] = {
+	{ .name = "cpu", .spec = &psi_spec },
+	{ .name = "memory", .spec = &psi_spec, .human_order = 1 },
+	{ .name = "io", .spec = &psi_spec, .human_order = 2 },
+	{ .name = "irq", .spec = &psi_spec, .human_order = 3 },
+};
+static const struct hctx_spec pressure_spec = {
+	.kind = HCTX_KIND_RECORD, .members = pressure_members,
+	.n_members = sizeof(pressure_members) / sizeof(pressure_members[0]),
+};
+static const struct hctx_spec throttle_by_cpu_spec = {
+	.kind = HCTX_KIND_CPUMAP, .elem = &hctx_spec_u64,
+};
+static const struct hctx_member throttle_members[] = {
+	{ .name = "core_count", .spec = &hctx_spec_u64 },
+	{ .name = "core_time_ms", .spec = &hctx_spec_u64, .human_order = 1 },
+	{ .name = "package_count", .spec = &hctx_spec_u64, .human_order = 2 },
+	{ .name = "package_time_ms", .spec = &hctx_spec_u64, .human_order = 3 },
+	{ .name = "core_count_by_cpu", .spec = &throttle_by_cpu_spec, .human_order = 4 },
+};
+static const struct hctx_spec throttle_spec = {
+	.kind = HCTX_KIND_RECORD, .members = throttle_members,
+	.n_members = sizeof(throttle_members) / sizeof(throttle_members[0]),
+};
+
 /* -- specs: platform (read_platform.c) -- */
 
 /* In the reader's order: ID, VERSION_ID, PRETTY_NAME, VERSION_CODENAME. */
@@ -303,6 +358,31 @@ const struct hctx_field hctx_fields[] = {
 
 	/* -- cgroup -- */
 
+	/* -- counters -- */
+	ROW(cpu_time_ticks, cpu_ticks_spec, TELEMETRY, "counters", EVERY,
+	    hctx_read_cpu_ticks, "proc/stat", "CPU time (ticks)", .counter = true),
+	ROW(user_hz, hctx_spec_u64, IDENTITY, "counters", LIVE, hctx_read_user_hz,
+	    "sysconf(_SC_CLK_TCK)", "ticks per second"),
+	ROW(context_switches, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "ctxt", "context switches", .counter = true),
+	ROW(processes_forked, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "processes", "processes forked", .counter = true),
+	ROW(interrupts, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "intr", "interrupts", .counter = true),
+	ROW(softirqs, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "softirq", "softirqs", .counter = true),
+	ROW(procs_running, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "procs_running", "processes running"),
+	ROW(procs_blocked, hctx_spec_u64, TELEMETRY, "counters", EVERY,
+	    hctx_read_stat_counter, "procs_blocked", "processes blocked"),
+	ROW(vmstat, u64_map_spec, TELEMETRY, "counters", EVERY, hctx_read_vmstat,
+	    "proc/vmstat", "vmstat", .counter = true),
+	ROW(pressure, pressure_spec, TELEMETRY, "counters", EVERY, hctx_read_pressure,
+	    "proc/pressure", "pressure (PSI)", .counter = true),
+	ROW(thermal_throttle, throttle_spec, TELEMETRY, "counters", EVERY,
+	    hctx_read_thermal_throttle, "sys/devices/system/cpu", "thermal throttling",
+	    .counter = true),
+
 	/* -- redaction: set by a snapshot taken with --redact, never read -- */
 	ROW(redacted, redacted_spec, CONFIG, "redaction", NEVER, NULL, NULL,
 	    "redacted", .never_compared = true),
@@ -343,6 +423,7 @@ const struct hctx_group hctx_groups[] = {
 	{ "power", "power" },
 	{ "process", "process" },
 	{ "cgroup", "cgroup" },
+	{ "counters", "counters" },
 	{ "redaction", "redaction" },
 };
 const size_t hctx_n_groups = sizeof(hctx_groups) / sizeof(hctx_groups[0]);

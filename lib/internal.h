@@ -410,6 +410,7 @@ struct hctx_field {
 	const char *arg;		/* the reader's argument: a path, a key */
 	const char *label;		/* human label */
 	hctx_redact_fn redact;		/* under --redact; NULL: kept */
+	bool counter;			/* its u64 leaves get deltas (post - pre) */
 	bool never_compared;		/* heap_state: reported, never diffed */
 	bool seed;			/* one of the reference's fields */
 };
@@ -580,6 +581,20 @@ int hctx_read_hypervisor(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* -- readers: counters (read_counters.c) -- */
 
+/* proc/stat, read once a snapshot: the cpu line, a line's first number. */
+int hctx_read_cpu_ticks(struct hctx_reader *rd, const struct hctx_field *f,
+			struct hctx_value **ret);
+int hctx_read_stat_counter(struct hctx_reader *rd, const struct hctx_field *f,
+			   struct hctx_value **ret);
+int hctx_read_user_hz(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+int hctx_read_vmstat(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret);
+int hctx_read_pressure(struct hctx_reader *rd, const struct hctx_field *f,
+		       struct hctx_value **ret);
+int hctx_read_thermal_throttle(struct hctx_reader *rd, const struct hctx_field *f,
+			       struct hctx_value **ret);
+
 /* The online CPUs, read once per snapshot: 0 or -errno. */
 int hctx_reader_online(struct hctx_reader *rd, const struct hctx_cpuset **ret);
 /*
@@ -651,6 +666,26 @@ bool hctx_cpuinfo_has_flag(const char *text, size_t len, const char *flag);
 /* -- parsers: process (parse_process.c) -- */
 
 /* -- parsers: counters (parse_counters.c) -- */
+
+/* proc/stat's "cpu " line: its leading integer columns (at most max). */
+int hctx_parse_stat_cpu(const char *text, size_t len, uint64_t *cols, size_t max,
+			size_t *ret_n);
+/* The first number of proc/stat's line KEY ("ctxt", "intr", ...). */
+int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
+			    uint64_t *ret);
+/* proc/vmstat: values[i] and found[i] for each of the n names. */
+int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
+		      size_t n_names, uint64_t *values, bool *found);
+/* One proc/pressure file: its "some" and "full" lines. */
+struct hctx_pressure_line {
+	bool present;
+	double avg[3];		/* avg10, avg60, avg300 (%) */
+	uint64_t total_us;
+};
+struct hctx_pressure {
+	struct hctx_pressure_line line[2];	/* some, full */
+};
+int hctx_parse_pressure(const char *text, size_t len, struct hctx_pressure *ret);
 
 /* ---- JSON Schema of a snapshot (schema.c) ------------------------ */
 

@@ -400,6 +400,7 @@ copy_beyond_sources() {
 		/sys/devices/system/cpu/vulnerabilities/* \
 		/proc/loadavg /sys/class/power_supply/*/{type,online} \
 		/etc/os-release /sys/hypervisor/type /proc/sysinfo \
+		/proc/stat /proc/vmstat /proc/pressure/{cpu,memory,io,irq} \
 		/sys/devices/system/cpu/cpuidle/{current_driver,current_governor_ro,current_governor} \
 		/sys/devices/system/cpu/cpufreq/boost /sys/devices/system/cpu/{intel,amd}_pstate/* \
 		/sys/devices/system/cpu/cpu[0-9]*/cpufreq/{scaling_driver,scaling_min_freq} \
@@ -443,11 +444,17 @@ copy_beyond_sources() {
 	volatile = {"hugepages_free", "hugepages_total", "uptime_seconds",
 	            "mem_available_kib", "swap_free_kib", "load_avg_1min",
 	            "load_avg_5min", "load_avg_15min", "tasks_runnable",
-	            "tasks_total"}
+	            "tasks_total", "cpu_time_ticks", "context_switches",
+	            "processes_forked", "interrupts", "softirqs", "procs_running",
+	            "procs_blocked", "vmstat", "pressure", "thermal_throttle"}
+	# live-only fields: never in a copy
+	live_only = {"user_hz", "process", "cgroup", "cgroup_cpu_stat"}
 	bad = []
 	for key in sorted(set(live1) | set(live2) | set(copy)):
 	    a, b, c = live1.get(key), live2.get(key), copy.get(key)
 	    if key in volatile and key in live1 and key in live2 and key in copy:
+	        continue
+	    if key in live_only and a is not None and c is None:
 	        continue
 	    # the cpuid probe runs on the live system only: a copy answers
 	    # from its files (on this VM: the cpuinfo flag)

@@ -151,6 +151,22 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "dmi.bios_version", "1.16.2-debian-1.16.2-1");
 	set_str(s, "os_release.id", "debian");
 	set_str(s, "os_release.version_id", "12");
+	/* counters */
+	set_u64(s, "cpu_time_ticks.user", 950);
+	set_u64(s, "cpu_time_ticks.idle", 1280);
+	set_u64(s, "user_hz", 100);
+	set_u64(s, "context_switches", UINT64_C(9007199254740993));	/* 2^53 + 1 */
+	set_u64(s, "processes_forked", 17);
+	set_u64(s, "interrupts", 40211);
+	set_u64(s, "softirqs", 30110);
+	set_u64(s, "procs_running", 2);
+	set_u64(s, "procs_blocked", 0);
+	set_u64(s, "vmstat.pswpin", 0);
+	set_u64(s, "vmstat.oom_kill", 0);
+	set_double(s, "pressure.cpu.some_avg10", 0.25);
+	set_u64(s, "pressure.cpu.some_total_us", 81234);
+	set_u64(s, "thermal_throttle.core_count", 3);
+	set_u64(s, "thermal_throttle.core_count_by_cpu.cpu2", 3);
 	/* redaction */
 	set_str(s, "redacted.0", "kernel_cmdline");
 	set_str(s, "redacted.1", "boot_id");

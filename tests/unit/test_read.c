@@ -1545,6 +1545,15 @@ static void full_tree_beyond(const struct tree *t)
 	put(t, CPU "/amd_pstate/status", "guided\n");
 	put(t, CPU "/cpuidle/current_driver", "intel_idle\n");
 	put(t, CPU "/cpuidle/current_governor", "menu\n");
+	/* counters */
+	put(t, "proc/stat", "cpu  950 0 210 1280 3 0 7 22 0 0\ncpu0 1 2 3 4\n"
+			    "intr 40211 1 2\nctxt 51234\nbtime 1\nprocesses 17\n"
+			    "procs_running 2\nprocs_blocked 0\nsoftirq 30110 1 2\n");
+	put(t, "proc/vmstat", "nr_free_pages 1\npswpin 0\npswpout 3\noom_kill 0\n");
+	put(t, "proc/pressure/cpu", "some avg10=0.00 avg60=0.10 avg300=0.20 total=81234\n"
+				    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+	put(t, CPU "/cpu0/thermal_throttle/core_throttle_count", "4\n");
+	put(t, CPU "/cpu0/thermal_throttle/package_throttle_count", "2\n");
 	/* platform */
 	put(t, "sys/hypervisor/type", "xen\n");
 	put(t, "sys/class/dmi/id/sys_vendor", "Xen\n");
@@ -1696,7 +1705,8 @@ static void faults_in_every_read_omit_that_field_only(void **state)
 
 /*
  * What a tree claims costs nothing beyond what it holds: an online list
- * of 2^20 CPUs over 4 CPU directories makes a handful of opens (it made
+ * of 2^20 CPUs over 4 CPU directories makes the opens of a 4-CPU snapshot,
+ * under 200 with every field (it made
  * 2.1 million), a 64 KiB list of such ranges is no billions of bits,
  * and 10,000 nodes each claiming every CPU are checked without a set
  * per node (10,000 took 43 s and 1.3 GB before).
@@ -1735,7 +1745,7 @@ static void hostile_claims_cost_what_exists(void **state)
 	assert_governors(s, "0=performance");
 	hostctx_snapshot_free(s);
 	s = NULL;
-	if (!seam.no_openat2 && seam.openat2_calls > 100)
+	if (!seam.no_openat2 && seam.openat2_calls > 200)
 		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
 
 	/* 64 KiB of "0-1048575,": one pass over words per range */
@@ -1767,7 +1777,7 @@ static void hostile_claims_cost_what_exists(void **state)
 	link_at(t, CPU "/cpu3/node0", "../../node/node0");
 	seam.openat2_calls = 0;
 	assert_numa(t, 1);
-	if (!seam.no_openat2 && seam.openat2_calls > 100)
+	if (!seam.no_openat2 && seam.openat2_calls > 200)
 		fail_msg("%u opens for 4 CPUs", seam.openat2_calls);
 
 	/*

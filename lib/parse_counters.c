@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pure parsers of the counter fields (docs/json-format.md, "Counters"):
+ * proc/stat's aggregate cpu line and its single counters, proc/vmstat's
+ * "name value" lines, proc/pressure's "some/full avg10=... total=..."
+ * lines.  Numbers are strict decimal u64 (overflow or junk: not read).
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A strict decimal u64 at *p (leading blanks skipped); *p moves past it. */
+static int take_u64(const char **p, const char *end, uint64_t *ret)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	while (s < end && is_blank(*s))
+		s++;
+	if (s == end || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (s < end && !is_blank(*s) && *s != '\r')
+		return -EINVAL;
+	*p = s;
+	*ret = v;
+	return 0;
+}
+
+/* The line of text starting with key and a blank; NULL when none. */
+static const char *line_of(const char *text, size_t len, const char *key,
+			   const char **line_end)
+{
+	size_t klen = strlen(key);
+	const char *end = text + len;
+
+	for (const char *s = text; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+
+		if ((size_t)(e - s) > klen && memcmp(s, key, klen) == 0 && is_blank(s[klen])) {
+			*line_end = e;
+			return s + klen;
+		}
+		s = e + 1;
+	}
+	return NULL;
+}
+
+int hctx_parse_stat_cpu(const char *text, size_t len, uint64_t *cols, size_t max,
+			size_t *ret_n)
+{
+	const char *end, *p = line_of(text, len, "cpu", &end);
+	size_t n = 0;
+
+	if (!p)
+		return -ENOENT;
+	while (n < max && take_u64(&p, end, &cols[n]) == 0)
+		n++;	/* the first column that is not a number ends the row */
+	if (n == 0)
+		return -EINVAL;
+	*ret_n = n;
+	return 0;
+}
+
+int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
+			    uint64_t *ret)
+{
+	const char *end, *p = line_of(text, len, key, &end);
+
+	if (!p)
+		return -ENOENT;
+	return take_u64(&p, end, ret);
+}
+
+int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
+		      size_t n_names, uint64_t *values, bool *found)
+{
+	const char *end = text + len;
+
+	memset(found, 0, n_names * sizeof(*found));
+	for (const char *s = text; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end, *sp = memchr(s, ' ', (size_t)(e - s));
+
+		for (size_t i = 0; sp && i < n_names; i++) {
+			const char *p = sp;
+
+			if (found[i] || strlen(names[i]) != (size_t)(sp - s) ||
+			    memcmp(s, names[i], (size_t)(sp - s)) != 0)
+				continue;
+			found[i] = take_u64(&p, e, &values[i]) == 0;
+			break;
+		}
+		s = e + 1;
+	}
+	return 0;
+}
+
+/* "avg10=0.00" at p: the number after '='. */
+static int take_avg(const char **p, const char *end, const char *name, double *ret)
+{
+	size_t n = strlen(name);
+	const char *s = *p;
+	char buf[32], *stop;
+	size_t k = 0;
+
+	while (s < end && is_blank(*s))
+		s++;
+	if ((size_t)(end - s) <= n + 1 || memcmp(s, name, n) != 0 || s[n] != '=')
+		return -EINVAL;
+	s += n + 1;
+	while (s < end && k < sizeof(buf) - 1 && ((*s >= '0' && *s <= '9') || *s == '.'))
+		buf[k++] = *s++;
+	buf[k] = '\0';
+	if (k == 0 || (s < end && !is_blank(*s) && *s != '\r'))
+		return -EINVAL;
+	*ret = strtod(buf, &stop);
+	if (*stop || !isfinite(*ret))
+		return -EINVAL;
+	*p = s;
+	return 0;
+}
+
+int hctx_parse_pressure(const char *text, size_t len, struct hctx_pressure *ret)
+{
+	static const char *const kinds[2] = { "some", "full" };
+
+	memset(ret, 0, sizeof(*ret));
+	for (size_t k = 0; k < 2; k++) {
+		const char *end, *p = line_of(text, len, kinds[k], &end);
+		struct hctx_pressure_line *l = &ret->line[k];
+
+		if (!p)
+			continue;
+		if (take_avg(&p, end, "avg10", &l->avg[0]) < 0 ||
+		    take_avg(&p, end, "avg60", &l->avg[1]) < 0 ||
+		    take_avg(&p, end, "avg300", &l->avg[2]) < 0)
+			return -EINVAL;
+		while (p < end && is_blank(*p))
+			p++;
+		if ((size_t)(end - p) < 7 || memcmp(p, "total=", 6) != 0)
+			return -EINVAL;
+		p += 6;
+		if (take_u64(&p, end, &l->total_us) < 0)
+			return -EINVAL;
+		l->present = true;
+	}
+	return ret->line[0].present || ret->line[1].present ? 0 : -EINVAL;
+}
