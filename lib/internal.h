@@ -718,6 +718,18 @@ int hctx_bycpu_diff(struct hctx_changes_builder *cb, const char *path,
 		    const struct hctx_spec *spec, const struct hctx_value *a,
 		    const struct hctx_value *b);
 
+/* ---- deltas (deltas.c) ------------------------------------------- */
+
+/*
+ * post - pre of the counter rows and what derives from them: a map in
+ * output order (NULL when none), or a reason in *ret_unavailable
+ * ("boot_changed", "uptime_went_back").  0 or -ENOMEM.
+ */
+int hctx_deltas(const struct hostctx_snapshot *pre, const struct hostctx_snapshot *post,
+		struct hctx_value **ret, const char **ret_unavailable);
+/* Whether counters of arch wrap at 2^32 (unknown: no). */
+bool hctx_arch_is_32bit(const char *arch);
+
 /* ---- JSON writing (json_write.c) --------------------------------- */
 
 struct hctx_jw;

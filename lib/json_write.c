@@ -515,9 +515,42 @@ HCTX_EXPORT int hostctx_changes_to_json(const struct hostctx_changes *c,
 	return write_document(write_changes_doc, c, ret_text, ret_len);
 }
 
+/* A value tree built without a spec (deltas): maps in insertion order. */
+static void write_node(struct hctx_jw *w, const struct hctx_value *v)
+{
+	switch (v->node) {
+	case HCTX_NODE_STRING:
+		put_string(&w->out, v->s);
+		break;
+	case HCTX_NODE_U64:
+		jb_u64(&w->out, v->u);
+		break;
+	case HCTX_NODE_DOUBLE:
+		hctx_jw_double(w, v->d);
+		break;
+	case HCTX_NODE_MAP:
+		jw_begin(w, '{');
+		for (size_t i = 0; i < v->map.n; i++) {
+			jw_key(w, v->map.e[i].key);
+			write_node(w, v->map.e[i].value);
+		}
+		jw_end(w, '}');
+		break;
+	case HCTX_NODE_S64:
+	case HCTX_NODE_BOOL:
+	case HCTX_NODE_RECORD:
+	case HCTX_NODE_ARRAY:
+		jb_puts(&w->out, "null");	/* deltas hold none of these */
+		break;
+	}
+}
+
 struct sidecar_job {
 	const struct hostctx_sidecar *sc;
 	const struct hostctx_changes *changes;	/* NULL: no pre/post pair */
+	const struct hctx_value *deltas;	/* complete records with both */
+	const char *deltas_unavailable;
+	const struct hctx_value *redacted;	/* pre's list, at the top too */
 };
 
 static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
@@ -545,6 +578,17 @@ static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 	}
 	if (job->changes)
 		write_changes(w, job->changes);
+	if (job->deltas) {
+		jw_key(w, "deltas");
+		write_node(w, job->deltas);
+	}
+	if (job->deltas_unavailable)
+		jw_string(w, "deltas_unavailable", job->deltas_unavailable);
+	if (job->redacted) {
+		jw_key(w, "redacted");
+		hctx_write_value(w, hctx_fields[hostctx_field_index("redacted")].spec,
+				 job->redacted);
+	}
 	jw_end(w, '}');
 }
 
@@ -553,16 +597,29 @@ HCTX_EXPORT int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 {
 	struct hostctx_changes *changes = NULL;
 	struct sidecar_job job = { .sc = sc };
+	struct hctx_value *deltas = NULL;
+	int row = hostctx_field_index("redacted");
 	int r;
 
+	if (sc->pre && row >= 0)
+		job.redacted = hctx_snapshot_value(sc->pre, (size_t)row);
 	if (sc->pre && sc->post) {
 		r = hostctx_diff(sc->pre, sc->post, &changes);
 		if (r < 0)
 			return r;
 		job.changes = changes;
 	}
+	if (sc->pre && sc->post && sc->complete) {
+		r = hctx_deltas(sc->pre, sc->post, &deltas, &job.deltas_unavailable);
+		if (r < 0) {
+			hostctx_changes_free(changes);
+			return r;
+		}
+		job.deltas = deltas;
+	}
 	r = write_document(write_sidecar_doc, &job, ret_text, ret_len);
 	hostctx_changes_free(changes);
+	hctx_value_free(deltas);
 	return r;
 }
 

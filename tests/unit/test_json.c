@@ -952,8 +952,7 @@ static void changes_are_listed_with_typed_values(void **state)
 			       "      \"before\": \"500000\",\n"
 			       "      \"after\": \"100000\"\n"
 			       "    }\n"
-			       "  ]\n"
-			       "}\n"));
+			       "  ],\n"));
 	assert_null(strstr(text, "\"field\": \"heap_state"));
 	free(text);
 	hostctx_sidecar_free(sc);
@@ -986,7 +985,7 @@ static void equal_pre_post_give_empty_changes(void **state)
 	hostctx_sidecar_set_complete(sc, true);
 	hostctx_sidecar_set_snapshot(sc, HOSTCTX_POST, side_dup(sc, HOSTCTX_PRE));
 	text = sidecar_json(sc);
-	assert_non_null(strstr(text, "\"changes\": []\n"));
+	assert_non_null(strstr(text, "\"changes\": [],\n"));
 	free(text);
 	hostctx_sidecar_free(sc);
 }
