@@ -150,6 +150,26 @@ static const struct hctx_spec throttle_spec = {
 	.n_members = sizeof(throttle_members) / sizeof(throttle_members[0]),
 };
 
+/* -- specs: caches (read_caches.c) -- */
+
+static const struct hctx_member cache_members[] = {
+	{ .name = "level", .spec = &hctx_spec_u64 },
+	{ .name = "type", .spec = &hctx_spec_string, .human_order = 1 },
+	{ .name = "size_kib", .spec = &hctx_spec_u64, .human_order = 2 },
+	{ .name = "ways", .spec = &hctx_spec_u64, .human_order = 3 },
+	{ .name = "line_bytes", .spec = &hctx_spec_u64, .human_order = 4 },
+	{ .name = "instances", .spec = &hctx_spec_u64, .human_order = 5 },
+	{ .name = "cpus_per_instance", .spec = &hctx_spec_u64, .human_order = 6 },
+	{ .name = "cpus", .spec = &hctx_spec_string, .human_order = 7 },
+};
+static const struct hctx_spec cache_spec = {
+	.kind = HCTX_KIND_RECORD, .members = cache_members,
+	.n_members = sizeof(cache_members) / sizeof(cache_members[0]),
+};
+static const struct hctx_spec cpu_caches_spec = {
+	.kind = HCTX_KIND_ARRAY, .elem = &cache_spec,
+};
+
 /* -- specs: platform (read_platform.c) -- */
 
 /* In the reader's order: ID, VERSION_ID, PRETTY_NAME, VERSION_CODENAME. */
@@ -329,6 +349,8 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_os_release, "etc/os-release", "OS release"),
 
 	/* -- caches -- */
+	ROW(cpu_caches, cpu_caches_spec, IDENTITY, "caches", BOOT, hctx_read_cpu_caches,
+	    "sys/devices/system/cpu", "CPU caches"),
 
 	/* -- memory -- */
 	ROW(swap_total_kib, hctx_spec_u64, CONFIG, "memory", EVERY,

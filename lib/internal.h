@@ -577,6 +577,10 @@ int hctx_read_dmi(struct hctx_reader *rd, const struct hctx_field *f,
 int hctx_read_hypervisor(struct hctx_reader *rd, const struct hctx_field *f,
 			 struct hctx_value **ret);
 
+/* cpu_caches: the online CPUs' cache kinds, grouped (read_caches.c). */
+int hctx_read_cpu_caches(struct hctx_reader *rd, const struct hctx_field *f,
+			 struct hctx_value **ret);
+
 /* -- readers: process (read_process.c) -- */
 
 /* -- readers: counters (read_counters.c) -- */
@@ -662,6 +666,10 @@ const char *hctx_hypervisor_of_compatible(const char *text, size_t len);
 const char *hctx_hypervisor_of_dmi(const char *vendor, const char *product);
 /* Whether the first block of proc/cpuinfo's "flags" holds flag. */
 bool hctx_cpuinfo_has_flag(const char *text, size_t len, const char *flag);
+
+/* A cache's size file ("32K", "1M") in KiB; its type word lowercased. */
+int hctx_parse_cache_size(const char *text, unsigned long *ret_kib);
+int hctx_cache_type(const char *text, char *buf, size_t size);
 
 /* -- parsers: process (parse_process.c) -- */
 

@@ -298,6 +298,24 @@ static void report_array(struct hctx_human *h, const char *name,
 		return;
 	}
 	hctx_human_printf(h, ": %zu entries\n", v->arr.n);
+	/* records: one line each, "  level=1 type=data ..." */
+	for (size_t i = 0; spec->elem && spec->elem->kind == HCTX_KIND_RECORD && i < v->arr.n; i++) {
+		const struct hctx_spec *e = spec->elem;
+
+		hctx_human_text(h, " ");
+		for (size_t m = 0; m < e->n_members; m++) {
+			const struct hctx_value *x = v->arr.v[i]->rec.slot[m];
+
+			if (!x)
+				continue;
+			hctx_human_printf(h, " %s=", e->members[m].name);
+			if (x->node == HCTX_NODE_STRING)
+				hctx_human_text(h, x->s);
+			else if (x->node == HCTX_NODE_U64)
+				hctx_human_printf(h, "%llu", (unsigned long long)x->u);
+		}
+		hctx_human_text(h, "\n");
+	}
 }
 
 /* ---- change lines ---------------------------------------------------- */

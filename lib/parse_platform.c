@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 static bool is_blank(char c)
@@ -232,4 +233,40 @@ bool hctx_cpuinfo_has_flag(const char *text, size_t len, const char *flag)
 		i += n + 1;
 	}
 	return false;
+}
+
+/* ---- cpu_caches --------------------------------------------------------- */
+
+/* sysfs prints "%uK"; an "M" suffix is taken as 1024 K. */
+int hctx_parse_cache_size(const char *text, unsigned long *ret_kib)
+{
+	unsigned long v = 0;
+	const char *p = text;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (ULONG_MAX / 1024 - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (strcmp(p, "K") == 0)
+		*ret_kib = v;
+	else if (strcmp(p, "M") == 0)
+		*ret_kib = v * 1024;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* "Data", "Instruction", "Unified" lowercased; other words as they are. */
+int hctx_cache_type(const char *text, char *buf, size_t size)
+{
+	size_t n = strlen(text);
+
+	if (n == 0 || n >= size)
+		return -EINVAL;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+	return 0;
 }

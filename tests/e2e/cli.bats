@@ -401,6 +401,8 @@ copy_beyond_sources() {
 		/proc/loadavg /sys/class/power_supply/*/{type,online} \
 		/etc/os-release /sys/hypervisor/type /proc/sysinfo \
 		/proc/stat /proc/vmstat /proc/pressure/{cpu,memory,io,irq} \
+		/sys/devices/system/cpu/cpu[0-9]*/cache/index[0-9]*/{level,type,size,shared_cpu_list} \
+		/sys/devices/system/cpu/cpu[0-9]*/cache/index[0-9]*/{ways_of_associativity,coherency_line_size} \
 		/sys/devices/system/cpu/cpuidle/{current_driver,current_governor_ro,current_governor} \
 		/sys/devices/system/cpu/cpufreq/boost /sys/devices/system/cpu/{intel,amd}_pstate/* \
 		/sys/devices/system/cpu/cpu[0-9]*/cpufreq/{scaling_driver,scaling_min_freq} \

@@ -143,6 +143,13 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "amd_pstate.status", "active");
 	set_str(s, "cpuidle_driver", "intel_idle");
 	set_str(s, "cpuidle_governor", "menu");
+	/* caches */
+	set_u64(s, "cpu_caches.0.level", 1);
+	set_str(s, "cpu_caches.0.type", "data");
+	set_u64(s, "cpu_caches.0.size_kib", 48);
+	set_u64(s, "cpu_caches.0.instances", 8);
+	set_u64(s, "cpu_caches.0.cpus_per_instance", 2);
+	set_str(s, "cpu_caches.0.cpus", "0-15");
 	/* platform */
 	set_str(s, "hypervisor", "kvm");
 	set_str(s, "hypervisor_source", "cpuid");

@@ -1545,6 +1545,11 @@ static void full_tree_beyond(const struct tree *t)
 	put(t, CPU "/amd_pstate/status", "guided\n");
 	put(t, CPU "/cpuidle/current_driver", "intel_idle\n");
 	put(t, CPU "/cpuidle/current_governor", "menu\n");
+	/* caches */
+	put(t, CPU "/cpu0/cache/index0/level", "1\n");
+	put(t, CPU "/cpu0/cache/index0/type", "Data\n");
+	put(t, CPU "/cpu0/cache/index0/size", "32K\n");
+	put(t, CPU "/cpu0/cache/index0/shared_cpu_list", "0-3\n");
 	/* counters */
 	put(t, "proc/stat", "cpu  950 0 210 1280 3 0 7 22 0 0\ncpu0 1 2 3 4\n"
 			    "intr 40211 1 2\nctxt 51234\nbtime 1\nprocesses 17\n"
