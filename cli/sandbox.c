@@ -71,7 +71,12 @@ static const int tree_walk_calls[] = {
 	SCMP_SYS(uname),
 	/* permission checks only: hostctx_root_open refuses an unsearchable root */
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2),
+	/* the process fields: queries of this process, nothing they can set */
+	SCMP_SYS(sched_getaffinity), SCMP_SYS(getpriority), SCMP_SYS(sched_getscheduler),
 };
+
+/* personality(0xffffffff) only asks; any other argument would set it. */
+static int allow_personality_query(scmp_filter_ctx ctx);
 
 #ifdef SANDBOX_SANITIZER
 static const int sanitizer_calls[] = {
@@ -159,6 +164,13 @@ static int allow_stdout_stderr_writes(scmp_filter_ctx ctx)
 }
 
 /* isatty() (stdio asks), fcntl() on our own fds' flags, abort(). */
+static int allow_personality_query(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp query = arg_is(0, 0xffffffffu);
+
+	return allow(ctx, SCMP_SYS(personality), 1, &query);
+}
+
 static int allow_own_fd_queries(scmp_filter_ctx ctx)
 {
 	static const unsigned fcntl_cmds[] = {
@@ -189,6 +201,8 @@ static int build_filter(scmp_filter_ctx ctx, bool tree_walk)
 	r = allow_all(ctx, own_process_calls, N(own_process_calls));
 	if (r == 0 && tree_walk)
 		r = allow_all(ctx, tree_walk_calls, N(tree_walk_calls));
+	if (r == 0 && tree_walk)
+		r = allow_personality_query(ctx);
 #ifdef SANDBOX_SANITIZER
 	if (r == 0)
 		r = allow_all(ctx, sanitizer_calls, N(sanitizer_calls));

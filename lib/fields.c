@@ -150,6 +150,20 @@ static const struct hctx_spec throttle_spec = {
 	.n_members = sizeof(throttle_members) / sizeof(throttle_members[0]),
 };
 
+/* -- specs: process (read_process.c) -- */
+
+static const struct hctx_member process_members[] = {
+	{ .name = "affinity", .spec = &hctx_spec_string },
+	{ .name = "mems_allowed", .spec = &hctx_spec_string, .human_order = 1 },
+	{ .name = "nice", .spec = &hctx_spec_s64, .human_order = 2 },
+	{ .name = "sched_policy", .spec = &hctx_spec_string, .human_order = 3 },
+	{ .name = "aslr_disabled", .spec = &hctx_spec_bool, .human_order = 4 },
+};
+static const struct hctx_spec process_spec = {
+	.kind = HCTX_KIND_RECORD, .members = process_members,
+	.n_members = sizeof(process_members) / sizeof(process_members[0]),
+};
+
 /* -- specs: caches (read_caches.c) -- */
 
 static const struct hctx_member cache_members[] = {
@@ -377,6 +391,8 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_ac_power, "sys/class/power_supply", "on AC power"),
 
 	/* -- process -- */
+	ROW(process, process_spec, CONFIG, "process", LIVE, hctx_read_process,
+	    "sched_getaffinity, proc/self/status", "process"),
 
 	/* -- cgroup -- */
 

@@ -583,6 +583,10 @@ int hctx_read_cpu_caches(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* -- readers: process (read_process.c) -- */
 
+/* process: affinity, mems_allowed, nice, sched_policy, aslr_disabled (live). */
+int hctx_read_process(struct hctx_reader *rd, const struct hctx_field *f,
+		      struct hctx_value **ret);
+
 /* -- readers: counters (read_counters.c) -- */
 
 /* proc/stat, read once a snapshot: the cpu line, a line's first number. */
@@ -633,6 +637,8 @@ int hctx_parse_loadavg(const char *text, size_t len, struct hctx_loadavg *ret);
  */
 int hctx_parse_cpulist_text(const char *text, size_t len, bool null_is_empty,
 			    char **ret);
+/* The trimmed value of "Key:\tvalue" in a proc status file (-ENOENT). */
+int hctx_status_value(const char *text, size_t len, const char *key, char **ret);
 /* Trimmed (hctx_parse_trimmed's results) with runs of blanks made one space. */
 int hctx_parse_normalised(const char *text, size_t len, char **ret);
 

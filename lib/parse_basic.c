@@ -205,3 +205,20 @@ int hctx_parse_normalised(const char *text, size_t len, char **ret)
 	*ret = s;
 	return 0;
 }
+
+/* The trimmed value of "Key:\tvalue" in a proc status file. */
+int hctx_status_value(const char *text, size_t len, const char *key, char **ret)
+{
+	size_t klen = strlen(key);
+	const char *end = text + len;
+
+	for (const char *s = text; s < end;) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+
+		if ((size_t)(e - s) > klen && memcmp(s, key, klen) == 0 && s[klen] == ':')
+			return hctx_parse_trimmed(s + klen + 1, (size_t)(e - s - klen - 1), ret);
+		s = e + 1;
+	}
+	return -ENOENT;
+}

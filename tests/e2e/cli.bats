@@ -988,3 +988,21 @@ SEED_KEYS="arch config_task_xacct cpu_model cpu_vendor cpufreq_governor hugepage
 	assert_usage_error
 	[[ ${stderr_lines[0]} == *HOSTCTX_REDACT* ]]
 }
+
+@test "snapshot: the process field says what the process inherited (affinity, nice, ASLR), under the sandbox too" {
+	command -v taskset >/dev/null && command -v setarch >/dev/null || skip "util-linux's taskset and setarch are not installed"
+	run --separate-stderr taskset -c 0 nice -n 3 ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --fields=process
+	show_run
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$T/p.json"
+	[ "$(json_get "$T/p.json" 'd["process"]["affinity"]')" = 0 ]
+	[ "$(json_get "$T/p.json" 'd["process"]["nice"]')" -ge 3 ]
+	[ "$(json_get "$T/p.json" 'd["process"]["sched_policy"]')" = other ]
+	[ "$(json_get "$T/p.json" 'd["process"]["aslr_disabled"]')" = False ]
+	run --separate-stderr setarch "$(uname -m)" -R ${EXEC_PREFIX:-} "$HOSTCTX" snapshot --fields=process
+	printf '%s\n' "$output" >"$T/r.json"
+	[ "$(json_get "$T/r.json" 'd["process"]["aslr_disabled"]')" = True ]
+	# live only: never under a root
+	mkdir "$T/empty"
+	[ "$(hx snapshot --root="$T/empty" --fields=process)" = "{}" ]
+}

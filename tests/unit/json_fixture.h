@@ -143,6 +143,10 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "amd_pstate.status", "active");
 	set_str(s, "cpuidle_driver", "intel_idle");
 	set_str(s, "cpuidle_governor", "menu");
+	/* process */
+	set_str(s, "process.affinity", "0-15");
+	assert_int_equal(hostctx_snapshot_set_s64(s, "process.nice", -5), 0);
+	set_bool(s, "process.aslr_disabled", false);
 	/* caches */
 	set_u64(s, "cpu_caches.0.level", 1);
 	set_str(s, "cpu_caches.0.type", "data");
