@@ -298,18 +298,13 @@ static void throttled_cpus(struct deltas *d, struct hctx_value *throttle)
 /* cgroup deltas mean something only within one cgroup. */
 static bool same_cgroup(struct deltas *d, const char *row)
 {
-	const struct hctx_value *a = row_value(d->pre, "cgroup");
-	const struct hctx_value *b = row_value(d->post, "cgroup");
 	uint64_t ia, ib;
-	int r = hostctx_field_index("cgroup");
 
-	if (strcmp(row, "cgroup_cpu_stat") != 0 || r < 0)
+	if (strcmp(row, "cgroup_cpu_stat") != 0)
 		return true;
 	if (hostctx_snapshot_get_u64(d->pre, "cgroup.id", &ia) == 0 &&
 	    hostctx_snapshot_get_u64(d->post, "cgroup.id", &ib) == 0 && ia == ib)
 		return true;
-	(void)a;
-	(void)b;
 	anomaly(d, row, "cgroup_changed");
 	return false;
 }
@@ -319,7 +314,8 @@ static void add_row(struct deltas *d, size_t i, double seconds, bool have_second
 	const struct hctx_field *f = &hctx_fields[i];
 	struct hctx_value *v;
 
-	if (!f->counter || !same_cgroup(d, f->name))
+	if (!f->counter || !d->pre->values[i] || !d->post->values[i] ||
+	    !same_cgroup(d, f->name))
 		return;
 	v = delta_of(d, f->name, f->spec, d->pre->values[i], d->post->values[i]);
 	if (!v)

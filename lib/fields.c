@@ -164,6 +164,21 @@ static const struct hctx_spec process_spec = {
 	.n_members = sizeof(process_members) / sizeof(process_members[0]),
 };
 
+/* The cgroup's limits as the kernel prints them; its id is this instance's. */
+#define CG(name_, i_) { .name = name_, .spec = &hctx_spec_string, .human_order = i_ }
+static const struct hctx_member cgroup_members[] = {
+	CG("version", 0),
+	{ .name = "id", .spec = &hctx_spec_u64, .human_order = 1, .cls = HCTX_CLASS(INSTANCE) },
+	CG("cpu_max", 2), CG("cpu_weight", 3), CG("memory_max", 4), CG("memory_high", 5),
+	CG("memory_swap_max", 6), CG("pids_max", 7), CG("cpuset_cpus_effective", 8),
+	CG("cpuset_mems_effective", 9), CG("memory_max_effective", 10),
+	CG("cpu_max_effective", 11),
+};
+static const struct hctx_spec cgroup_spec = {
+	.kind = HCTX_KIND_RECORD, .members = cgroup_members,
+	.n_members = sizeof(cgroup_members) / sizeof(cgroup_members[0]),
+};
+
 /* -- specs: caches (read_caches.c) -- */
 
 static const struct hctx_member cache_members[] = {
@@ -395,6 +410,10 @@ const struct hctx_field hctx_fields[] = {
 	    "sched_getaffinity, proc/self/status", "process"),
 
 	/* -- cgroup -- */
+	ROW(cgroup, cgroup_spec, CONFIG, "cgroup", LIVE, hctx_read_cgroup,
+	    "proc/self/cgroup", "cgroup"),
+	ROW(cgroup_cpu_stat, u64_map_spec, TELEMETRY, "cgroup", LIVE,
+	    hctx_read_cgroup_cpu_stat, "cpu.stat", "cgroup CPU time", .counter = true),
 
 	/* -- counters -- */
 	ROW(cpu_time_ticks, cpu_ticks_spec, TELEMETRY, "counters", EVERY,

@@ -587,6 +587,12 @@ int hctx_read_cpu_caches(struct hctx_reader *rd, const struct hctx_field *f,
 int hctx_read_process(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret);
 
+/* cgroup (its limits, never its path) and cgroup_cpu_stat (live). */
+int hctx_read_cgroup(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret);
+int hctx_read_cgroup_cpu_stat(struct hctx_reader *rd, const struct hctx_field *f,
+			      struct hctx_value **ret);
+
 /* -- readers: counters (read_counters.c) -- */
 
 /* proc/stat, read once a snapshot: the cpu line, a line's first number. */
@@ -678,6 +684,19 @@ int hctx_parse_cache_size(const char *text, unsigned long *ret_kib);
 int hctx_cache_type(const char *text, char *buf, size_t size);
 
 /* -- parsers: process (parse_process.c) -- */
+
+/*
+ * proc/self/cgroup: the path of hierarchy ctrl ("" = the v2 "0::" line),
+ * and whether v1 lines are there; mountinfo: that hierarchy's directory
+ * (mount point + path beneath the mount's root) and the mount point.
+ */
+int hctx_cgroup_path(const char *text, size_t len, const char *ctrl, char **ret,
+		     bool *ret_has_v1);
+int hctx_cgroup_dir(const char *text, size_t len, const char *fstype, const char *ctrl,
+		    const char *path, char **ret_dir, char **ret_mount);
+bool hctx_list_has(const char *list, size_t len, const char *word);
+/* cpu.max's share of one CPU (quota / period), -1 for "max". */
+int hctx_cpu_max_share(const char *text, double *ret);
 
 /* -- parsers: counters (parse_counters.c) -- */
 

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef SCHED_DEADLINE
 #define SCHED_DEADLINE 6
@@ -117,5 +119,244 @@ int hctx_read_process(struct hctx_reader *rd, const struct hctx_field *f,
 		rec->rec.slot[4] = hctx_value_bool((persona & ADDR_NO_RANDOMIZE) != 0);
 	rd->path = NULL;
 	*ret = TAKE_PTR(rec);
+	return 0;
+}
+
+/* ---- cgroup ------------------------------------------------------------ */
+
+struct cgroup_loc {
+	char *path;		/* from proc/self/cgroup: never recorded */
+	char *dir, *mount;	/* root-relative, no leading '/' */
+	bool has_v1;
+};
+
+static void loc_clear(struct cgroup_loc *l)
+{
+	free(l->path);
+	free(l->dir);
+	free(l->mount);
+}
+
+static char *relative(char *abs)
+{
+	size_t skip = strspn(abs, "/");
+
+	memmove(abs, abs + skip, strlen(abs + skip) + 1);
+	return abs;
+}
+
+/* The hierarchy of ctrl ("" = v2) for this process: 0 or -errno. */
+static int locate(struct hctx_reader *rd, const char *ctrl, struct cgroup_loc *l)
+{
+	_cleanup_free_ char *cg = NULL, *mi = NULL;
+	ssize_t n = hctx_read_file(rd->root, "proc/self/cgroup", rd->buf, HCTX_READ_CAP);
+	int r;
+
+	*l = (struct cgroup_loc){ 0 };
+	if (n < 0)
+		return (int)n;
+	r = hctx_cgroup_path(rd->buf, (size_t)n, ctrl, &l->path, &l->has_v1);
+	if (r < 0)
+		return r;
+	n = hctx_read_file(rd->root, "proc/self/mountinfo", rd->buf, HCTX_READ_CAP);
+	if (n < 0)
+		return (int)n;
+	r = hctx_cgroup_dir(rd->buf, (size_t)n, *ctrl ? "cgroup" : "cgroup2", ctrl, l->path,
+			    &l->dir, &l->mount);
+	if (r == 0) {
+		relative(l->dir);
+		relative(l->mount);
+	}
+	return r;
+}
+
+static char *read_in(struct hctx_reader *rd, const char *dir, const char *name)
+{
+	char *text = NULL;
+
+	snprintf(rd->pathbuf, sizeof(rd->pathbuf), "%s/%s", dir, name);
+	return hctx_read_trimmed(rd->root, rd->pathbuf, &text) == 0 ? text : NULL;
+}
+
+/* The tightest limit from dir up to the mount point (docs: *_effective). */
+static char *tightest(struct hctx_reader *rd, const struct cgroup_loc *l, const char *name,
+		      bool cpu)
+{
+	char *dir = strdup(l->dir), *best = NULL;
+	double best_v = -1;
+
+	while (dir) {
+		char *text = read_in(rd, dir, name), *slash;
+		double v = -1;
+		bool limits = false;
+
+		if (text) {
+			if (cpu)
+				limits = hctx_cpu_max_share(text, &v) == 0 && v >= 0;
+			else if (strcmp(text, "max") != 0)
+				limits = (v = strtod(text, NULL)) >= 0;
+		}
+		if (limits && (best_v < 0 || v < best_v)) {
+			free(best);
+			best = TAKE_PTR(text);
+			best_v = v;
+		}
+		free(text);
+		if (strlen(dir) <= strlen(l->mount))
+			break;
+		slash = strrchr(dir, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return best ? best : strdup("max");
+}
+
+/* v1: cpu quota and period as cpu.max, memory's limit, cpuset's CPUs. */
+static char *v1_value(struct hctx_reader *rd, const char *member)
+{
+	struct cgroup_loc l;
+	char *out = NULL;
+
+	if (strcmp(member, "cpu_max") == 0 && locate(rd, "cpu", &l) == 0) {
+		_cleanup_free_ char *q = read_in(rd, l.dir, "cpu.cfs_quota_us");
+		_cleanup_free_ char *p = read_in(rd, l.dir, "cpu.cfs_period_us");
+
+		if (q && p && asprintf(&out, "%s %s", strcmp(q, "-1") == 0 ? "max" : q, p) < 0)
+			out = NULL;
+	} else if (strcmp(member, "memory_max") == 0 && locate(rd, "memory", &l) == 0) {
+		char *v = read_in(rd, l.dir, "memory.limit_in_bytes");
+
+		/* "unlimited" is the largest page-aligned long: above 2^62 */
+		if (v && strtoull(v, NULL, 10) > (UINT64_C(1) << 62)) {
+			free(v);
+			v = strdup("max");
+		}
+		out = v;
+	} else if (strcmp(member, "cpuset_cpus_effective") == 0 && locate(rd, "cpuset", &l) == 0) {
+		out = read_in(rd, l.dir, "cpuset.effective_cpus");
+	} else {
+		return NULL;
+	}
+	loc_clear(&l);
+	return out;
+}
+
+static const char *const cgroup_files[] = {
+	NULL, NULL, "cpu.max", "cpu.weight", "memory.max", "memory.high", "memory.swap.max",
+	"pids.max", "cpuset.cpus.effective", "cpuset.mems.effective",
+};
+
+int hctx_read_cgroup(struct hctx_reader *rd, const struct hctx_field *f,
+		     struct hctx_value **ret)
+{
+	const struct hctx_spec *spec = f->spec;
+	_cleanup_value_ struct hctx_value *rec = hctx_value_record(spec->n_members);
+	struct cgroup_loc l;
+	int r;
+
+	if (!rec)
+		return -ENOMEM;
+	r = locate(rd, "", &l);
+	rd->path = "proc/self/cgroup";
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0 || l.path) {
+		rec->rec.slot[0] = hctx_value_string(!l.path ? "v1" : l.has_v1 ? "hybrid" : "v2");
+	} else {
+		/* no 0:: line: v1 only, if there is a cgroup file at all */
+		loc_clear(&l);
+		if (hctx_read_file(rd->root, "proc/self/cgroup", rd->buf, HCTX_READ_CAP) < 0)
+			return -ENOENT;
+		rec->rec.slot[0] = hctx_value_string("v1");
+	}
+	if (r == 0) {
+		int fd = hctx_open(rd->root, l.dir, true);
+		struct stat st;
+
+		if (fd >= 0 && fstat(fd, &st) == 0)
+			rec->rec.slot[1] = hctx_value_u64((uint64_t)st.st_ino);
+		if (fd >= 0)
+			close(fd);
+		for (size_t i = 2; i < 10; i++) {
+			char *text = read_in(rd, l.dir, cgroup_files[i]);
+
+			if (text && i >= 8) {
+				char *canonical = NULL;
+
+				if (hctx_parse_cpulist_text(text, strlen(text), false, &canonical) == 0) {
+					free(text);
+					text = canonical;
+				}
+			}
+			if (text)
+				rec->rec.slot[i] = hctx_value_string(text);
+			free(text);
+		}
+		{
+			char *mem = tightest(rd, &l, "memory.max", false);
+			char *cpu = tightest(rd, &l, "cpu.max", true);
+
+			if (mem && rec->rec.slot[4])
+				rec->rec.slot[10] = hctx_value_string(mem);
+			if (cpu && rec->rec.slot[2])
+				rec->rec.slot[11] = hctx_value_string(cpu);
+			free(mem);
+			free(cpu);
+		}
+	}
+	loc_clear(&l);
+	/* the v1 fallback for what the v2 directory does not say */
+	for (size_t i = 2; i < 10; i++) {
+		char *text;
+
+		if (rec->rec.slot[i])
+			continue;
+		text = v1_value(rd, spec->members[i].name);
+		if (text)
+			rec->rec.slot[i] = hctx_value_string(text);
+		free(text);
+	}
+	*ret = TAKE_PTR(rec);
+	return 0;
+}
+
+/* cgroup_cpu_stat: cpu.stat of the own v2 cgroup. */
+int hctx_read_cgroup_cpu_stat(struct hctx_reader *rd, const struct hctx_field *f,
+			      struct hctx_value **ret)
+{
+	static const char *const keys[] = {
+		"usage_usec", "user_usec", "system_usec", "nr_periods", "nr_throttled",
+		"throttled_usec", "nr_bursts", "burst_usec",
+	};
+	_cleanup_value_ struct hctx_value *map = NULL;
+	uint64_t values[8];
+	bool found[8];
+	struct cgroup_loc l;
+	ssize_t n;
+	int r = locate(rd, "", &l);
+
+	if (r < 0) {
+		loc_clear(&l);
+		return r;
+	}
+	snprintf(rd->pathbuf, sizeof(rd->pathbuf), "%s/cpu.stat", l.dir);
+	loc_clear(&l);
+	rd->path = "cgroup/cpu.stat";
+	n = hctx_read_file(rd->root, rd->pathbuf, rd->buf, HCTX_READ_CAP);
+	if (n < 0)
+		return (int)n;
+	hctx_parse_vmstat(rd->buf, (size_t)n, keys, 8, values, found);
+	map = hctx_value_map();
+	if (!map)
+		return -ENOMEM;
+	for (size_t i = 0; i < 8; i++)
+		if (found[i] && hctx_map_append(map, keys[i], hctx_value_u64(values[i])) < 0)
+			return -ENOMEM;
+	if (map->map.n == 0)
+		return -ENODATA;
+	hctx_map_finish(map, f->spec);
+	*ret = TAKE_PTR(map);
 	return 0;
 }

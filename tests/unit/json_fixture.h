@@ -147,6 +147,11 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "process.affinity", "0-15");
 	assert_int_equal(hostctx_snapshot_set_s64(s, "process.nice", -5), 0);
 	set_bool(s, "process.aslr_disabled", false);
+	/* cgroup */
+	set_str(s, "cgroup.version", "v2");
+	set_u64(s, "cgroup.id", 12345);
+	set_str(s, "cgroup.cpu_max", "200000 100000");
+	set_u64(s, "cgroup_cpu_stat.usage_usec", 11893000);
 	/* caches */
 	set_u64(s, "cpu_caches.0.level", 1);
 	set_str(s, "cpu_caches.0.type", "data");

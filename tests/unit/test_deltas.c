@@ -166,6 +166,31 @@ static void wraps_decreases_and_reboots(void **state)
 	hostctx_snapshot_free(b);
 }
 
+/* cgroup deltas only within one cgroup. */
+static void cgroup_changed(void **state)
+{
+	struct hostctx_snapshot *a, *b;
+	const char *why;
+	char *got;
+
+	(void)state;
+	pair(&a, &b);
+	u64(a, "cgroup_cpu_stat.nr_throttled", 3);
+	u64(b, "cgroup_cpu_stat.nr_throttled", 5);
+	u64(a, "cgroup.id", 100);
+	u64(b, "cgroup.id", 100);
+	got = deltas_json(a, b, &why);
+	assert_non_null(strstr(got, "\"cgroup_cpu_stat\":{\"nr_throttled\":2}"));
+	free(got);
+	u64(b, "cgroup.id", 101);
+	got = deltas_json(a, b, &why);
+	assert_null(strstr(got, "\"cgroup_cpu_stat\":{"));
+	assert_non_null(strstr(got, "\"anomalies\":{\"cgroup_cpu_stat\":\"cgroup_changed\"}"));
+	free(got);
+	hostctx_snapshot_free(a);
+	hostctx_snapshot_free(b);
+}
+
 static void exact_beyond_2_53(void **state)
 {
 	struct hostctx_snapshot *a, *b;
@@ -212,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_delta_and_share),
 		cmocka_unit_test(wraps_decreases_and_reboots),
+		cmocka_unit_test(cgroup_changed),
 		cmocka_unit_test(exact_beyond_2_53),
 		cmocka_unit_test(arches),
 	};

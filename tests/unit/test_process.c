@@ -96,12 +96,86 @@ static void status_values(void **state)
 	assert_int_equal(hctx_status_value("Name:", 5, "Name", &v), -ENODATA);
 }
 
+/* This VM's layout: hybrid, cgroup2 in a "unified" subdirectory. */
+static void cgroup_location(void **state)
+{
+	static const char cg[] = "9:name=systemd:/\n4:memory:/process_api/62378c8d\n"
+				 "1:cpu,cpuacct:/\n0::/job/7\n";
+	static const char mi[] =
+		"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+		"32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
+		"35 31 0:32 /process_api /sys/fs/cgroup/mem\\040ory rw - cgroup cgroup rw,memory\n"
+		"36 31 0:33 /other / rw - cgroup2 cgroup2 rw\n"
+		"37 31 0:34 / /sys/fs/cgroup/unified rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n";
+	char *path = NULL, *dir = NULL, *mount = NULL;
+	bool v1 = false;
+	double share = 0;
+
+	(void)state;
+	assert_int_equal(hctx_cgroup_path(cg, sizeof(cg) - 1, "", &path, &v1), 0);
+	assert_string_equal(path, "/job/7");
+	assert_true(v1);
+	/* the first cgroup2 mount whose root is a prefix of the path */
+	assert_int_equal(hctx_cgroup_dir(mi, sizeof(mi) - 1, "cgroup2", "", path, &dir, &mount), 0);
+	assert_string_equal(dir, "/sys/fs/cgroup/unified/job/7");
+	assert_string_equal(mount, "/sys/fs/cgroup/unified");
+	free(path);
+	free(dir);
+	free(mount);
+	/* v1: the memory hierarchy, its root cut off, an escaped space decoded */
+	assert_int_equal(hctx_cgroup_path(cg, sizeof(cg) - 1, "memory", &path, &v1), 0);
+	assert_int_equal(hctx_cgroup_dir(mi, sizeof(mi) - 1, "cgroup", "memory", path, &dir,
+					 &mount), 0);
+	assert_string_equal(dir, "/sys/fs/cgroup/mem ory/62378c8d");
+	free(path);
+	free(dir);
+	free(mount);
+	assert_int_equal(hctx_cgroup_path(cg, sizeof(cg) - 1, "cpuacct", &path, &v1), 0);
+	assert_string_equal(path, "/");
+	free(path);
+	assert_int_equal(hctx_cgroup_path("4:memory:/x\n", 12, "", &path, &v1), -ENOENT);
+	assert_true(hctx_list_has("rw,cpu,cpuacct", 14, "cpu"));
+	assert_false(hctx_list_has("rw,cpuacct", 10, "cpu"));
+	assert_int_equal(hctx_cpu_max_share("200000 100000", &share), 0);
+	assert_true(share == 2.0);
+	assert_int_equal(hctx_cpu_max_share("max 100000", &share), 0);
+	assert_true(share < 0);
+	assert_int_equal(hctx_cpu_max_share("junk", &share), -EINVAL);
+	assert_int_equal(hctx_cpu_max_share("100 0", &share), -EINVAL);
+}
+
+/* Live: this process's cgroup has a version, and never its path. */
+static void cgroup_live(void **state)
+{
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot *s = NULL;
+	const char *version = NULL;
+	char *text = NULL;
+
+	(void)state;
+	assert_int_equal(hostctx_root_open(NULL, &root), 0);
+	assert_int_equal(hostctx_root_select(root, "cgroup"), 0);
+	assert_int_equal(hostctx_snapshot_take(root, &s), 0);
+	hostctx_root_close(root);
+	if (hostctx_snapshot_type(s, "cgroup") != HOSTCTX_TYPE_ABSENT) {
+		assert_int_equal(hostctx_snapshot_get_string(s, "cgroup.version", &version), 0);
+		assert_true(strcmp(version, "v1") == 0 || strcmp(version, "v2") == 0 ||
+			    strcmp(version, "hybrid") == 0);
+		assert_int_equal(hostctx_snapshot_to_json(s, &text, NULL), 0);
+		assert_null(strstr(text, "\"/"));	/* no path at all */
+		free(text);
+	}
+	hostctx_snapshot_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(live_matches_the_process),
 		cmocka_unit_test(omitted_under_a_root),
 		cmocka_unit_test(status_values),
+		cmocka_unit_test(cgroup_location),
+		cmocka_unit_test(cgroup_live),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
