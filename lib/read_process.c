@@ -148,7 +148,6 @@ static char *relative(char *abs)
 /* The hierarchy of ctrl ("" = v2) for this process: 0 or -errno. */
 static int locate(struct hctx_reader *rd, const char *ctrl, struct cgroup_loc *l)
 {
-	_cleanup_free_ char *cg = NULL, *mi = NULL;
 	ssize_t n = hctx_read_file(rd->root, "proc/self/cgroup", rd->buf, HCTX_READ_CAP);
 	int r;
 
