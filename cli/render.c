@@ -286,6 +286,23 @@ static int print_changes(const struct hostctx_snapshot *pre,
 	return 0;
 }
 
+/* The run evidence of a complete record (deltas), when there is any. */
+static int print_evidence(const struct hostctx_sidecar *sc, const struct hostctx_snapshot *pre,
+			  const struct hostctx_snapshot *post)
+{
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (!hostctx_sidecar_complete(sc))
+		return 0;
+	r = hostctx_evidence_format_human(pre, post, &text);
+	if (r < 0 || !text[0])
+		return r;
+	puts("on the host during the run:");
+	cli_print(text);
+	return 0;
+}
+
 int cli_render_sidecar(const struct hostctx_sidecar *sc)
 {
 	const struct hostctx_snapshot *pre = hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
@@ -310,8 +327,10 @@ int cli_render_sidecar(const struct hostctx_sidecar *sc)
 		printf("post: %s\n", missing_post_reason(sc));
 	}
 	putchar('\n');
-	if (pre && post)
-		return print_changes(pre, post);
+	if (pre && post) {
+		r = print_changes(pre, post);
+		return r < 0 ? r : print_evidence(sc, pre, post);
+	}
 	printf("changes: unknown (no %s snapshot)\n", pre ? "post" : "pre");
 	return 0;
 }

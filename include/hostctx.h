@@ -273,6 +273,15 @@ void hostctx_changes_filter(struct hostctx_changes *c,
 /* Human text (not a stable format; machines read the JSON)            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * What happened on the host between pre and post, for humans: CPU time
+ * shares, pressure, throttling, swapping, OOM kills, caches dropped,
+ * cgroup throttling (only what both snapshots hold), each line indented
+ * by two spaces; "" when there is nothing.  Free the text with free().
+ */
+int hostctx_evidence_format_human(const struct hostctx_snapshot *pre,
+				  const struct hostctx_snapshot *post, char **ret_text);
+
 /* The reference's report: one "key: value" line per field. */
 int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 				  char **ret_text);

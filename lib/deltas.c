@@ -376,3 +376,98 @@ int hctx_deltas(const struct hostctx_snapshot *pre, const struct hostctx_snapsho
 	*ret = d.root;
 	return 0;
 }
+
+/* ---- for humans ------------------------------------------------------ */
+
+static const struct hctx_value *at(const struct hctx_value *map, const char *path)
+{
+	char key[64];
+
+	while (map && *path) {
+		size_t n = strcspn(path, ".");
+		const struct hctx_entry *e;
+
+		if (n >= sizeof(key) || map->node != HCTX_NODE_MAP)
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		e = hctx_map_find(map, key);
+		map = e ? e->value : NULL;
+		path += n + (path[n] == '.');
+	}
+	return map;
+}
+
+static bool num(const struct hctx_value *map, const char *path, double *ret)
+{
+	const struct hctx_value *v = at(map, path);
+
+	if (!v || (v->node != HCTX_NODE_U64 && v->node != HCTX_NODE_DOUBLE))
+		return false;
+	*ret = v->node == HCTX_NODE_U64 ? (double)v->u : v->d;
+	return true;
+}
+
+static void evidence_lines(FILE *f, const struct hctx_value *d)
+{
+	static const char *const psi[] = { "cpu", "memory", "io", "irq" };
+	double a, b, c, secs = 0;
+	bool any = false;
+
+	(void)num(d, "seconds", &secs);
+	if (num(d, "cpu_time_share.busy", &a) && num(d, "cpu_time_share.steal", &b) &&
+	    num(d, "cpu_time_share.iowait", &c))
+		fprintf(f, "  CPU time: %.1f%% busy, %.1f%% stolen by the hypervisor, %.1f%% iowait, over %.2f s\n",
+			100 * a, 100 * b, 100 * c, secs);
+	for (size_t i = 0; i < 4; i++) {
+		char path[48];
+
+		snprintf(path, sizeof(path), "pressure.%s.some_share", psi[i]);
+		if (!num(d, path, &a))
+			continue;
+		fprintf(f, "%s%s %.2f%%", any ? ", " : "  pressure (time stalled): ", psi[i], 100 * a);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+	if (num(d, "thermal_throttle.core_count", &a)) {
+		const struct hctx_value *cpus = at(d, "thermal_throttle.cpus");
+
+		fprintf(f, "  thermal throttling: %.0f events%s%s\n", a,
+			cpus ? " on CPUs " : "", cpus ? cpus->s : "");
+	}
+	if (num(d, "vmstat.pswpin", &a) && num(d, "vmstat.pswpout", &b))
+		fprintf(f, "  swap: %.0f pages in, %.0f pages out\n", a, b);
+	if (num(d, "vmstat.oom_kill", &a))
+		fprintf(f, "  OOM kills: %.0f\n", a);
+	if (num(d, "vmstat.drop_pagecache", &a) && num(d, "vmstat.drop_slab", &b))
+		fprintf(f, "  caches dropped: %.0f times (page cache), %.0f times (slab)\n", a, b);
+	if (num(d, "cgroup_cpu_stat.nr_throttled", &a) && num(d, "cgroup_cpu_stat.throttled_usec", &b))
+		fprintf(f, "  cgroup CPU quota: throttled in %.0f periods, %.1f ms in all\n", a, b / 1000);
+}
+
+HCTX_EXPORT int hostctx_evidence_format_human(const struct hostctx_snapshot *pre,
+					      const struct hostctx_snapshot *post,
+					      char **ret_text)
+{
+	struct hctx_value *d = NULL;
+	const char *why = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r = hctx_deltas(pre, post, &d, &why);
+
+	if (r < 0)
+		return r;
+	f = open_memstream(ret_text, &len);
+	if (!f) {
+		hctx_value_free(d);
+		return -ENOMEM;
+	}
+	if (why)
+		fprintf(f, "  none: %s\n", strcmp(why, "boot_changed") == 0 ?
+			"the host rebooted during the run" : "the uptime went back");
+	else if (d)
+		evidence_lines(f, d);
+	hctx_value_free(d);
+	return fclose(f) == 0 ? 0 : -ENOMEM;
+}

@@ -341,7 +341,13 @@ static void print_changes(struct run_state *st)
 		run_write_stderr(text, strlen(text));
 	}
 	free(text);
+	text = NULL;
 	hostctx_changes_free(changes);
+	if (hostctx_evidence_format_human(pre, post, &text) == 0 && text[0]) {
+		run_error("on the host during the run:");
+		run_write_stderr(text, strlen(text));
+	}
+	free(text);
 }
 
 /* The command could not be exec'd: a complete record, 126 or 127. */
