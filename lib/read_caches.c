@@ -295,7 +295,8 @@ int hctx_read_cpu_caches(struct hctx_reader *rd, const struct hctx_field *f,
 	arr = r == 0 ? hctx_value_array() : NULL;
 	if (r == 0 && !arr)
 		r = -ENOMEM;
-	qsort(w.g, w.n, sizeof(*w.g), cmp_group);
+	if (w.n > 1)
+		qsort(w.g, w.n, sizeof(*w.g), cmp_group);
 	for (size_t i = 0; i < w.n && r == 0; i++) {
 		struct hctx_value *v = NULL;
 
