@@ -62,6 +62,13 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel,
 		       char *buf, size_t cap);
 
 /*
+ * All of rel in a new buffer (NUL-terminated, *ret_len bytes), for
+ * sources that outgrow the scratch buffer: -EFBIG beyond cap bytes.
+ */
+int hctx_read_alloc(struct hostctx_root *root, const char *rel, size_t cap,
+		    char **ret, size_t *ret_len);
+
+/*
  * Read rel and trim it (hctx_parse_trimmed) into a new string.
  * Returns 0, -ENODATA (empty after trimming), -EILSEQ (NUL inside, not
  * UTF-8) or another -errno.

@@ -31,47 +31,6 @@ static void stat_memo_free(void *p)
 	free(m);
 }
 
-/* All of rel, up to cap bytes (-EFBIG beyond). */
-static int read_whole(struct hostctx_root *root, const char *rel, size_t cap,
-		      char **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = hctx_open(root, rel, false);
-	size_t len = 0, size = 16384;
-	char *buf;
-
-	if (fd < 0)
-		return fd;
-	buf = malloc(size + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (!buf)
-			return -ENOMEM;
-		n = hctx_read_some(fd, buf + len, size - len);
-		if (n < 0) {
-			free(buf);
-			return (int)n;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == size) {
-			char *bigger = size >= cap ? NULL : realloc(buf, 2 * size + 1);
-
-			if (!bigger) {
-				free(buf);
-				return size >= cap ? -EFBIG : -ENOMEM;
-			}
-			buf = bigger;
-			size *= 2;
-		}
-	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
-}
-
 static const struct stat_memo *proc_stat(struct hctx_reader *rd)
 {
 	struct stat_memo *m = rd->memo[HCTX_MEMO_COUNTERS];
@@ -80,7 +39,7 @@ static const struct stat_memo *proc_stat(struct hctx_reader *rd)
 		m = calloc(1, sizeof(*m));
 		if (!m)
 			return NULL;
-		m->err = read_whole(rd->root, "proc/stat", STAT_CAP, &m->text, &m->len);
+		m->err = hctx_read_alloc(rd->root, "proc/stat", STAT_CAP, &m->text, &m->len);
 		rd->memo[HCTX_MEMO_COUNTERS] = m;
 		rd->memo_free[HCTX_MEMO_COUNTERS] = stat_memo_free;
 	}

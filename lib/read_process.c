@@ -145,22 +145,63 @@ static char *relative(char *abs)
 	return abs;
 }
 
+/*
+ * proc/self/cgroup and proc/self/mountinfo, read once a snapshot for
+ * every hierarchy looked up (mountinfo is the dearest read here, and
+ * can outgrow the scratch buffer on hosts with many mounts).
+ */
+#define MOUNTINFO_CAP (4u << 20)
+
+struct cgroup_sources {
+	int err[2];
+	char *text[2];
+	size_t len[2];
+};
+
+static void sources_free(void *p)
+{
+	struct cgroup_sources *m = p;
+
+	free(m->text[0]);
+	free(m->text[1]);
+	free(m);
+}
+
+static const struct cgroup_sources *cgroup_sources(struct hctx_reader *rd)
+{
+	static const char *const paths[2] = { "proc/self/cgroup", "proc/self/mountinfo" };
+	struct cgroup_sources *m = rd->memo[HCTX_MEMO_PROCESS];
+
+	if (m)
+		return m;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < 2; i++)
+		m->err[i] = hctx_read_alloc(rd->root, paths[i], MOUNTINFO_CAP, &m->text[i],
+					    &m->len[i]);
+	rd->memo[HCTX_MEMO_PROCESS] = m;
+	rd->memo_free[HCTX_MEMO_PROCESS] = sources_free;
+	return m;
+}
+
 /* The hierarchy of ctrl ("" = v2) for this process: 0 or -errno. */
 static int locate(struct hctx_reader *rd, const char *ctrl, struct cgroup_loc *l)
 {
-	ssize_t n = hctx_read_file(rd->root, "proc/self/cgroup", rd->buf, HCTX_READ_CAP);
+	const struct cgroup_sources *m = cgroup_sources(rd);
 	int r;
 
 	*l = (struct cgroup_loc){ 0 };
-	if (n < 0)
-		return (int)n;
-	r = hctx_cgroup_path(rd->buf, (size_t)n, ctrl, &l->path, &l->has_v1);
+	if (!m)
+		return -ENOMEM;
+	if (m->err[0] < 0)
+		return m->err[0];
+	r = hctx_cgroup_path(m->text[0], m->len[0], ctrl, &l->path, &l->has_v1);
 	if (r < 0)
 		return r;
-	n = hctx_read_file(rd->root, "proc/self/mountinfo", rd->buf, HCTX_READ_CAP);
-	if (n < 0)
-		return (int)n;
-	r = hctx_cgroup_dir(rd->buf, (size_t)n, *ctrl ? "cgroup" : "cgroup2", ctrl, l->path,
+	if (m->err[1] < 0)
+		return m->err[1];
+	r = hctx_cgroup_dir(m->text[1], m->len[1], *ctrl ? "cgroup" : "cgroup2", ctrl, l->path,
 			    &l->dir, &l->mount);
 	if (r == 0) {
 		relative(l->dir);
@@ -266,7 +307,7 @@ int hctx_read_cgroup(struct hctx_reader *rd, const struct hctx_field *f,
 	} else {
 		/* no 0:: line: v1 only, if there is a cgroup file at all */
 		loc_clear(&l);
-		if (hctx_read_file(rd->root, "proc/self/cgroup", rd->buf, HCTX_READ_CAP) < 0)
+		if (cgroup_sources(rd)->err[0] < 0)
 			return -ENOENT;
 		rec->rec.slot[0] = hctx_value_string("v1");
 	}

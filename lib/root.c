@@ -574,6 +574,46 @@ ssize_t hctx_read_file(struct hostctx_root *root, const char *rel, char *buf,
 	return n;
 }
 
+int hctx_read_alloc(struct hostctx_root *root, const char *rel, size_t cap,
+		      char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = hctx_open(root, rel, false);
+	size_t len = 0, size = 16384;
+	char *buf;
+
+	if (fd < 0)
+		return fd;
+	buf = malloc(size + 1);
+	for (;;) {
+		ssize_t n;
+
+		if (!buf)
+			return -ENOMEM;
+		n = hctx_read_some(fd, buf + len, size - len);
+		if (n < 0) {
+			free(buf);
+			return (int)n;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size) {
+			char *bigger = size >= cap ? NULL : realloc(buf, 2 * size + 1);
+
+			if (!bigger) {
+				free(buf);
+				return size >= cap ? -EFBIG : -ENOMEM;
+			}
+			buf = bigger;
+			size *= 2;
+		}
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 {
 	ssize_t n = hctx_read_file(root, rel, root->scratch, HCTX_READ_CAP);
