@@ -57,6 +57,15 @@ start_counted() {
 	done
 }
 
+# Run a command in a process group of its own whose parent (this shell)
+# is in another group of the same session: the kernel discards a stop
+# signal's default action in an orphaned group (a test run from a job
+# whose shell has gone away is in one), and the stop tests need it.
+in_own_group() {
+	# (exec: run in the background, the function's subshell becomes it)
+	exec python3 -c 'import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
 # state PID: R, S, T... (the first letter of ps's STAT)
 state() {
 	ps -o stat= -p "$1" | cut -c1
@@ -74,7 +83,7 @@ wait_state() {	# PID LETTER
 @test "T4: a stop signal sent to the wrapper stops the command, then the wrapper; CONT resumes both" {
 	no_valgrind
 	# the command keeps the default stop action and counts its SIGCONTs
-	"$HOSTCTX_RUN" -o r.json -- python3 -c '
+	in_own_group "$HOSTCTX_RUN" -o r.json -- python3 -c '
 import os, signal, time
 n = 0
 def on_cont(sig, frame):
@@ -319,7 +328,7 @@ MK
 
 @test "T18: during --wait-descendants a stop signal stops the wrapper and CONT resumes it" {
 	no_valgrind
-	"$HOSTCTX_RUN" --wait-descendants=20 -o r.json -- \
+	in_own_group "$HOSTCTX_RUN" --wait-descendants=20 -o r.json -- \
 		sh -c 'sleep 20 & echo $! > pid' 3>&- &
 	wpid=$!
 	wait_for_file pid
