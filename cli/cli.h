@@ -119,5 +119,6 @@ int cli_redact_from_env(bool *ret);
 int cmd_snapshot(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

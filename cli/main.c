@@ -22,13 +22,17 @@ static const char main_usage[] =
 	"  diff [--json] [--ignore=GLOB]... FILE | A B\n"
 	"                                    compare pre and post of a record,\n"
 	"                                    or two records or snapshots\n"
+	"  check [--root=DIR] [--profile=P] [--json] [FILE]\n"
+	"                                    is the host fit to benchmark, was a\n"
+	"                                    recorded run clean\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
 	"  -V, --version  show the version and exit\n"
 	"\n"
 	"'" PROGRAM_NAME " SUBCOMMAND --help' describes each subcommand.\n"
-	"Exit status: 0 success (diff: same), 1 diff: different, 2 trouble.\n"
+	"Exit status: 0 success (diff: same; check: no warning), 1 diff: different\n"
+	"(check: warnings), 2 trouble.\n"
 	"Environment: HOSTCTX_ROOT, HOSTCTX_FIELDS and HOSTCTX_REDACT=1 are the\n"
 	"default --root, --fields and --redact of snapshot.\n";
 
@@ -41,6 +45,7 @@ static const struct subcommand subcommands[] = {
 	{ "snapshot", cmd_snapshot },
 	{ "show", cmd_show },
 	{ "diff", cmd_diff },
+	{ "check", cmd_check },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

@@ -226,6 +226,11 @@ static void print_header(const struct hostctx_sidecar *sc)
 		print_visible(hostctx_sidecar_exec_error(sc));
 		puts(" (the command could not be started)");
 	}
+	if (hostctx_sidecar_refused(sc)) {
+		label("refused");
+		printf("%s (the command was not started: hostctx check "
+		       "FILE lists the warnings)\n", hostctx_sidecar_refused(sc));
+	}
 	print_rusage("rusage", sc, HOSTCTX_RUSAGE_COMMAND);
 	print_rusage("rusage (children)", sc, HOSTCTX_RUSAGE_CHILDREN);
 	if (left >= 0) {
@@ -255,7 +260,7 @@ static const char *missing_post_reason(const struct hostctx_sidecar *sc)
 {
 	if (!hostctx_sidecar_complete(sc))
 		return "not taken yet (incomplete record)";
-	if (hostctx_sidecar_exec_error(sc))
+	if (hostctx_sidecar_exec_error(sc) || hostctx_sidecar_refused(sc))
 		return "none (the command did not start)";
 	return "none";
 }

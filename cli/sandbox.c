@@ -60,9 +60,11 @@ static const int own_process_calls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(getpid), SCMP_SYS(gettid),
 	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	/* check --interval waits between its two readings */
+	SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep),
 	/* 32-bit ABIs spell some of the above so */
 	SCMP_SYS(fstat64), SCMP_SYS(fstatat64), SCMP_SYS(_llseek), SCMP_SYS(mmap2),
-	SCMP_SYS(clock_gettime64),
+	SCMP_SYS(clock_gettime64), SCMP_SYS(clock_nanosleep_time64),
 };
 
 /* What a snapshot needs on top: directory walks, symlinks, uname, access checks. */

@@ -408,6 +408,18 @@ int hostctx_sidecar_set_descendants_wait(struct hostctx_sidecar *sc,
 const char *hostctx_sidecar_descendants_wait(const struct hostctx_sidecar *sc);
 
 /*
+ * run.refused: why the command was not started ("check": hostctx-run
+ * --check=refuse found a warning); NULL clears.  -EINVAL for another
+ * reason.
+ */
+int hostctx_sidecar_set_refused(struct hostctx_sidecar *sc, const char *why);
+const char *hostctx_sidecar_refused(const struct hostctx_sidecar *sc);
+struct hostctx_check_report;
+/* The record's top-level "check" (takes rep; NULL removes it). */
+void hostctx_sidecar_set_check(struct hostctx_sidecar *sc,
+			       struct hostctx_check_report *rep);
+
+/*
  * The pre and post snapshots.  set takes ownership of s (NULL removes
  * the side); get borrows (NULL when absent).
  */
@@ -463,6 +475,89 @@ int hostctx_document_parse(const char *text, size_t len,
 /* Read and parse a file (bounded at 64 MiB). */
 int hostctx_document_load(const char *path, struct hostctx_document **ret,
 			  struct hostctx_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Fitness checks: is the host fit to benchmark, was a run clean        */
+/* (docs/check.md)                                                      */
+/* ------------------------------------------------------------------ */
+
+/* In rising order of concern (unknown: an input could not be read). */
+enum hostctx_check_status {
+	HOSTCTX_CHECK_NA = 0,	/* does not apply here (no cpufreq on a VM) */
+	HOSTCTX_CHECK_OK,
+	HOSTCTX_CHECK_UNKNOWN,
+	HOSTCTX_CHECK_NOTE,
+	HOSTCTX_CHECK_WARN,
+};
+/* "n/a", "ok", "unknown", "note", "warn"; NULL for another value. */
+const char *hostctx_check_status_name(enum hostctx_check_status st);
+
+/* The table of checks, in report order. */
+size_t hostctx_check_count(void);
+const char *hostctx_check_id(size_t i);		/* "turbo"; NULL past the end */
+const char *hostctx_check_category(size_t i);	/* "frequency" */
+const char *hostctx_check_inputs(size_t i);	/* the fields it reads */
+int hostctx_check_index(const char *id);	/* -ENOENT when unknown */
+
+/* How to check: profile, ignored checks, thresholds. */
+struct hostctx_check_config;
+int hostctx_check_config_new(struct hostctx_check_config **ret);
+void hostctx_check_config_free(struct hostctx_check_config *cfg);	/* NULL is fine */
+/* "throughput" (the default) or "latency"; -EINVAL otherwise. */
+int hostctx_check_config_set_profile(struct hostctx_check_config *cfg,
+				     const char *profile);
+const char *hostctx_check_config_profile(const struct hostctx_check_config *cfg);
+/* Leave a check out of the report: -ENOENT for an unknown id. */
+int hostctx_check_config_ignore(struct hostctx_check_config *cfg, const char *id);
+/*
+ * "ID=VALUE" (the check's first level: warn, or its only one) or
+ * "ID.note=VALUE" (a two-level check's note level).  -ENOENT: unknown
+ * check; -ENOTSUP: the check has no such threshold; -EINVAL: malformed
+ * (VALUE must be a finite number >= 0).
+ */
+int hostctx_check_config_set_threshold(struct hostctx_check_config *cfg,
+				       const char *assignment);
+
+/* A report: one result per check not ignored, in table order. */
+struct hostctx_check_report;
+/*
+ * Check a snapshot.  sample (may be NULL): a later snapshot of the
+ * same host holding at least cpu_time_ticks, for the current steal.
+ */
+int hostctx_check_snapshot(const struct hostctx_check_config *cfg,
+			   const struct hostctx_snapshot *s,
+			   const struct hostctx_snapshot *sample,
+			   struct hostctx_check_report **ret);
+/* Check a record: its pre snapshot, and the run checks on pre and post.
+ * -ENODATA when it has no pre snapshot. */
+int hostctx_check_sidecar(const struct hostctx_check_config *cfg,
+			  const struct hostctx_sidecar *sc,
+			  struct hostctx_check_report **ret);
+void hostctx_check_report_free(struct hostctx_check_report *rep);	/* NULL is fine */
+const char *hostctx_check_report_profile(const struct hostctx_check_report *rep);
+size_t hostctx_check_report_count(const struct hostctx_check_report *rep);
+/* Result i (borrowed strings; value and advice may be NULL). */
+const char *hostctx_check_result_id(const struct hostctx_check_report *rep, size_t i);
+const char *hostctx_check_result_category(const struct hostctx_check_report *rep, size_t i);
+enum hostctx_check_status
+hostctx_check_result_status(const struct hostctx_check_report *rep, size_t i);
+const char *hostctx_check_result_value(const struct hostctx_check_report *rep, size_t i);
+const char *hostctx_check_result_message(const struct hostctx_check_report *rep, size_t i);
+const char *hostctx_check_result_advice(const struct hostctx_check_report *rep, size_t i);
+/* How many results have status st. */
+size_t hostctx_check_report_tally(const struct hostctx_check_report *rep,
+				  enum hostctx_check_status st);
+/*
+ * {"source", "profile", "results": [...], "summary"} (docs/check.md);
+ * source NULL is "live"; verbose includes the checks that do not apply.
+ */
+int hostctx_check_report_to_json(const struct hostctx_check_report *rep,
+				 const char *source, bool verbose,
+				 char **ret_text, size_t *ret_len);
+/* One line per result of status least or above, and its advice. */
+int hostctx_check_report_format_human(const struct hostctx_check_report *rep,
+				      enum hostctx_check_status least,
+				      char **ret_text);
 
 /* ------------------------------------------------------------------ */
 /* Writing records safely                                              */

@@ -68,14 +68,7 @@ void hctx_human_enum(struct hctx_human *h, const char *json_name)
 		fputc(*p == '_' ? '-' : (unsigned char)*p < 0x20 ? '?' : *p, h->f);
 }
 
-/* An open_memstream pair; text is valid after out_finish(). */
-struct out {
-	struct hctx_human h;
-	char *text;
-	size_t len;
-};
-
-static int out_open(struct out *o)
+int hctx_out_open(struct hctx_out *o)
 {
 	o->text = NULL;
 	o->len = 0;
@@ -83,7 +76,7 @@ static int out_open(struct out *o)
 	return o->h.f ? 0 : -ENOMEM;
 }
 
-static int out_finish(struct out *o, char **ret_text)
+int hctx_out_finish(struct hctx_out *o, char **ret_text)
 {
 	bool failed = ferror(o->h.f);
 
@@ -106,8 +99,8 @@ static const char *group_heading(const char *name)
 HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 					      char **ret_text)
 {
-	struct out o;
-	int r = out_open(&o);
+	struct hctx_out o;
+	int r = hctx_out_open(&o);
 
 	if (r < 0)
 		return r;
@@ -129,20 +122,20 @@ HCTX_EXPORT int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 		hctx_kind_ops[f->spec->kind].report(&o.h, f->name, f->spec,
 						    s->values[i]);
 	}
-	return out_finish(&o, ret_text);
+	return hctx_out_finish(&o, ret_text);
 }
 
 HCTX_EXPORT int hostctx_changes_format_human(const struct hostctx_changes *c,
 					     char **ret_text)
 {
-	struct out o;
-	int r = out_open(&o);
+	struct hctx_out o;
+	int r = hctx_out_open(&o);
 
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c->n; i++)
 		hctx_change_lines(&o.h, &c->items[i]);
-	return out_finish(&o, ret_text);
+	return hctx_out_finish(&o, ret_text);
 }
 
 /* ---- heap_state: reported apart, never compared ------------------------ */
@@ -196,15 +189,15 @@ HCTX_EXPORT int hostctx_heap_format_human(const struct hostctx_snapshot *a,
 					  const struct hostctx_snapshot *b,
 					  char **ret_text)
 {
-	struct out o;
-	int r = out_open(&o);
+	struct hctx_out o;
+	int r = hctx_out_open(&o);
 
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < hctx_n_fields; i++)
 		if (hctx_fields[i].never_compared)
 			heap_lines(&o.h, &hctx_fields[i], a->values[i], b->values[i]);
-	return out_finish(&o, ret_text);
+	return hctx_out_finish(&o, ret_text);
 }
 
 HCTX_EXPORT int hostctx_diff_format_human(const struct hostctx_snapshot *a,

@@ -773,6 +773,9 @@ bool hctx_arch_is_32bit(const char *arch);
 /* ---- JSON writing (json_write.c) --------------------------------- */
 
 struct hctx_jw;
+/* A whole document written by fn, ending with a newline; free() the text. */
+int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+		     char **ret_text, size_t *ret_len);
 void hctx_jw_string(struct hctx_jw *w, const char *s);
 void hctx_jw_u64(struct hctx_jw *w, uint64_t v);
 void hctx_jw_s64(struct hctx_jw *w, int64_t v);
@@ -784,6 +787,16 @@ void hctx_jw_key(struct hctx_jw *w, const char *key);	/* inside an object */
 void hctx_jw_elem(struct hctx_jw *w);			/* inside an array */
 void hctx_write_value(struct hctx_jw *w, const struct hctx_spec *spec,
 		      const struct hctx_value *v);
+
+/* ---- checks (check.c) ------------------------------------------- */
+
+/* A check report as JSON: the results from least on. */
+struct hctx_check_job {
+	const struct hostctx_check_report *rep;
+	const char *source;
+	enum hostctx_check_status least;
+};
+void hctx_check_write(struct hctx_jw *w, const struct hctx_check_job *job);
 
 /* ---- the sidecar and the document (sidecar.c) -------------------- */
 
@@ -814,6 +827,8 @@ struct hostctx_sidecar {
 	struct hostctx_rusage rusage_children;
 	long long descendants_left;	/* -1: absent */
 	const char *descendants_wait;	/* a static string; NULL: absent */
+	const char *refused;		/* run.refused, a static string; NULL: ran */
+	struct hostctx_check_report *check;	/* written as "check"; owned */
 	struct hostctx_snapshot *pre, *post;
 };
 
@@ -867,6 +882,14 @@ void hctx_human_text(struct hctx_human *h, const char *s);
 void hctx_human_value(struct hctx_human *h, const char *s);
 void hctx_human_printf(struct hctx_human *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Text built in memory: open, print to .h, finish (the text is malloc()ed). */
+struct hctx_out {
+	struct hctx_human h;
+	char *text;
+	size_t len;
+};
+int hctx_out_open(struct hctx_out *o);
+int hctx_out_finish(struct hctx_out *o, char **ret_text);
 /* An enum value's human spelling: the JSON name with '-' for '_'. */
 void hctx_human_enum(struct hctx_human *h, const char *json_name);
 /* The reference's diff line(s) of one change (kinds.c). */

@@ -747,6 +747,20 @@ static int read_run_numbers(const cJSON *run, struct hostctx_error *err,
 	return 0;
 }
 
+/* run.refused: one of the reasons the writer knows. */
+static int read_refused(const cJSON *run, struct hostctx_error *err,
+			struct hostctx_sidecar *sc)
+{
+	_cleanup_free_ char *why = NULL;
+	int r = read_opt_string(run, "run", "refused", err, &why);
+
+	if (r < 0 || !why)
+		return r;
+	if (hostctx_sidecar_set_refused(sc, why) < 0)
+		return fail(err, "run.refused: unknown reason");
+	return 0;
+}
+
 static int read_run(const cJSON *root, struct hostctx_error *err,
 		    struct hostctx_sidecar *sc)
 {
@@ -768,6 +782,8 @@ static int read_run(const cJSON *root, struct hostctx_error *err,
 		r = read_exit(run, err, &sc->exit);
 	if (r >= 0)
 		r = read_opt_string(run, "run", "exec_error", err, &sc->exec_error);
+	if (r >= 0)
+		r = read_refused(run, err, sc);
 	if (r >= 0)
 		r = read_rusage(run, "rusage", err, &sc->rusage);
 	if (r >= 0)

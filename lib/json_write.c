@@ -360,8 +360,8 @@ static void write_snapshot(struct hctx_jw *w, const struct hostctx_snapshot *s)
 }
 
 /* Run fn into a fresh buffer; the text ends with a newline and a NUL. */
-static int write_document(void (*fn)(struct hctx_jw *, const void *),
-			  const void *arg, char **ret_text, size_t *ret_len)
+int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+		     char **ret_text, size_t *ret_len)
 {
 	struct hctx_jw w = { .first = true };
 
@@ -386,7 +386,7 @@ static void write_snapshot_doc(struct hctx_jw *w, const void *s)
 HCTX_EXPORT int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 					 char **ret_text, size_t *ret_len)
 {
-	return write_document(write_snapshot_doc, s, ret_text, ret_len);
+	return hctx_jw_document(write_snapshot_doc, s, ret_text, ret_len);
 }
 
 /* ---- the sidecar --------------------------------------------------- */
@@ -455,6 +455,7 @@ static void write_run(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 	if (sc->descendants_left >= 0)
 		jw_int(w, "descendants_left", sc->descendants_left);
 	jw_optional_string(w, "descendants_wait", sc->descendants_wait);
+	jw_optional_string(w, "refused", sc->refused);
 	jw_end(w, '}');
 }
 
@@ -512,7 +513,7 @@ static void write_changes_doc(struct hctx_jw *w, const void *c)
 HCTX_EXPORT int hostctx_changes_to_json(const struct hostctx_changes *c,
 					char **ret_text, size_t *ret_len)
 {
-	return write_document(write_changes_doc, c, ret_text, ret_len);
+	return hctx_jw_document(write_changes_doc, c, ret_text, ret_len);
 }
 
 /* A value tree built without a spec (deltas): maps in insertion order. */
@@ -584,6 +585,11 @@ static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 	}
 	if (job->deltas_unavailable)
 		jw_string(w, "deltas_unavailable", job->deltas_unavailable);
+	if (sc->check) {
+		jw_key(w, "check");
+		hctx_check_write(w, &(struct hctx_check_job){
+			.rep = sc->check, .source = "pre", .least = HOSTCTX_CHECK_OK });
+	}
 	if (job->redacted) {
 		jw_key(w, "redacted");
 		hctx_write_value(w, hctx_fields[hostctx_field_index("redacted")].spec,
@@ -617,7 +623,7 @@ HCTX_EXPORT int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 		}
 		job.deltas = deltas;
 	}
-	r = write_document(write_sidecar_doc, &job, ret_text, ret_len);
+	r = hctx_jw_document(write_sidecar_doc, &job, ret_text, ret_len);
 	hostctx_changes_free(changes);
 	hctx_value_free(deltas);
 	return r;

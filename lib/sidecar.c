@@ -59,6 +59,7 @@ HCTX_EXPORT void hostctx_sidecar_free(struct hostctx_sidecar *sc)
 	free_argv(sc);
 	free(sc->cwd);
 	free(sc->exec_error);
+	hostctx_check_report_free(sc->check);
 	hostctx_snapshot_free(sc->pre);
 	hostctx_snapshot_free(sc->post);
 	free(sc);
@@ -322,6 +323,35 @@ HCTX_EXPORT int hostctx_sidecar_set_descendants_wait(struct hostctx_sidecar *sc,
 HCTX_EXPORT const char *hostctx_sidecar_descendants_wait(const struct hostctx_sidecar *sc)
 {
 	return sc->descendants_wait;
+}
+
+HCTX_EXPORT int hostctx_sidecar_set_refused(struct hostctx_sidecar *sc, const char *why)
+{
+	static const char *const reasons[] = { "check" };
+
+	if (!why) {
+		sc->refused = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (strcmp(why, reasons[i]) == 0) {
+			sc->refused = reasons[i];	/* ours: no copy to own */
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+HCTX_EXPORT const char *hostctx_sidecar_refused(const struct hostctx_sidecar *sc)
+{
+	return sc->refused;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_check(struct hostctx_sidecar *sc,
+					   struct hostctx_check_report *rep)
+{
+	hostctx_check_report_free(sc->check);
+	sc->check = rep;
 }
 
 HCTX_EXPORT void hostctx_sidecar_set_snapshot(struct hostctx_sidecar *sc,

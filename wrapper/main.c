@@ -376,6 +376,66 @@ static int finish_exec_failure(struct run_state *st)
 					  RUN_EXIT_CANNOT_INVOKE;
 }
 
+/*
+ * --check: the pre snapshot through the library's checks.  Warnings go
+ * to stderr (never stdout); true when COMMAND must not start (refuse
+ * and a warning), the report then kept for the record.
+ */
+static bool check_refuses(struct run_state *st)
+{
+	const struct hostctx_snapshot *pre =
+		st->sc ? hostctx_sidecar_snapshot(st->sc, HOSTCTX_PRE) : NULL;
+	struct hostctx_check_config *cfg = NULL;
+	struct hostctx_check_report *rep = NULL;
+	char *text = NULL;
+	size_t warnings;
+	int r;
+
+	if (!pre) {
+		run_error("check: no pre snapshot to check; %s runs", st->opts.cmd_argv[0]);
+		return false;
+	}
+	r = hostctx_check_config_new(&cfg);
+	if (r == 0)
+		r = hostctx_check_snapshot(cfg, pre, NULL, &rep);
+	hostctx_check_config_free(cfg);
+	if (r == 0)
+		r = hostctx_check_report_format_human(rep, HOSTCTX_CHECK_WARN, &text);
+	if (r < 0) {
+		run_error("check: %s; %s runs", strerror(-r), st->opts.cmd_argv[0]);
+		hostctx_check_report_free(rep);
+		return false;
+	}
+	warnings = hostctx_check_report_tally(rep, HOSTCTX_CHECK_WARN);
+	if (warnings) {
+		run_error("check: %zu warning(s)%s:", warnings,
+			  st->opts.check == RUN_CHECK_REFUSE ? ", the command is not started" : "");
+		run_write_stderr(text, strlen(text));
+	}
+	free(text);
+	if (!warnings || st->opts.check != RUN_CHECK_REFUSE) {
+		hostctx_check_report_free(rep);
+		return false;
+	}
+	hostctx_sidecar_set_check(st->sc, rep);
+	return true;
+}
+
+/* --check=refuse found a warning: the child exits unreleased; a complete record. */
+static int finish_refused(struct run_state *st)
+{
+	int status;
+
+	run_child_close(&st->child);	/* the closed gate: the child exits */
+	while (waitpid(st->command_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	set_ended_now(st);
+	(void)hostctx_sidecar_set_refused(st->sc, "check");
+	hostctx_sidecar_set_complete(st->sc, true);
+	record_write(st);
+	return RUN_EXIT_FAILURE;
+}
+
 static void cleanup(struct run_state *st)
 {
 	free(st->superseded);
@@ -463,6 +523,11 @@ int main(int argc, char **argv)
 		write_in_progress(&st, &t0);
 	}
 
+	if (st.opts.check != RUN_CHECK_NONE && check_refuses(&st)) {
+		code = finish_refused(&st);
+		cleanup(&st);
+		return code;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &st.released);
 	run_release(&st.child, &st.exec_errno);
 	if (st.exec_errno) {

@@ -21,6 +21,7 @@ enum {
 	OPT_WAIT_DESCENDANTS,
 	OPT_FIELDS,
 	OPT_REDACT,
+	OPT_CHECK,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +36,7 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "fsync", no_argument, NULL, OPT_FSYNC },
 	{ "wait-descendants", optional_argument, NULL, OPT_WAIT_DESCENDANTS },
+	{ "check", optional_argument, NULL, OPT_CHECK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -64,13 +66,19 @@ static const char usage_text[] =
 "      --wait-descendants[=SECONDS]\n"
 "                           wait for every descendant of COMMAND before the\n"
 "                           post snapshot, at most SECONDS (default 60)\n"
+"      --check[=warn|refuse]\n"
+"                           check the host first (as `hostctx check`): warn\n"
+"                           (the default) prints its warnings on stderr and\n"
+"                           runs COMMAND; refuse does not start COMMAND when\n"
+"                           there is a warning (exit 125, the record says why)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
 "Without -o, --next-to or -O the record goes to $HOSTCTX_OUTPUT (a file),\n"
 "else a new file in $HOSTCTX_DIR, else in the current directory, named\n"
 "COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root,\n"
-"$HOSTCTX_FIELDS as --fields, HOSTCTX_REDACT=1 as --redact.\n"
+"$HOSTCTX_FIELDS as --fields, HOSTCTX_REDACT=1 as --redact,\n"
+"HOSTCTX_CHECK=warn|refuse as --check.\n"
 "\n"
 "Exit status: COMMAND's (or COMMAND's fatal signal); 125 bad usage or\n"
 "COMMAND could not be started; 126 COMMAND not executable; 127 COMMAND\n"
@@ -118,6 +126,31 @@ static int redact_from_env(bool *ret)
 	if (!v || *ret || strcmp(v, "0") == 0)
 		return 0;
 	run_error("HOSTCTX_REDACT: '%s' is neither 0 nor 1", v);
+	return -EINVAL;
+}
+
+/* "warn" or "refuse" (NULL: warn); what names them is the caller's. */
+static int parse_check_mode(const char *arg, enum run_check *ret)
+{
+	if (!arg || strcmp(arg, "warn") == 0)
+		*ret = RUN_CHECK_WARN;
+	else if (strcmp(arg, "refuse") == 0)
+		*ret = RUN_CHECK_REFUSE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* HOSTCTX_CHECK: unset or "" no check, else as --check=. */
+static int check_from_env(enum run_check *ret)
+{
+	const char *v = hostctx_env_value(NULL, "HOSTCTX_CHECK");
+
+	if (!v || !*v)
+		return 0;
+	if (parse_check_mode(v, ret) == 0)
+		return 0;
+	run_error("HOSTCTX_CHECK: '%s' is neither warn nor refuse", v);
 	return -EINVAL;
 }
 
@@ -195,6 +228,12 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 				return RUN_PARSE_USAGE;
 			}
 			break;
+		case OPT_CHECK:
+			if (parse_check_mode(optarg, &o.check) < 0) {
+				run_error("invalid --check mode: '%s' (warn or refuse)", optarg);
+				return RUN_PARSE_USAGE;
+			}
+			break;
 		case 'h':
 			return print_stdout(usage_text);
 		case 'V':
@@ -220,6 +259,8 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 	if (!o.fields)
 		o.fields = hostctx_env_value(NULL, "HOSTCTX_FIELDS");
 	if (!o.redact && redact_from_env(&o.redact) < 0)
+		return RUN_PARSE_USAGE;
+	if (o.check == RUN_CHECK_NONE && check_from_env(&o.check) < 0)
 		return RUN_PARSE_USAGE;
 	o.cmd_argc = argc - optind;
 	o.cmd_argv = argv + optind;

@@ -27,6 +27,9 @@ enum {
 
 /* ---- options.c ---------------------------------------------------- */
 
+/* --check: none (the default), warn on stderr, or refuse to start. */
+enum run_check { RUN_CHECK_NONE = 0, RUN_CHECK_WARN, RUN_CHECK_REFUSE };
+
 struct run_options {
 	const char *output_file;	/* -o */
 	const char *next_to;		/* --next-to */
@@ -40,6 +43,7 @@ struct run_options {
 	bool fsync;
 	bool wait_descendants;
 	double wait_limit_seconds;
+	enum run_check check;
 	int cmd_argc;
 	char **cmd_argv;		/* points into main's argv */
 };
