@@ -117,8 +117,7 @@ static int allow(scmp_filter_ctx ctx, int call, unsigned n_args,
 {
 	if (call < 0)
 		return 0;
-	return n_args ? seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1, *arg)
-		      : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 0);
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, call, n_args, arg);
 }
 
 static int allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
@@ -165,13 +164,32 @@ static int allow_stdout_stderr_writes(scmp_filter_ctx ctx)
 	return r;
 }
 
-/* isatty() (stdio asks), fcntl() on our own fds' flags, abort(). */
 static int allow_personality_query(scmp_filter_ctx ctx)
 {
 	struct scmp_arg_cmp query = arg_is(0, 0xffffffffu);
 
 	return allow(ctx, SCMP_SYS(personality), 1, &query);
 }
+
+/*
+ * getrlimit(): prlimit64 of this process (pid 0) with no new limit (a
+ * NULL third argument, compared in full); the old getrlimit call only
+ * reads.
+ */
+static int allow_rlimit_queries(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp query[2] = {
+		arg_is(0, 0),
+		{ .arg = 2, .op = SCMP_CMP_EQ, .datum_a = 0, .datum_b = 0 },
+	};
+	int r = allow(ctx, SCMP_SYS(prlimit64), 2, query);
+
+	if (r == 0)
+		r = allow(ctx, SCMP_SYS(getrlimit), 0, NULL);
+	return r;
+}
+
+/* isatty() (stdio asks), fcntl() on our own fds' flags, abort(). */
 
 static int allow_own_fd_queries(scmp_filter_ctx ctx)
 {
@@ -205,6 +223,8 @@ static int build_filter(scmp_filter_ctx ctx, bool tree_walk)
 		r = allow_all(ctx, tree_walk_calls, N(tree_walk_calls));
 	if (r == 0 && tree_walk)
 		r = allow_personality_query(ctx);
+	if (r == 0 && tree_walk)
+		r = allow_rlimit_queries(ctx);
 #ifdef SANDBOX_SANITIZER
 	if (r == 0)
 		r = allow_all(ctx, sanitizer_calls, N(sanitizer_calls));

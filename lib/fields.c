@@ -23,6 +23,7 @@ const struct hctx_spec hctx_spec_u64 = { .kind = HCTX_KIND_U64 };
 const struct hctx_spec hctx_spec_s64 = { .kind = HCTX_KIND_S64 };
 const struct hctx_spec hctx_spec_bool = { .kind = HCTX_KIND_BOOL };
 const struct hctx_spec hctx_spec_double = { .kind = HCTX_KIND_DOUBLE };
+const struct hctx_spec hctx_spec_limit = { .kind = HCTX_KIND_LIMIT };
 
 static const char *const delayacct_names[] = { "config_off", "runtime_off", "on", NULL };
 static const struct hctx_spec delayacct_spec = {
@@ -152,12 +153,35 @@ static const struct hctx_spec throttle_spec = {
 
 /* -- specs: process (read_process.c) -- */
 
+/* One resource limit: getrlimit's soft and hard values. */
+static const struct hctx_member rlimit_members[] = {
+	{ .name = "soft", .spec = &hctx_spec_limit },
+	{ .name = "hard", .spec = &hctx_spec_limit, .human_order = 1 },
+};
+static const struct hctx_spec rlimit_spec = {
+	.kind = HCTX_KIND_RECORD, .members = rlimit_members,
+	.n_members = sizeof(rlimit_members) / sizeof(rlimit_members[0]),
+};
+/* The resources by their getrlimit(2) names without RLIMIT_, in ulimit order. */
+#define RL(name_, i_) { .name = name_, .spec = &rlimit_spec, .human_order = i_ }
+static const struct hctx_member rlimits_members[] = {
+	RL("as", 0), RL("core", 1), RL("cpu", 2), RL("data", 3), RL("fsize", 4),
+	RL("locks", 5), RL("memlock", 6), RL("msgqueue", 7), RL("nice", 8),
+	RL("nofile", 9), RL("nproc", 10), RL("rss", 11), RL("rtprio", 12),
+	RL("rttime", 13), RL("sigpending", 14), RL("stack", 15),
+};
+static const struct hctx_spec rlimits_spec = {
+	.kind = HCTX_KIND_RECORD, .members = rlimits_members,
+	.n_members = sizeof(rlimits_members) / sizeof(rlimits_members[0]),
+};
+
 static const struct hctx_member process_members[] = {
 	{ .name = "affinity", .spec = &hctx_spec_string },
 	{ .name = "mems_allowed", .spec = &hctx_spec_string, .human_order = 1 },
 	{ .name = "nice", .spec = &hctx_spec_s64, .human_order = 2 },
 	{ .name = "sched_policy", .spec = &hctx_spec_string, .human_order = 3 },
 	{ .name = "aslr_disabled", .spec = &hctx_spec_bool, .human_order = 4 },
+	{ .name = "rlimits", .spec = &rlimits_spec, .human_order = 5 },
 };
 static const struct hctx_spec process_spec = {
 	.kind = HCTX_KIND_RECORD, .members = process_members,

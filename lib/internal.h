@@ -302,6 +302,7 @@ enum hctx_kind {
 	HCTX_KIND_STRING,	/* any UTF-8 string */
 	HCTX_KIND_ENUM,		/* a string from spec->names */
 	HCTX_KIND_U64,
+	HCTX_KIND_LIMIT,	/* a U64 node; UINT64_MAX is "unlimited" (RLIM_INFINITY) */
 	HCTX_KIND_S64,
 	HCTX_KIND_BOOL,
 	HCTX_KIND_DOUBLE,
@@ -336,7 +337,9 @@ struct hctx_member {
 #define HCTX_CLASS(c) (HOSTCTX_CLASS_##c + 1)
 
 extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
-	hctx_spec_bool, hctx_spec_double;
+	hctx_spec_bool, hctx_spec_double, hctx_spec_limit;
+/* A LIMIT value of UINT64_MAX is written and read as this word. */
+#define HCTX_UNLIMITED "unlimited"
 
 /* A path into a value, for change names and messages. */
 #define HCTX_PATH_MAX 256

@@ -318,6 +318,27 @@ static int read_u64(const cJSON *item, const char *path,
 	return r < 0 ? r : made(hctx_value_u64(v), ret);
 }
 
+/* A limit: an integer below 2^64 - 1, or "unlimited" (which that value means). */
+static int read_limit(const cJSON *item, const char *path,
+		      const struct hctx_spec *spec, struct hostctx_error *err,
+		      struct hctx_value **ret)
+{
+	uint64_t v;
+	int r;
+
+	if (cJSON_IsString(item)) {
+		if (strcmp(item->valuestring, HCTX_UNLIMITED) != 0)
+			return fail(err, "key \"%s\" is neither an integer nor \"" HCTX_UNLIMITED
+				    "\"", path);
+		return made(hctx_value_u64(UINT64_MAX), ret);
+	}
+	r = get_u64(item, path, err, &v);
+	if (r == 0 && v == UINT64_MAX)
+		return fail(err, "key \"%s\": 18446744073709551615 is written \"" HCTX_UNLIMITED
+			    "\"", path);
+	return r < 0 ? r : made(hctx_value_u64(v), ret);
+}
+
 static int read_s64(const cJSON *item, const char *path,
 		    const struct hctx_spec *spec, struct hostctx_error *err,
 		    struct hctx_value **ret)
@@ -482,6 +503,7 @@ static const read_kind_fn kind_readers[HCTX_KIND_COUNT] = {
 	[HCTX_KIND_STRING] = read_string,
 	[HCTX_KIND_ENUM] = read_enum,
 	[HCTX_KIND_U64] = read_u64,
+	[HCTX_KIND_LIMIT] = read_limit,
 	[HCTX_KIND_S64] = read_s64,
 	[HCTX_KIND_BOOL] = read_bool,
 	[HCTX_KIND_DOUBLE] = read_double,

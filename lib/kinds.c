@@ -30,6 +30,15 @@ static void write_u64(struct hctx_jw *w, const struct hctx_spec *spec,
 	hctx_jw_u64(w, v->u);
 }
 
+static void write_limit(struct hctx_jw *w, const struct hctx_spec *spec,
+			const struct hctx_value *v)
+{
+	if (v->u == UINT64_MAX)
+		hctx_jw_string(w, HCTX_UNLIMITED);
+	else
+		hctx_jw_u64(w, v->u);
+}
+
 static void write_s64(struct hctx_jw *w, const struct hctx_spec *spec,
 		      const struct hctx_value *v)
 {
@@ -187,7 +196,10 @@ static void put_scalar(struct hctx_human *h, const struct hctx_spec *spec,
 			hctx_human_value(h, v->s);
 		break;
 	case HCTX_NODE_U64:
-		hctx_human_printf(h, "%" PRIu64, v->u);
+		if (spec->kind == HCTX_KIND_LIMIT && v->u == UINT64_MAX)
+			hctx_human_text(h, HCTX_UNLIMITED);
+		else
+			hctx_human_printf(h, "%" PRIu64, v->u);
 		break;
 	case HCTX_NODE_S64:
 		hctx_human_printf(h, "%" PRId64, v->i);
@@ -260,6 +272,43 @@ static void report_bycpu(struct hctx_human *h, const char *name,
 }
 
 /* A record's members in its human order; absent members "(unknown)". */
+/* The members of a record of scalars on one line: "soft 0, hard unlimited". */
+static void report_inline(struct hctx_human *h, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < spec->n_members; i++) {
+		if (!v->rec.slot[i])
+			continue;
+		hctx_human_printf(h, "%s%s ", first ? "" : ", ", spec->members[i].name);
+		put_scalar(h, spec->members[i].spec, v->rec.slot[i]);
+		first = false;
+	}
+}
+
+/* A record inside a record (process.rlimits): a line per member, indented. */
+static void report_nested(struct hctx_human *h, const char *name,
+			  const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	hctx_human_text(h, name);
+	hctx_human_text(h, ":\n");
+	for (size_t i = 0; i < spec->n_members; i++) {
+		const struct hctx_spec *m = spec->members[i].spec;
+
+		if (!v->rec.slot[i])
+			continue;
+		hctx_human_text(h, "    ");
+		hctx_human_text(h, spec->members[i].name);
+		hctx_human_text(h, ": ");
+		if (m->kind == HCTX_KIND_RECORD)
+			report_inline(h, m, v->rec.slot[i]);
+		else
+			put_scalar(h, m, v->rec.slot[i]);
+		hctx_human_text(h, "\n");
+	}
+}
+
 static void report_record(struct hctx_human *h, const char *name,
 			  const struct hctx_spec *spec, const struct hctx_value *v)
 {
@@ -275,8 +324,12 @@ static void report_record(struct hctx_human *h, const char *name,
 			if (spec->members[i].human_order != order)
 				continue;
 			hctx_human_text(h, "  ");
-			report_scalar(h, spec->members[i].name, spec->members[i].spec,
-				      v->rec.slot[i]);
+			if (spec->members[i].spec->kind == HCTX_KIND_RECORD && v->rec.slot[i])
+				report_nested(h, spec->members[i].name, spec->members[i].spec,
+					      v->rec.slot[i]);
+			else
+				report_scalar(h, spec->members[i].name, spec->members[i].spec,
+					      v->rec.slot[i]);
 		}
 	}
 }
@@ -431,6 +484,14 @@ static int u64_from_text(const struct hctx_spec *spec, const char *text,
 	return made(hctx_value_u64(v), ret);
 }
 
+static int limit_from_text(const struct hctx_spec *spec, const char *text,
+			   struct hctx_value **ret)
+{
+	if (strcmp(text, HCTX_UNLIMITED) == 0)
+		return made(hctx_value_u64(UINT64_MAX), ret);
+	return u64_from_text(spec, text, ret);
+}
+
 static int s64_from_text(const struct hctx_spec *spec, const char *text,
 			 struct hctx_value **ret)
 {
@@ -487,6 +548,7 @@ const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
 	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text),
 	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text),
 	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text),
+	[HCTX_KIND_LIMIT] = SCALAR(U64, write_limit, limit_from_text),
 	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text),
 	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text),
 	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text),

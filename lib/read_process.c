@@ -97,6 +97,57 @@ static struct hctx_value *mems_allowed(struct hctx_reader *rd)
 	return v;
 }
 
+/* getrlimit's resource of a member name of process.rlimits; -1 if none. */
+static int rlimit_resource(const char *name)
+{
+	static const struct { const char *name; int resource; } resources[] = {
+		{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
+		{ "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS },
+		{ "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
+		{ "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
+		{ "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME },
+		{ "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+	};
+
+	for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
+		if (strcmp(resources[i].name, name) == 0)
+			return resources[i].resource;
+	return -1;
+}
+
+/* RLIM_INFINITY is the all-ones value: kept as UINT64_MAX ("unlimited"). */
+static uint64_t limit_value(rlim_t v)
+{
+	return v == RLIM_INFINITY ? UINT64_MAX : (uint64_t)v;
+}
+
+/* process.rlimits: each resource's soft and hard limit, the spec's members in order. */
+static struct hctx_value *rlimits_value(const struct hctx_spec *spec)
+{
+	_cleanup_value_ struct hctx_value *rec = hctx_value_record(spec->n_members);
+
+	if (!rec)
+		return NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < spec->n_members; i++) {
+		int resource = rlimit_resource(spec->members[i].name);
+		struct hctx_value *pair;
+		struct rlimit rl;
+
+		if (resource < 0 || getrlimit(resource, &rl) < 0)
+			continue;
+		pair = hctx_value_record(2);
+		if (!pair)
+			return NULL;
+		pair->rec.slot[0] = hctx_value_u64(limit_value(rl.rlim_cur));
+		pair->rec.slot[1] = hctx_value_u64(limit_value(rl.rlim_max));
+		rec->rec.slot[i] = pair;
+		n++;
+	}
+	return n ? TAKE_PTR(rec) : NULL;	/* none readable: absent, never {} */
+}
+
 int hctx_read_process(struct hctx_reader *rd, const struct hctx_field *f,
 		      struct hctx_value **ret)
 {
@@ -117,6 +168,7 @@ int hctx_read_process(struct hctx_reader *rd, const struct hctx_field *f,
 		rec->rec.slot[3] = hctx_value_string(policy);
 	if (persona != -1)
 		rec->rec.slot[4] = hctx_value_bool((persona & ADDR_NO_RANDOMIZE) != 0);
+	rec->rec.slot[5] = rlimits_value(f->spec->members[5].spec);
 	rd->path = NULL;
 	*ret = TAKE_PTR(rec);
 	return 0;

@@ -56,6 +56,19 @@ static cJSON *schema_u64(const struct hctx_spec *spec)
 	return integer("0", "18446744073709551615");
 }
 
+/* An integer, or "unlimited" for the largest one (RLIM_INFINITY). */
+static cJSON *schema_limit(const struct hctx_spec *spec)
+{
+	cJSON *o = cJSON_CreateObject(), *any = cJSON_AddArrayToObject(o, "anyOf");
+	cJSON *word = cJSON_CreateObject();
+
+	(void)spec;
+	cJSON_AddItemToArray(any, integer("0", "18446744073709551614"));
+	cJSON_AddStringToObject(word, "const", HCTX_UNLIMITED);
+	cJSON_AddItemToArray(any, word);
+	return o;
+}
+
 static cJSON *schema_s64(const struct hctx_spec *spec)
 {
 	(void)spec;
@@ -127,6 +140,7 @@ static const schema_fn schema_fns[HCTX_KIND_COUNT] = {
 	[HCTX_KIND_STRING] = schema_string,
 	[HCTX_KIND_ENUM] = schema_enum,
 	[HCTX_KIND_U64] = schema_u64,
+	[HCTX_KIND_LIMIT] = schema_limit,
 	[HCTX_KIND_S64] = schema_s64,
 	[HCTX_KIND_BOOL] = schema_bool,
 	[HCTX_KIND_DOUBLE] = schema_double,

@@ -147,6 +147,8 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_str(s, "process.affinity", "0-15");
 	assert_int_equal(hostctx_snapshot_set_s64(s, "process.nice", -5), 0);
 	set_bool(s, "process.aslr_disabled", false);
+	set_u64(s, "process.rlimits.nofile.soft", 1024);
+	set_u64(s, "process.rlimits.nofile.hard", UINT64_MAX);	/* "unlimited" */
 	/* cgroup */
 	set_str(s, "cgroup.version", "v2");
 	set_u64(s, "cgroup.id", 12345);

@@ -634,6 +634,7 @@ static void every_kind_has_every_operation(void **state)
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_STRING].node, HCTX_NODE_STRING);
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_ENUM].node, HCTX_NODE_STRING);
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_U64].node, HCTX_NODE_U64);
+	assert_int_equal(hctx_kind_ops[HCTX_KIND_LIMIT].node, HCTX_NODE_U64);
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_S64].node, HCTX_NODE_S64);
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_BOOL].node, HCTX_NODE_BOOL);
 	assert_int_equal(hctx_kind_ops[HCTX_KIND_DOUBLE].node, HCTX_NODE_DOUBLE);
@@ -674,6 +675,7 @@ static void assert_spec_complete(const struct hctx_spec *spec, const char *where
 		break;
 	case HCTX_KIND_STRING:
 	case HCTX_KIND_U64:
+	case HCTX_KIND_LIMIT:
 	case HCTX_KIND_S64:
 	case HCTX_KIND_BOOL:
 	case HCTX_KIND_DOUBLE:

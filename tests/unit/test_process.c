@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -168,10 +169,102 @@ static void cgroup_live(void **state)
 	hostctx_snapshot_free(s);
 }
 
+/* process.rlimits: every resource as getrlimit says, a changed one followed. */
+static void rlimits_match_getrlimit(void **state)
+{
+	static const struct { const char *name; int resource; } some[] = {
+		{ "nofile", RLIMIT_NOFILE }, { "core", RLIMIT_CORE }, { "stack", RLIMIT_STACK },
+		{ "as", RLIMIT_AS }, { "rttime", RLIMIT_RTTIME },
+	};
+	struct rlimit saved, lowered;
+	struct hostctx_snapshot *s;
+	const char **names = NULL;
+	size_t n = 0;
+	char path[64];
+	uint64_t v;
+
+	(void)state;
+	s = take(NULL);
+	assert_int_equal(hostctx_snapshot_keys(s, "process.rlimits", &names, &n), 0);
+	assert_int_equal(n, 16);
+	free(names);
+	for (size_t i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
+		struct rlimit rl;
+
+		assert_int_equal(getrlimit(some[i].resource, &rl), 0);
+		snprintf(path, sizeof(path), "process.rlimits.%s.soft", some[i].name);
+		assert_int_equal(hostctx_snapshot_get_u64(s, path, &v), 0);
+		assert_true(v == (rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur));
+		snprintf(path, sizeof(path), "process.rlimits.%s.hard", some[i].name);
+		assert_int_equal(hostctx_snapshot_get_u64(s, path, &v), 0);
+		assert_true(v == (rl.rlim_max == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_max));
+	}
+	/* lower the soft core limit: the next snapshot says so, and a diff names it */
+	assert_int_equal(getrlimit(RLIMIT_CORE, &saved), 0);
+	lowered = saved;
+	lowered.rlim_cur = saved.rlim_max == RLIM_INFINITY || saved.rlim_max > 4096 ? 4096 : saved.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_CORE, &lowered), 0);
+	{
+		struct hostctx_snapshot *t = take(NULL);
+		struct hostctx_changes *c = NULL;
+		char *json = NULL;
+
+		assert_int_equal(hostctx_snapshot_get_u64(t, "process.rlimits.core.soft", &v), 0);
+		assert_true(v == (uint64_t)lowered.rlim_cur);
+		assert_int_equal(hostctx_diff(s, t, &c), 0);
+		if (lowered.rlim_cur != saved.rlim_cur) {
+			assert_int_equal(hostctx_changes_count(c), 1);
+			assert_string_equal(hostctx_change_field(c, 0), "process.rlimits.core.soft");
+		}
+		hostctx_changes_free(c);
+		/* unlimited is written as the word, and reads back */
+		assert_int_equal(hostctx_snapshot_to_json(t, &json, NULL), 0);
+		if (saved.rlim_max == RLIM_INFINITY)
+			assert_non_null(strstr(json, "\"hard\": \"unlimited\""));
+		free(json);
+		hostctx_snapshot_free(t);
+	}
+	assert_int_equal(setrlimit(RLIMIT_CORE, &saved), 0);
+	hostctx_snapshot_free(s);
+}
+
+/* The limit kind in JSON: a number or "unlimited", nothing else. */
+static void limits_in_json(void **state)
+{
+	static const char *const bad[] = {
+		"{\"process\": {\"rlimits\": {\"nofile\": {\"soft\": \"infinite\"}}}}",
+		"{\"process\": {\"rlimits\": {\"nofile\": {\"soft\": -1}}}}",
+		"{\"process\": {\"rlimits\": {\"nofile\": {\"soft\": 18446744073709551615}}}}",
+		"{\"process\": {\"rlimits\": {\"nofile\": {\"soft\": true}}}}",
+	};
+	const char *good = "{\"process\": {\"rlimits\": {\"nofile\": {\"soft\": 1024, "
+			   "\"hard\": \"unlimited\"}}}}";
+	struct hostctx_document *d = NULL;
+	struct hostctx_error err;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(hostctx_document_parse(good, strlen(good), &d, &err), 0);
+	assert_int_equal(hostctx_snapshot_get_u64(hostctx_document_snapshot(d),
+						  "process.rlimits.nofile.hard", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(hostctx_snapshot_get_u64(hostctx_document_snapshot(d),
+						  "process.rlimits.nofile.soft", &v), 0);
+	assert_true(v == 1024);
+	hostctx_document_free(d);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		d = NULL;
+		assert_int_equal(hostctx_document_parse(bad[i], strlen(bad[i]), &d, &err), -EINVAL);
+		assert_non_null(strstr(err.message, "process.rlimits.nofile.soft"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(live_matches_the_process),
+		cmocka_unit_test(rlimits_match_getrlimit),
+		cmocka_unit_test(limits_in_json),
 		cmocka_unit_test(omitted_under_a_root),
 		cmocka_unit_test(status_values),
 		cmocka_unit_test(cgroup_location),
