@@ -52,13 +52,14 @@ void hctx_bycpu_clear(struct hctx_bycpu_builder *b)
 }
 
 /* Add cpu's value (taken): to the group with an equal value, or a new one. */
-int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
-		   struct hctx_value *value)
+/* The group of value (value taken: freed when a group has it), or NULL on ENOMEM. */
+static struct hctx_bycpu_group *group_of(struct hctx_bycpu_builder *b,
+					 struct hctx_value *value)
 {
 	struct hctx_bycpu_group *g = NULL;
 
 	if (!value)
-		return -ENOMEM;
+		return NULL;
 	for (size_t i = b->n; i-- > 0;) {
 		if (hctx_value_equal(b->groups[i].value, value)) {
 			g = &b->groups[i];
@@ -74,7 +75,7 @@ int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
 
 			if (!groups) {
 				hctx_value_free(value);
-				return -ENOMEM;
+				return NULL;
 			}
 			b->groups = groups;
 			b->cap = cap;
@@ -82,7 +83,29 @@ int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
 		g = &b->groups[b->n++];
 		*g = (struct hctx_bycpu_group){ .value = value };
 	}
-	return hctx_cpuset_add(&g->cpus, cpu);
+	return g;
+}
+
+int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
+		   struct hctx_value *value)
+{
+	struct hctx_bycpu_group *g = group_of(b, value);
+
+	return g ? hctx_cpuset_add(&g->cpus, cpu) : -ENOMEM;
+}
+
+int hctx_bycpu_add_set(struct hctx_bycpu_builder *b, const struct hctx_cpuset *cpus,
+		       struct hctx_value *value)
+{
+	struct hctx_bycpu_group *g = group_of(b, value);
+
+	if (!g)
+		return -ENOMEM;
+	for (long cpu = hctx_cpuset_next(cpus, 0); cpu >= 0;
+	     cpu = hctx_cpuset_next(cpus, (unsigned)cpu + 1))
+		if (hctx_cpuset_add(&g->cpus, (unsigned)cpu) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 /* The map (NULL when no CPU had a value: the field is absent). */

@@ -171,6 +171,8 @@ int hctx_parse_cpulist(const char *text, size_t len, struct hctx_cpuset *ret);
 typedef int (*hctx_range_fn)(void *userdata, unsigned lo, unsigned hi);
 int hctx_cpulist_ranges(const char *text, size_t len, hctx_range_fn fn,
 			void *userdata);
+/* "0 1 2 3": ids separated by blanks (cpufreq's affected_cpus); empty or junk: -EINVAL. */
+int hctx_parse_id_words(const char *text, size_t len, struct hctx_cpuset *ret);
 /* "00000000,0000ff0f": comma-separated 32-bit hex words, high first. */
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret);
 
@@ -473,6 +475,12 @@ enum hctx_memo {
 #define HCTX_MEMINFO_ROWS 16
 
 /* Readers (read_*.c), one per source. */
+/* A cpufreq policy directory and the CPUs to visit it answers for. */
+struct hctx_policy {
+	unsigned id;
+	struct hctx_cpuset cpus;
+};
+
 struct hctx_reader {
 	struct hostctx_root *root;
 	char *buf;		/* the root's scratch: HCTX_READ_CAP + 1 bytes */
@@ -497,6 +505,9 @@ struct hctx_reader {
 	 */
 	void *memo[HCTX_MEMO_COUNT];
 	void (*memo_free[HCTX_MEMO_COUNT])(void *);
+	int policies_err;	/* cpufreq/policyN and their CPUs: 0 unread; 1 read; < 0 none */
+	size_t n_policies;
+	struct hctx_policy *policies;
 	bool cpu_dirs_done;	/* captured roots: cpu/cpuN listed */
 	int cpu_dirs_err;
 	struct hctx_cpuset cpu_dirs;	/* online CPUs with a directory */
@@ -753,6 +764,9 @@ struct hctx_bycpu_builder {
 };
 int hctx_bycpu_add(struct hctx_bycpu_builder *b, unsigned cpu,
 		   struct hctx_value *value);
+/* Every CPU of cpus with one value (taken). */
+int hctx_bycpu_add_set(struct hctx_bycpu_builder *b, const struct hctx_cpuset *cpus,
+		       struct hctx_value *value);
 /* The map, or *ret NULL when no CPU had a value; then clear b. */
 int hctx_bycpu_finish(struct hctx_bycpu_builder *b, const struct hctx_spec *spec,
 		      struct hctx_value **ret);

@@ -492,6 +492,40 @@ static int add_mask_word(struct hctx_cpuset *set, const char *w, size_t len,
 	return 0;
 }
 
+int hctx_parse_id_words(const char *text, size_t len, struct hctx_cpuset *ret)
+{
+	size_t i = 0, n = 0;
+
+	hctx_cpuset_clear(ret);
+	while (i < len) {
+		size_t start;
+		uint64_t id;
+
+		while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+				   text[i] == '\0'))
+			i++;
+		start = i;
+		while (i < len && text[i] >= '0' && text[i] <= '9')
+			i++;
+		if (i == start && i < len)
+			goto junk;	/* neither blank nor digit */
+		if (i == start)
+			break;
+		if (hctx_parse_u64(text + start, i - start, &id) < 0 || id >= HCTX_CPUSET_MAX)
+			goto junk;
+		if (hctx_cpuset_add(ret, (unsigned)id) < 0) {
+			hctx_cpuset_clear(ret);
+			return -ENOMEM;
+		}
+		n++;
+	}
+	if (n > 0)
+		return 0;
+junk:
+	hctx_cpuset_clear(ret);
+	return -EINVAL;
+}
+
 int hctx_parse_cpumask(const char *text, size_t len, struct hctx_cpuset *ret)
 {
 	struct hctx_cpuset set = { 0 };

@@ -144,6 +144,11 @@ int hctx_reader_cpus(struct hctx_reader *rd, const struct hctx_cpuset **ret)
 
 void hctx_reader_clear(struct hctx_reader *rd)
 {
+	for (size_t i = 0; i < rd->n_policies; i++)
+		hctx_cpuset_clear(&rd->policies[i].cpus);
+	free(rd->policies);
+	rd->policies = NULL;
+	rd->n_policies = 0;
 	hctx_cpuset_clear(&rd->online);
 	hctx_cpuset_clear(&rd->cpu_dirs);
 }
@@ -429,21 +434,118 @@ int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* ---- per-CPU files ---------------------------------------------------- */
 
+static void cpuset_and_into(struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	for (size_t i = 0; i < a->nwords; i++)
+		a->words[i] &= i < b->nwords ? b->words[i] : 0;
+}
+
+static int cpuset_or_into(struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	for (long id = hctx_cpuset_next(b, 0); id >= 0; id = hctx_cpuset_next(b, (unsigned)id + 1))
+		if (hctx_cpuset_add(a, (unsigned)id) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Policy id's affected_cpus among the CPUs to visit, appended to rd->policies. */
+static int add_policy(struct hctx_reader *rd, unsigned id, const struct hctx_cpuset *visit)
+{
+	struct hctx_policy *p;
+	struct hctx_cpuset cpus = { 0 };
+	char rel[96];
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%u/affected_cpus", id);
+	n = hctx_read_file(rd->root, rel, rd->buf, HCTX_READ_CAP);
+	if (n < 0 || hctx_parse_id_words(rd->buf, (size_t)n, &cpus) < 0)
+		return 0;	/* unreadable: its CPUs are read one by one */
+	cpuset_and_into(&cpus, visit);
+	if (hctx_cpuset_count(&cpus) == 0) {
+		hctx_cpuset_clear(&cpus);
+		return 0;
+	}
+	p = realloc(rd->policies, (rd->n_policies + 1) * sizeof(*p));
+	if (!p) {
+		hctx_cpuset_clear(&cpus);
+		return -ENOMEM;
+	}
+	rd->policies = p;
+	rd->policies[rd->n_policies++] = (struct hctx_policy){ .id = id, .cpus = cpus };
+	return 0;
+}
+
+/*
+ * The cpufreq policy directories, listed once a snapshot (docs/design.md,
+ * "Read plans"): CPUs sharing a policy share its files, so a per-CPU
+ * cpufreq attribute costs one read per policy, not one per CPU.
+ */
+static int load_policies(struct hctx_reader *rd, const struct hctx_cpuset *visit)
+{
+	struct hctx_cpuset ids = { 0 };
+	int r;
+
+	if (rd->policies_err != 0)
+		return 0;	/* listed already (none: every CPU is read on its own) */
+	r = list_ids(rd, CPU_DIR "/cpufreq", "policy", NULL, &ids);
+	for (long id = r < 0 ? -1 : hctx_cpuset_next(&ids, 0); id >= 0 && r >= 0;
+	     id = hctx_cpuset_next(&ids, (unsigned)id + 1))
+		r = add_policy(rd, (unsigned)id, visit);
+	hctx_cpuset_clear(&ids);
+	if (r == -ENOMEM)
+		return r;
+	rd->policies_err = rd->n_policies ? 1 : -ENOENT;
+	return 0;
+}
+
+/* f->arg ("cpufreq/X") of each policy, for the CPUs it answers for; those go to *done. */
+static int read_policy_files(struct hctx_reader *rd, const struct hctx_field *f,
+			     struct hctx_bycpu_builder *b, struct hctx_cpuset *done)
+{
+	char rel[160];
+
+	for (size_t i = 0; i < rd->n_policies; i++) {
+		const struct hctx_policy *p = &rd->policies[i];
+		_cleanup_free_ char *text = NULL;
+		struct hctx_value *v = NULL;
+		int r;
+
+		snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%u/%s", p->id,
+			 f->arg + strlen("cpufreq/"));
+		r = hctx_read_trimmed(rd->root, rel, &text);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0 || hctx_value_from_text(f->spec->elem, text, &v) < 0)
+			continue;	/* no such file here: the CPUs' own paths are tried */
+		if (hctx_bycpu_add_set(b, &p->cpus, v) < 0 || cpuset_or_into(done, &p->cpus) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
 			struct hctx_value **ret)
 {
 	const struct hctx_cpuset *online;
 	struct hctx_bycpu_builder b = { 0 };
+	struct hctx_cpuset done = { 0 };
 	char rel[160];
 	int r = hctx_reader_cpus(rd, &online);
 
 	if (r < 0)
 		return r;
+	if (strncmp(f->arg, "cpufreq/", strlen("cpufreq/")) == 0) {
+		r = load_policies(rd, online);
+		if (r == 0)
+			r = read_policy_files(rd, f, &b, &done);
+	}
 	for (long cpu = hctx_cpuset_next(online, 0); r >= 0 && cpu >= 0;
 	     cpu = hctx_cpuset_next(online, (unsigned)cpu + 1)) {
 		_cleanup_free_ char *text = NULL;
 		struct hctx_value *v = NULL;
 
+		if (hctx_cpuset_has(&done, (unsigned)cpu))
+			continue;	/* its policy answered */
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld/%s", cpu, f->arg);
 		r = hctx_read_trimmed(rd->root, rel, &text);
 		if (r == 0 && hctx_value_from_text(f->spec->elem, text, &v) == 0)
@@ -451,6 +553,7 @@ int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
 		else if (r != -ENOMEM)
 			r = 0;	/* this CPU has no such file, or junk in it */
 	}
+	hctx_cpuset_clear(&done);
 	if (r >= 0)
 		r = hctx_bycpu_finish(&b, f->spec, ret);
 	hctx_bycpu_clear(&b);

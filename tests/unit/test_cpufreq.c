@@ -143,11 +143,48 @@ static void no_online_list(void **state)
 	cJSON_Delete(doc);
 }
 
+/*
+ * Where policy directories list their CPUs (affected_cpus), a policy's
+ * file answers for all of them, read once: the CPUs' own directories
+ * (here real ones holding other numbers) are read only for what no
+ * policy has.  A policy of offline CPUs, or one whose list is junk,
+ * answers for nothing.
+ */
+static void policies_answer_for_their_cpus(void **state)
+{
+	struct tree *t = *state;
+	char rel[128];
+	cJSON *doc;
+
+	put(t, CPU "/online", "0-7\n");
+	put(t, CPU "/cpufreq/policy0/affected_cpus", "0 1 2 3\n");
+	put(t, CPU "/cpufreq/policy0/scaling_max_freq", "3000000\n");
+	put(t, CPU "/cpufreq/policy0/scaling_min_freq", "500000\n");
+	put(t, CPU "/cpufreq/policy4/affected_cpus", "4 5 6 7\n");
+	put(t, CPU "/cpufreq/policy4/scaling_max_freq", "2000000\n");
+	put(t, CPU "/cpufreq/policy8/affected_cpus", "8 9\n");
+	put(t, CPU "/cpufreq/policy8/scaling_max_freq", "1\n");
+	put(t, CPU "/cpufreq/policy9/affected_cpus", "4 x\n");
+	put(t, CPU "/cpufreq/policy9/scaling_max_freq", "2\n");
+	for (int cpu = 0; cpu < 8; cpu++) {
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/cpufreq/scaling_max_freq", cpu);
+		put(t, rel, "9\n");
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/cpufreq/scaling_min_freq", cpu);
+		put(t, rel, "100\n");
+	}
+	doc = snap(t);
+	assert_field(doc, "cpufreq_max_khz", "{\"0-3\":3000000,\"4-7\":2000000}");
+	/* policy4 has no scaling_min_freq: CPUs 4-7 answer for themselves */
+	assert_field(doc, "cpufreq_min_khz", "{\"0-3\":500000,\"4-7\":100}");
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(hybrid_three_maxima, setup, teardown),
 		cmocka_unit_test_setup_teardown(old_kernel_link_and_offline, setup, teardown),
+		cmocka_unit_test_setup_teardown(policies_answer_for_their_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(malformed_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_online_list, setup, teardown),
 	};

@@ -709,6 +709,32 @@ static void cpulist_malformed(void **state)
 	assert_cpulist_invalid(LIT("4294967297-4294967298"));
 }
 
+/* ---- id words (cpufreq's affected_cpus) ------------------------------ */
+
+static void id_words(void **state)
+{
+	static const char *const bad[] = { "", "\n", "0 x", "1,2", "-1", "0-3", "1048576",
+					   "99999999999999999999", "3a" };
+	struct hctx_cpuset s = { 0, NULL };
+
+	(void)state;
+	/* util-linux arm A510/A710/A715/X3: policy0's CPUs */
+	assert_int_equal(hctx_parse_id_words(LIT("0 1 2\n"), &s), 0);
+	assert_int_equal(hctx_cpuset_count(&s), 3);
+	assert_true(hctx_cpuset_has(&s, 2));
+	assert_int_equal(hctx_parse_id_words(LIT("7\n"), &s), 0);
+	assert_int_equal(hctx_cpuset_count(&s), 1);
+	assert_true(hctx_cpuset_has(&s, 7));
+	assert_int_equal(hctx_parse_id_words(LIT("  12\t13  \n\0"), &s), 0);
+	assert_int_equal(hctx_cpuset_count(&s), 2);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (hctx_parse_id_words(bad[i], strlen(bad[i]), &s) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+		assert_int_equal(hctx_cpuset_count(&s), 0);
+	}
+	hctx_cpuset_clear(&s);
+}
+
 /* ---- cpumask (node cpumap) ------------------------------------------- */
 
 static void cpumask_valid(void **state)
@@ -1297,6 +1323,7 @@ int main(void)
 		cmocka_unit_test(cpulist_valid),
 		cmocka_unit_test(cpulist_trailing_blanks_and_nul),
 		cmocka_unit_test(cpulist_malformed),
+		cmocka_unit_test(id_words),
 		cmocka_unit_test(cpumask_valid),
 		cmocka_unit_test(cpumask_malformed),
 		cmocka_unit_test(cpumask_short_words_keep_word_boundaries),
