@@ -13,7 +13,7 @@
 #include <string.h>
 
 static const char diff_usage[] =
-	"Usage: " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... FILE\n"
+	"Usage: " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... [--all] FILE\n"
 	"       " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... A B\n"
 	"Compare the pre and post snapshots of one sidecar record, or two\n"
 	"files: a sidecar stands for its post snapshot.  FILE '-' reads\n"
@@ -24,6 +24,10 @@ static const char diff_usage[] =
 	"  -i, --ignore=GLOB  drop changes whose field path matches the shell\n"
 	"                     glob (e.g. 'hugepages_*', 'sched_tunables.*');\n"
 	"                     may be repeated\n"
+	"  -a, --all          FILE: also what happened on the host during the run\n"
+	"                     (the deltas of its counters; they never change the\n"
+	"                     exit status); with --json an object\n"
+	"                     {\"changes\": [...], \"deltas\": {...}}\n"
 	"      --no-sandbox   parse without the seccomp sandbox\n"
 	"  -h, --help         show this help and exit\n"
 	"\n"
@@ -32,6 +36,7 @@ static const char diff_usage[] =
 
 struct diff_opts {
 	bool json;
+	bool all;
 	bool no_sandbox;
 	size_t n_globs;
 	const char **globs;	/* points into argv */
@@ -42,6 +47,7 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "ignore", required_argument, NULL, 'i' },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
@@ -57,10 +63,13 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 	}
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":ji:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jai:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
+			break;
+		case 'a':
+			o->all = true;
 			break;
 		case 'i':
 			o->globs[o->n_globs++] = optarg;
@@ -80,6 +89,8 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 	if (argc - optind > 2)
 		return cli_usage_error("diff: unexpected operand '%s'",
 				       argv[optind + 2]);
+	if (o->all && argc - optind == 2)
+		return cli_usage_error("diff: --all shows one record's run: give one FILE");
 	return -1;
 }
 
@@ -147,6 +158,42 @@ static int print_changes(const struct diff_opts *o,
 	return 0;
 }
 
+/* --all, human: the run's evidence under a heading, when there is any. */
+static int print_evidence(const struct hostctx_snapshot *pre,
+			  const struct hostctx_snapshot *post)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = hostctx_evidence_format_human(pre, post, &text);
+
+	if (r < 0)
+		return r;
+	if (text[0]) {
+		cli_print("on the host during the run:\n");
+		cli_print(text);
+	}
+	return 0;
+}
+
+/* --all --json: {"changes": [...], "deltas": {...}} from the two texts. */
+static int print_json_all(const struct hostctx_changes *changes,
+			  const struct hostctx_snapshot *pre,
+			  const struct hostctx_snapshot *post)
+{
+	_cleanup_free_ char *changes_text = NULL, *evidence_text = NULL;
+	size_t changes_len = 0, evidence_len = 0;
+	int r = hostctx_changes_to_json(changes, &changes_text, &changes_len);
+
+	if (r == 0)
+		r = hostctx_evidence_to_json(pre, post, &evidence_text, &evidence_len);
+	if (r < 0)
+		return r;
+	/* both end with a newline; the evidence is an object: open it up */
+	changes_text[changes_len - 1] = '\0';
+	printf("{\"changes\": %s%s%s", changes_text,
+	       evidence_len > 3 ? ", " : "", evidence_len > 3 ? evidence_text + 1 : "}\n");
+	return 0;
+}
+
 static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
 		   const struct hostctx_snapshot *b)
 {
@@ -154,9 +201,14 @@ static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
 	int r;
 
 	r = hostctx_diff(a, b, &changes);
-	if (r >= 0) {
+	if (r >= 0)
 		hostctx_changes_filter(changes, o->globs, o->n_globs);
+	if (r >= 0 && o->all && o->json) {
+		r = print_json_all(changes, a, b);
+	} else if (r >= 0) {
 		r = print_changes(o, changes);
+		if (r >= 0 && o->all)
+			r = print_evidence(a, b);
 	}
 	if (r < 0) {
 		cli_error("cannot compare: %s", strerror(-r));

@@ -282,6 +282,15 @@ void hostctx_changes_filter(struct hostctx_changes *c,
 int hostctx_evidence_format_human(const struct hostctx_snapshot *pre,
 				  const struct hostctx_snapshot *post, char **ret_text);
 
+/*
+ * The same as JSON, as a record holds it: {"deltas": {...}},
+ * {"deltas_unavailable": "boot_changed"} or {} (docs/json-format.md,
+ * "Deltas").  free() the text.
+ */
+int hostctx_evidence_to_json(const struct hostctx_snapshot *pre,
+			     const struct hostctx_snapshot *post,
+			     char **ret_text, size_t *ret_len);
+
 /* The reference's report: one "key: value" line per field. */
 int hostctx_snapshot_format_human(const struct hostctx_snapshot *s,
 				  char **ret_text);

@@ -471,3 +471,40 @@ HCTX_EXPORT int hostctx_evidence_format_human(const struct hostctx_snapshot *pre
 	hctx_value_free(d);
 	return fclose(f) == 0 ? 0 : -ENOMEM;
 }
+
+struct evidence_job {
+	const struct hctx_value *deltas;
+	const char *unavailable;
+};
+
+static void write_evidence(struct hctx_jw *w, const void *arg)
+{
+	const struct evidence_job *job = arg;
+
+	hctx_jw_begin(w, '{');
+	if (job->deltas) {
+		hctx_jw_key(w, "deltas");
+		hctx_jw_node(w, job->deltas);
+	}
+	if (job->unavailable) {
+		hctx_jw_key(w, "deltas_unavailable");
+		hctx_jw_string(w, job->unavailable);
+	}
+	hctx_jw_end(w, '}');
+}
+
+HCTX_EXPORT int hostctx_evidence_to_json(const struct hostctx_snapshot *pre,
+					 const struct hostctx_snapshot *post,
+					 char **ret_text, size_t *ret_len)
+{
+	struct evidence_job job = { 0 };
+	struct hctx_value *d = NULL;
+	int r = hctx_deltas(pre, post, &d, &job.unavailable);
+
+	if (r < 0)
+		return r;
+	job.deltas = d;
+	r = hctx_jw_document(write_evidence, &job, ret_text, ret_len);
+	hctx_value_free(d);
+	return r;
+}

@@ -804,6 +804,8 @@ void hctx_jw_key(struct hctx_jw *w, const char *key);	/* inside an object */
 void hctx_jw_elem(struct hctx_jw *w);			/* inside an array */
 void hctx_write_value(struct hctx_jw *w, const struct hctx_spec *spec,
 		      const struct hctx_value *v);
+/* A tree built without a spec (the deltas): maps in insertion order. */
+void hctx_jw_node(struct hctx_jw *w, const struct hctx_value *v);
 
 /* ---- checks (check.c) ------------------------------------------- */
 

@@ -546,6 +546,11 @@ static void write_node(struct hctx_jw *w, const struct hctx_value *v)
 	}
 }
 
+void hctx_jw_node(struct hctx_jw *w, const struct hctx_value *v)
+{
+	write_node(w, v);
+}
+
 struct sidecar_job {
 	const struct hostctx_sidecar *sc;
 	const struct hostctx_changes *changes;	/* NULL: no pre/post pair */

@@ -78,3 +78,46 @@ make_tree() {
 	assert d["deltas"]["cpu_time_share"]["busy"] < 0.2, d["deltas"]["cpu_time_share"]
 	EOF
 }
+
+@test "hostctx diff --all FILE: the changes, then the run's evidence; the status is the changes'" {
+	make_tree
+	ROOT=$R hrun --root="$R" -o rec.json -- sh -c '
+		printf "112.34 160.00\n" >$ROOT/proc/uptime
+		printf "cpu  1950 0 310 6280 0 0 0 30 0 0\nctxt 51244\nprocesses 22\nintr 40218 1 2\nsoftirq 30113 1\nprocs_running 3\nprocs_blocked 1\n" >$ROOT/proc/stat
+		printf "pswpin 4\npswpout 0\noom_kill 1\ndrop_pagecache 1\n" >$ROOT/proc/vmstat'
+	run --separate-stderr "$HOSTCTX" diff --all rec.json
+	[ "$status" -eq 0 ]	# counters moved, no setting did
+	[ -z "$stderr" ]
+	[ "${lines[0]}" = "on the host during the run:" ]
+	[[ $output == *"  CPU time: 47.1% busy, 0.9% stolen by the hypervisor"*"over 12.34 s"* ]]
+	[[ $output == *"  swap: 4 pages in, 0 pages out"* ]]
+	[[ $output == *"  OOM kills: 1"* ]]
+	# without --all: nothing
+	run "$HOSTCTX" diff rec.json
+	[ -z "$output" ]
+	run --separate-stderr "$HOSTCTX" diff --all --json rec.json
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["changes"] == [] and d["deltas"]["vmstat"]["pswpin"] == 4, d
+assert d["deltas"] == json.load(open("rec.json"))["deltas"]' "$output"
+	# a setting changed too: listed first, and the status is 1
+	ROOT=$R hrun --root="$R" -o drift.json -- sh -c '
+		printf "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b\n" >$ROOT/proc/sys/kernel/random/boot_id'
+	run "$HOSTCTX" diff --all drift.json
+	[ "$status" -eq 1 ]
+	[[ ${lines[0]} == "  boot_id: "* ]]
+	[[ $output == *$'on the host during the run:\n  none: the host rebooted during the run'* ]]
+	run "$HOSTCTX" diff --all --json drift.json
+	[ "$status" -eq 1 ]
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["deltas_unavailable"] == "boot_changed" and "deltas" not in d, d
+assert [c["field"] for c in d["changes"]] == ["boot_id"], d' "$output"
+	# two files: --all is refused
+	run --separate-stderr "$HOSTCTX" diff --all rec.json drift.json
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"--all shows one record's run"* ]]
+}
