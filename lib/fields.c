@@ -255,7 +255,7 @@ static const struct hctx_spec dmi_spec = {
 
 /* -- specs: redaction (redact.c) -- */
 
-/* The names of the fields --redact omitted or rewrote. */
+/* The names of the fields --redact omitted or rewrote (also: the fields cut short). */
 static const struct hctx_spec redacted_spec = {
 	.kind = HCTX_KIND_ARRAY, .elem = &hctx_spec_string,
 	.human_absent = "",	/* printed only when present */
@@ -464,12 +464,17 @@ const struct hctx_field hctx_fields[] = {
 	    hctx_read_thermal_throttle, "sys/devices/system/cpu", "thermal throttling",
 	    .counter = true),
 
+	/* -- bounds: set when the snapshot's text budget cut fields short -- */
+	ROW(truncated, redacted_spec, CONFIG, "bounds", NEVER, NULL, NULL,
+	    "cut short", .never_compared = true),
 	/* -- redaction: set by a snapshot taken with --redact, never read -- */
 	ROW(redacted, redacted_spec, CONFIG, "redaction", NEVER, NULL, NULL,
 	    "redacted", .never_compared = true),
 };
 
 const size_t hctx_n_fields = sizeof(hctx_fields) / sizeof(hctx_fields[0]);
+_Static_assert(sizeof(hctx_fields) / sizeof(hctx_fields[0]) <= HCTX_MAX_FIELDS,
+	       "the reader's bit sets (truncated) hold HCTX_MAX_FIELDS rows");
 
 const struct hctx_field *hctx_field_by_name(const char *name, size_t len)
 {

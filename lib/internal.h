@@ -41,7 +41,18 @@ struct hostctx_root {
 	void *log_data;
 	char *scratch;		/* HCTX_READ_CAP + 1 bytes */
 	char *dirbuf;		/* HCTX_DIRBUF bytes for getdents64 */
+	/* the text a snapshot may keep from its files, in total */
+	size_t text_budget;
+	bool over_budget;	/* a read was refused for the budget */
 };
+
+/*
+ * The text one snapshot keeps from the files it reads, in total
+ * (docs/design.md, "Bounds"): a real host keeps under 100 KiB; a tree of
+ * hard links to one 64 KiB file stops here, and the fields cut short are
+ * listed in the snapshot's "truncated".
+ */
+#define HCTX_SNAPSHOT_TEXT_BUDGET ((size_t)4 << 20)
 
 /*
  * Open rel (relative, no leading '/') beneath the root, never leaving
@@ -140,6 +151,8 @@ int hctx_meminfo_value(const char *text, size_t len, const char *key,
 int hctx_meminfo_scan(const char *text, size_t len, const char *const *keys,
 		      size_t n_keys, uint64_t *values, int *found);
 
+/* Drop the blanks (as hctx_parse_trimmed does) at both ends of s. */
+void hctx_trim(const char **s, size_t *len);
 /* Strict unsigned decimal: digits only, no sign, no overflow. */
 int hctx_parse_u64(const char *s, size_t len, uint64_t *ret);
 
@@ -438,6 +451,8 @@ extern const size_t hctx_n_groups;
 /* In report order (the reference's format_human order). */
 extern const struct hctx_field hctx_fields[];
 extern const size_t hctx_n_fields;
+/* More rows than this fail the build (fields.c): the reader's bit sets hold this many. */
+#define HCTX_MAX_FIELDS 256
 const struct hctx_field *hctx_field_by_name(const char *name, size_t len);
 
 /* ---- the snapshot (snapshot.c) ----------------------------------- */
@@ -508,6 +523,7 @@ struct hctx_reader {
 	int policies_err;	/* cpufreq/policyN and their CPUs: 0 unread; 1 read; < 0 none */
 	size_t n_policies;
 	struct hctx_policy *policies;
+	uint64_t truncated[HCTX_MAX_FIELDS / 64];	/* rows the text budget cut short */
 	bool cpu_dirs_done;	/* captured roots: cpu/cpuN listed */
 	int cpu_dirs_err;
 	struct hctx_cpuset cpu_dirs;	/* online CPUs with a directory */

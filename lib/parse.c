@@ -31,6 +31,11 @@ static void trim_span(const char **s, size_t *len)
 		(*len)--;
 }
 
+void hctx_trim(const char **s, size_t *len)
+{
+	trim_span(s, len);
+}
+
 bool hctx_is_utf8(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

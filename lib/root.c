@@ -83,6 +83,7 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 		return -ENOMEM;
 	}
 	root->fd = fd;
+	root->text_budget = HCTX_SNAPSHOT_TEXT_BUDGET;	/* each snapshot starts afresh */
 	root->live = live;
 	root->debug = hctx_debug_from_env();
 	*ret_root = root;
@@ -614,13 +615,59 @@ int hctx_read_alloc(struct hostctx_root *root, const char *rel, size_t cap,
 	return 0;
 }
 
+/* The trimmed text of the scratch buffer, charged to the snapshot's budget. */
+static int keep_trimmed(struct hostctx_root *root, size_t n, char **ret)
+{
+	int r = hctx_parse_trimmed(root->scratch, n, ret);
+	size_t len;
+
+	if (r < 0)
+		return r;
+	len = strlen(*ret);
+	if (len > root->text_budget) {
+		free(*ret);
+		*ret = NULL;
+		root->text_budget = 0;
+		root->over_budget = true;
+		return -E2BIG;
+	}
+	root->text_budget -= len;
+	return 0;
+}
+
+/*
+ * Once the budget is spent, a file is only probed (its first bytes): a
+ * field it would have filled is cut short, one with nothing there is
+ * absent as ever.  n: what the probe read (-EFBIG: more than it asked).
+ */
+#define BUDGET_PROBE 64
+static int refuse_for_budget(struct hostctx_root *root, ssize_t n)
+{
+	const char *text = root->scratch;
+	size_t len = n > 0 ? (size_t)n : 0;
+
+	if (n < 0 && n != -EFBIG)
+		return (int)n;
+	if (n >= 0) {
+		hctx_trim(&text, &len);
+		if (len == 0)
+			return -ENODATA;
+	}
+	root->over_budget = true;
+	return -E2BIG;
+}
+
 int hctx_read_trimmed(struct hostctx_root *root, const char *rel, char **ret)
 {
-	ssize_t n = hctx_read_file(root, rel, root->scratch, HCTX_READ_CAP);
+	ssize_t n;
 
+	if (root->text_budget == 0)
+		return refuse_for_budget(root, hctx_read_file(root, rel, root->scratch,
+							      BUDGET_PROBE));
+	n = hctx_read_file(root, rel, root->scratch, HCTX_READ_CAP);
 	if (n < 0)
 		return (int)n;
-	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
+	return keep_trimmed(root, (size_t)n, ret);
 }
 
 int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
@@ -636,11 +683,13 @@ int hctx_read_trimmed_at(struct hostctx_root *root, int dirfd,
 	fd = open_file(root, dirfd, name, &end);
 	if (fd < 0)
 		return fd;
-	n = read_fd(fd, root->scratch, HCTX_READ_CAP, end);
+	n = read_fd(fd, root->scratch, root->text_budget ? HCTX_READ_CAP : BUDGET_PROBE, end);
 	close(fd);
+	if (root->text_budget == 0)
+		return refuse_for_budget(root, n);
 	if (n < 0)
 		return (int)n;
-	return hctx_parse_trimmed(root->scratch, (size_t)n, ret);
+	return keep_trimmed(root, (size_t)n, ret);
 }
 
 struct linux_dirent64 {

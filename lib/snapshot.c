@@ -742,7 +742,10 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 		rd->path = NULL;
 	} else {
 		rd->path = f->arg;
+		rd->root->over_budget = false;
 		r = f->read(rd, f, &v);
+		if (rd->root->over_budget)
+			rd->truncated[i / 64] |= (uint64_t)1 << (i % 64);
 	}
 	if (r == -ENOMEM)
 		return r;
@@ -755,13 +758,34 @@ static int read_row(struct hctx_reader *rd, struct hostctx_snapshot *s, size_t i
 	}
 	if (r == 0 && v) {
 		s->values[i] = v;
-		if (f->plan == HCTX_PLAN_BOOT)
+		if (f->plan == HCTX_PLAN_BOOT && !rd->root->over_budget)
 			boot_remember(rd->root, s, i, v);
 		return 0;
 	}
 	r = r < 0 ? -r : ENOENT;
 	report_absence(rd->root, f, r, rd->path);
 	return note_absence(s, i, r, rd->path);
+}
+
+/* The rows the text budget cut short, named in "truncated" (absent when none). */
+static int list_truncated(const struct hctx_reader *rd, struct hostctx_snapshot *s)
+{
+	int row = hostctx_field_index("truncated");
+	struct hctx_value *list = NULL;
+
+	for (size_t i = 0; row >= 0 && i < hctx_n_fields; i++) {
+		if (!(rd->truncated[i / 64] & ((uint64_t)1 << (i % 64))))
+			continue;
+		if (!list && !(list = hctx_value_array()))
+			return -ENOMEM;
+		if (hctx_array_append(list, hctx_value_string(hctx_fields[i].name)) < 0) {
+			hctx_value_free(list);
+			return -ENOMEM;
+		}
+	}
+	if (list)
+		hctx_snapshot_put(s, (size_t)row, list);
+	return 0;
 }
 
 /* Under --redact: the "redacted" row names every selected row it touched. */
@@ -799,8 +823,11 @@ HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
 	struct hostctx_snapshot *s = NULL;
 	int r = hostctx_snapshot_new(&s);
 
+	root->text_budget = HCTX_SNAPSHOT_TEXT_BUDGET;
 	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++)
 		r = read_row(&rd, s, i);
+	if (r == 0)
+		r = list_truncated(&rd, s);
 	reader_clear(&rd);
 	if (r == 0)
 		r = list_redacted(root, s);

@@ -350,6 +350,42 @@ teardown() {
 	check 'd["online_cpus"] == 1048576 and d["numa_nodes"] == 102'
 }
 
+@test "hostile: 10,000 hard links to one 64 KiB sched_ file: bounded, and the cut is listed" {
+	hostile_root
+	local k=$HOSTILE/proc/sys/kernel
+	head -c 65535 /dev/zero | tr '\0' a >"$k/sched_big"
+	seq 1 10000 | (cd "$k" && xargs -I{} ln sched_big sched_link{})
+	bounded "$HOSTILE"
+	check '"sched_tunables" in d["truncated"]'
+	# the text kept is within the snapshot's budget of 4 MiB
+	check 'sum(len(v) for v in d["sched_tunables"].values()) <= 4 << 20'
+	check '0 < len(d["sched_tunables"]) < 10001'
+	# what comes after and holds nothing stays absent, not "truncated"
+	check '"cpufreq_driver" not in d["truncated"] and absent("cpufreq_driver")'
+	[ "$(stat -c %s "$OUT")" -lt $((16 << 20)) ]
+	# the same tree without the links: nothing is cut
+	find "$k" -name 'sched_link*' -delete
+	bounded "$HOSTILE"
+	check 'absent("truncated")'
+}
+
+@test "hostile: 2,000 CPUs whose governor is one 64 KiB file: bounded, listed" {
+	hostile_root
+	local cpu=$HOSTILE/sys/devices/system/cpu n
+	head -c 65535 /dev/zero | tr '\0' p >"$HOSTILE/big"
+	echo "0-1999" >"$cpu/online"
+	for n in $(seq 0 1999); do
+		mkdir -p "$cpu/cpu$n/cpufreq"
+		ln -f "$HOSTILE/big" "$cpu/cpu$n/cpufreq/scaling_governor"
+	done
+	bounded "$HOSTILE"
+	check '"cpufreq_governor" in d["truncated"]'
+	check 'len(d["cpufreq_governor"]) < 2000'
+	[ "$(stat -c %s "$OUT")" -lt $((16 << 20)) ]
+	run "$HOSTCTX" snapshot --human --root "$HOSTILE"
+	[[ $output == *$'\n[bounds]\ntruncated: cpufreq_governor'* ]]
+}
+
 # run_unprivileged CMD...: as a user that is not root (root searches any
 # directory), or as ourselves when we are not root.
 run_unprivileged() {

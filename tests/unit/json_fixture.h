@@ -185,6 +185,8 @@ static inline void fixture(struct hostctx_snapshot *s)
 	set_u64(s, "pressure.cpu.some_total_us", 81234);
 	set_u64(s, "thermal_throttle.core_count", 3);
 	set_u64(s, "thermal_throttle.core_count_by_cpu.cpu2", 3);
+	/* bounds */
+	set_str(s, "truncated.0", "sched_tunables");
 	/* redaction */
 	set_str(s, "redacted.0", "kernel_cmdline");
 	set_str(s, "redacted.1", "boot_id");

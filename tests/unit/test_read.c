@@ -1839,6 +1839,61 @@ static void unsearchable_root_is_refused(void **state)
 	hostctx_root_close(root);
 }
 
+/*
+ * The snapshot's text budget (4 MiB in total): 70 sched_ files of 64 KiB
+ * fill it; the 65th and later are cut and "sched_tunables" is listed in
+ * "truncated"; an empty file read after that stays absent; the next
+ * snapshot of the same root starts with a fresh budget.
+ */
+static void text_budget_cuts_and_lists(void **state)
+{
+	const struct tree *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot *s = NULL;
+	const char **keys = NULL;
+	size_t n = 0, total = 0;
+	char rel[64];
+
+	cpus(t, 2, "0-1\n");
+	for (int i = 0; i < 70; i++) {
+		snprintf(rel, sizeof(rel), "proc/sys/kernel/sched_f%02d", i);
+		put_repeated(t, rel, 'x', 65535);
+	}
+	put(t, "sys/devices/system/clocksource/clocksource0/current_clocksource", "\n");
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	for (int round = 0; round < 2; round++) {
+		take_with(root, &s);
+		assert_int_equal(hostctx_snapshot_keys(s, "sched_tunables", &keys, &n), 0);
+		for (size_t i = 0; i < n; i++) {
+			const char *v = NULL;
+
+			snprintf(rel, sizeof(rel), "sched_tunables.%s", keys[i]);
+			assert_int_equal(hostctx_snapshot_get_string(s, rel, &v), 0);
+			total += strlen(v);
+		}
+		free(keys);
+		/* 64 whole files fit in 4 MiB of 65535-byte values */
+		assert_int_equal(n, 64);
+		assert_str(s, "truncated.0", "sched_tunables");
+		assert_absent(s, "clocksource");
+		assert_true(total <= (size_t)4 << 20);
+		total = 0;
+		hostctx_snapshot_free(s);
+	}
+	hostctx_root_close(root);
+	/* fewer files: nothing cut, no "truncated" */
+	for (int i = 10; i < 70; i++) {
+		snprintf(rel, sizeof(rel), "proc/sys/kernel/sched_f%02d", i);
+		remove_at(t, rel);
+	}
+	take(t, &s);
+	assert_absent(s, "truncated");
+	assert_int_equal(hostctx_snapshot_keys(s, "sched_tunables", &keys, &n), 0);
+	free(keys);
+	assert_int_equal(n, 10);
+	hostctx_snapshot_free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1887,6 +1942,7 @@ int main(void)
 		T(faults_in_every_read_omit_that_field_only),
 		T(hostile_claims_cost_what_exists),
 		T(unsearchable_root_is_refused),
+		T(text_budget_cuts_and_lists),
 	};
 #undef T
 	int failed = cmocka_run_group_tests_name("with openat2", tests, NULL, NULL);
