@@ -177,30 +177,6 @@ static bool parse_cpus(const char *text, struct hctx_cpuset *ret)
 	return text && hctx_parse_cpulist(text, strlen(text), ret) == 0;
 }
 
-/* a := a & b */
-static void cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	for (size_t i = 0; i < a->nwords; i++)
-		a->words[i] &= i < b->nwords ? b->words[i] : 0;
-}
-
-/* a := a | b (b's ids already fit HCTX_CPUSET_MAX) */
-static int cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	for (long id = hctx_cpuset_next(b, 0); id >= 0; id = hctx_cpuset_next(b, (unsigned)id + 1))
-		if (hctx_cpuset_add(a, (unsigned)id) < 0)
-			return -ENOMEM;
-	return 0;
-}
-
-static bool cpuset_subset(const struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	for (size_t i = 0; i < a->nwords; i++)
-		if (a->words[i] & ~(i < b->nwords ? b->words[i] : 0))
-			return false;
-	return true;
-}
-
 /* set as a cpulist in buf ("?" when it cannot be formatted) */
 static const char *cpulist(const struct hctx_cpuset *set, char *buf, size_t size)
 {
@@ -221,7 +197,7 @@ static bool key_bench_cpus(const struct check_ctx *c, const char *key,
 	if (!parse_cpus(key, ret))
 		return false;
 	if (c->bench_known)
-		cpuset_and(ret, &c->bench);
+		hctx_cpuset_and(ret, &c->bench);
 	return hctx_cpuset_count(ret) > 0;
 }
 
@@ -253,7 +229,7 @@ static long bycpu_strings_not(const struct check_ctx *c, const char *field,
 			if (strcmp(v, want) != 0) {
 				if (!*example)
 					*example = v;
-				(void)cpuset_or(bad, &cpus);
+				(void)hctx_cpuset_or(bad, &cpus);
 			}
 		}
 		hctx_cpuset_clear(&cpus);
@@ -447,7 +423,7 @@ static enum outcome check_nohz_pstate(struct check_ctx *c)
 	if (!parse_cpus(text, &nohz))
 		return OUT_UNKNOWN;
 	if (c->bench_known)
-		cpuset_and(&nohz, &c->bench);
+		hctx_cpuset_and(&nohz, &c->bench);
 	if (hctx_cpuset_count(&nohz) > 0) {
 		put_value(c, "%s", text);
 		say(c, "nohz_full CPUs %s run under intel_pstate", cpulist(&nohz, list, sizeof(list)));
@@ -499,7 +475,7 @@ static enum outcome check_isolated_unused(struct check_ctx *c)
 	if (!text || !c->bench_known || !parse_cpus(text, &iso))
 		return OUT_UNKNOWN;
 	put_value(c, "%s", str_at(c, "process.affinity"));
-	if (cpuset_subset(&c->bench, &iso)) {
+	if (hctx_cpuset_subset(&c->bench, &iso)) {
 		say(c, "the command runs on isolated CPUs only (%s)", str_at(c, "process.affinity"));
 		out = OUT_OK;
 	} else {

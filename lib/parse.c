@@ -344,6 +344,28 @@ size_t hctx_cpuset_count(const struct hctx_cpuset *s)
 	return n;
 }
 
+void hctx_cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	for (size_t i = 0; i < a->nwords; i++)
+		a->words[i] &= i < b->nwords ? b->words[i] : 0;
+}
+
+int hctx_cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	for (long id = hctx_cpuset_next(b, 0); id >= 0; id = hctx_cpuset_next(b, (unsigned)id + 1))
+		if (hctx_cpuset_add(a, (unsigned)id) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+bool hctx_cpuset_subset(const struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	for (size_t i = 0; i < a->nwords; i++)
+		if (a->words[i] & ~(i < b->nwords ? b->words[i] : 0))
+			return false;
+	return true;
+}
+
 bool hctx_cpuset_intersects(const struct hctx_cpuset *a,
 			    const struct hctx_cpuset *b)
 {

@@ -434,20 +434,6 @@ int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* ---- per-CPU files ---------------------------------------------------- */
 
-static void cpuset_and_into(struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	for (size_t i = 0; i < a->nwords; i++)
-		a->words[i] &= i < b->nwords ? b->words[i] : 0;
-}
-
-static int cpuset_or_into(struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	for (long id = hctx_cpuset_next(b, 0); id >= 0; id = hctx_cpuset_next(b, (unsigned)id + 1))
-		if (hctx_cpuset_add(a, (unsigned)id) < 0)
-			return -ENOMEM;
-	return 0;
-}
-
 /* Policy id's affected_cpus among the CPUs to visit, appended to rd->policies. */
 static int add_policy(struct hctx_reader *rd, unsigned id, const struct hctx_cpuset *visit)
 {
@@ -460,7 +446,7 @@ static int add_policy(struct hctx_reader *rd, unsigned id, const struct hctx_cpu
 	n = hctx_read_file(rd->root, rel, rd->buf, HCTX_READ_CAP);
 	if (n < 0 || hctx_parse_id_words(rd->buf, (size_t)n, &cpus) < 0)
 		return 0;	/* unreadable: its CPUs are read one by one */
-	cpuset_and_into(&cpus, visit);
+	hctx_cpuset_and(&cpus, visit);
 	if (hctx_cpuset_count(&cpus) == 0) {
 		hctx_cpuset_clear(&cpus);
 		return 0;
@@ -517,7 +503,7 @@ static int read_policy_files(struct hctx_reader *rd, const struct hctx_field *f,
 			return r;
 		if (r < 0 || hctx_value_from_text(f->spec->elem, text, &v) < 0)
 			continue;	/* no such file here: the CPUs' own paths are tried */
-		if (hctx_bycpu_add_set(b, &p->cpus, v) < 0 || cpuset_or_into(done, &p->cpus) < 0)
+		if (hctx_bycpu_add_set(b, &p->cpus, v) < 0 || hctx_cpuset_or(done, &p->cpus) < 0)
 			return -ENOMEM;
 	}
 	return 0;
