@@ -14,14 +14,15 @@ setup() {
 	cd "$T" || return 1
 }
 
+# shellcheck source=valgrind.bash
+. "$BATS_TEST_DIRNAME/valgrind.bash"
+
 hx() {
-	# shellcheck disable=SC2086 # EXEC_PREFIX is a command line
-	${EXEC_PREFIX:-} "$HOSTCTX" "$@"
+	under_exec_prefix "$HOSTCTX" "$@"
 }
 
 hrun() {
-	# shellcheck disable=SC2086
-	${EXEC_PREFIX:-} "$HOSTCTX_RUN" "$@"
+	under_exec_prefix "$HOSTCTX_RUN" "$@"
 }
 
 # A 4-CPU tree with cpufreq: governor GOV, boost BOOST (0/1), driver acpi-cpufreq.

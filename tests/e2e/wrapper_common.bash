@@ -14,30 +14,12 @@ teardown() {
 	fi
 }
 
-# The wrapper, under valgrind when the run asks for it.  valgrind's own
-# messages go through a log file to stderr after the run, without the
-# warning of a valgrind that does not know openat2 (syscall 437; the
-# record's directory is opened with it), which would break every exact
-# comparison of stderr; errors and leaks still show and give status 99.
-hrun() {
-	local log rc
+# shellcheck source=valgrind.bash
+. "$BATS_TEST_DIRNAME/valgrind.bash"
 
-	if [ "${HOSTCTX_VALGRIND:-0}" != 1 ]; then
-		# shellcheck disable=SC2086
-		$EXEC_PREFIX "$HOSTCTX_RUN" "$@"
-		return
-	fi
-	log=$(mktemp "${BATS_TMPDIR:-/tmp}/hostctx-valgrind.XXXXXX")
-	rc=0
-	# shellcheck disable=SC2086
-	$EXEC_PREFIX --log-file="$log" "$HOSTCTX_RUN" "$@" || rc=$?
-	grep -v -e 'WARNING: unhandled [a-z0-9-]* syscall: 437' \
-		-e 'You may be able to write your own handler' \
-		-e 'README_MISSING_SYSCALL_OR_IOCTL' \
-		-e 'Nevertheless we consider this a bug' \
-		-e 'valgrind.org/support/bug_reports' "$log" >&2 || true
-	rm -f "$log"
-	return "$rc"
+# The wrapper, under valgrind when the run asks for it.
+hrun() {
+	under_exec_prefix "$HOSTCTX_RUN" "$@"
 }
 
 # For tests that depend on timing, a terminal, signals or RSS.
