@@ -124,3 +124,31 @@ signal_during_write() {	# SIGNAL -- wrapper args
 	[ "$(ls -A d | wc -l)" -eq 1 ]
 	[ "$(ls -A | sort | tr '\n' ' ')" = "d r.json trace trace2 " ]
 }
+
+# The temporary name of a replacement lives between linkat and the
+# exchange; the record code makes it in a helper task a kill of the
+# writer does not reach (docs/design.md, "Writing records").
+@test "a SIGKILL between linking the temporary name and the swap leaves no temporary name" {
+	local i
+	# 1: the in-progress record replacing an old file; 2: the final
+	# record replacing the in-progress one
+	for nth in 1 2; do
+		rm -f r.json
+		[ "$nth" = 1 ] && echo '{}' >r.json
+		run env LD_PRELOAD="$HELPERS/inject_write" INJECT_WRITE_KILL_AFTER_LINK=1 \
+			ASAN_OPTIONS=verify_asan_link_order=0 \
+			"$HOSTCTX_RUN_DYNAMIC" -q -o r.json -- true
+		[ "$status" -eq 137 ]
+		# the helper finishes the swap after the writer is gone
+		for i in $(seq 200); do
+			[ "$(ls -A | grep -c '\.tmp$')" -eq 0 ] && break
+			sleep 0.01
+		done
+		[ "$(ls -A)" = r.json ]
+		if [ "$nth" = 1 ]; then
+			[ "$(json r.json 'd["complete"]')" = false ]
+		else
+			[ "$(json r.json 'd["complete"]')" = true ]
+		fi
+	done
+}

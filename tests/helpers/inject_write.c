@@ -14,6 +14,12 @@
  *                      as kill(1) from outside would) and is waited for;
  *                      the write then goes on
  *
+ *   INJECT_WRITE_KILL_AFTER_LINK N: once N linkat() calls to a temporary
+ *                      name (".tmp") have returned, SIGKILL the process
+ *                      this library was loaded in, from whichever task
+ *                      made the link (the record code makes it in a
+ *                      helper task)
+ *
  * "write" and "close" fail on an fd whose file name contains the match
  * or that is an unnamed O_TMPFILE ("/dir/#123 (deleted)": a record
  * being made); "rename" fails renameat2/rename/link/linkat whose target
@@ -92,6 +98,26 @@ static int fail_with(int err)
 	return -1;
 }
 
+static pid_t loaded_in;
+
+__attribute__((constructor)) static void remember_process(void)
+{
+	loaded_in = getpid();
+}
+
+/* INJECT_WRITE_KILL_AFTER_LINK: a kill between link and rename. */
+static void kill_after_temporary_link(const char *newpath)
+{
+	static int seen;
+	const char *v = getenv("INJECT_WRITE_KILL_AFTER_LINK");
+	size_t n = newpath ? strlen(newpath) : 0;
+
+	if (!v || !*v || n < 4 || strcmp(newpath + n - 4, ".tmp") != 0)
+		return;
+	if (++seen == atoi(v))
+		kill(loaded_in, SIGKILL);
+}
+
 /* INJECT_WRITE_SIGNAL: signal ourselves from another process, once. */
 static void signal_from_outside(void)
 {
@@ -148,9 +174,14 @@ int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 	if (!real)
 		real = (int (*)(int, const char *, int, const char *,
 				unsigned int))dlsym(RTLD_NEXT, "renameat2");
+	int r;
+
 	if (err && name_matches(newpath) && should_fail())
 		return fail_with(err);
-	return real(olddirfd, oldpath, newdirfd, newpath, flags);
+	r = real(olddirfd, oldpath, newdirfd, newpath, flags);
+	if (r == 0)
+		kill_after_temporary_link(newpath);
+	return r;
 }
 
 int rename(const char *oldpath, const char *newpath)
@@ -182,11 +213,15 @@ int linkat(int olddirfd, const char *oldpath, int newdirfd,
 {
 	static int (*real)(int, const char *, int, const char *, int);
 	int err = injected_errno("rename");
+	int r;
 
 	if (!real)
 		real = (int (*)(int, const char *, int, const char *,
 				int))dlsym(RTLD_NEXT, "linkat");
 	if (err && name_matches(newpath) && should_fail())
 		return fail_with(err);
-	return real(olddirfd, oldpath, newdirfd, newpath, flags);
+	r = real(olddirfd, oldpath, newdirfd, newpath, flags);
+	if (r == 0)
+		kill_after_temporary_link(newpath);
+	return r;
 }
