@@ -174,14 +174,9 @@ int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 	if (!real)
 		real = (int (*)(int, const char *, int, const char *,
 				unsigned int))dlsym(RTLD_NEXT, "renameat2");
-	int r;
-
 	if (err && name_matches(newpath) && should_fail())
 		return fail_with(err);
-	r = real(olddirfd, oldpath, newdirfd, newpath, flags);
-	if (r == 0)
-		kill_after_temporary_link(newpath);
-	return r;
+	return real(olddirfd, oldpath, newdirfd, newpath, flags);
 }
 
 int rename(const char *oldpath, const char *newpath)
