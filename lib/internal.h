@@ -747,7 +747,11 @@ int hctx_parse_stat_cpu(const char *text, size_t len, uint64_t *cols, size_t max
 /* The first number of proc/stat's line KEY ("ctxt", "intr", ...). */
 int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
 			    uint64_t *ret);
-/* proc/vmstat: values[i] and found[i] for each of the n names. */
+/*
+ * proc/vmstat: values[i] and found[i] for each of the n names (at most
+ * HCTX_VMSTAT_MAX_NAMES, else -E2BIG); a name's first parseable line wins.
+ */
+#define HCTX_VMSTAT_MAX_NAMES 64
 int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 		      size_t n_names, uint64_t *values, bool *found);
 /* One proc/pressure file: its "some" and "full" lines. */

@@ -89,19 +89,26 @@ int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 		      size_t n_names, uint64_t *values, bool *found)
 {
 	const char *end = text + len;
+	size_t name_len[HCTX_VMSTAT_MAX_NAMES], left = n_names;
 
+	if (n_names > HCTX_VMSTAT_MAX_NAMES)
+		return -E2BIG;
+	/* ~170 lines against a short allowlist: lengths once, not per line */
+	for (size_t i = 0; i < n_names; i++)
+		name_len[i] = strlen(names[i]);
 	memset(found, 0, n_names * sizeof(*found));
-	for (const char *s = text; s < end;) {
+	for (const char *s = text; s < end && left > 0;) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *e = nl ? nl : end, *sp = memchr(s, ' ', (size_t)(e - s));
+		size_t key_len = sp ? (size_t)(sp - s) : 0;
 
 		for (size_t i = 0; sp && i < n_names; i++) {
 			const char *p = sp;
 
-			if (found[i] || strlen(names[i]) != (size_t)(sp - s) ||
-			    memcmp(s, names[i], (size_t)(sp - s)) != 0)
+			if (found[i] || name_len[i] != key_len || memcmp(s, names[i], key_len) != 0)
 				continue;
 			found[i] = take_u64(&p, e, &values[i]) == 0;
+			left -= found[i];
 			break;
 		}
 		s = e + 1;

@@ -212,11 +212,12 @@ struct throttle_sums {
 	bool have[4];
 };
 
-static int read_u64_at(struct hctx_reader *rd, const char *rel, uint64_t *ret)
+/* The decimal in file name of directory dirfd. */
+static int read_u64_in(struct hctx_reader *rd, int dirfd, const char *name, uint64_t *ret)
 {
 	_cleanup_free_ char *text = NULL;
 	struct hctx_value *v = NULL;
-	int r = hctx_read_trimmed(rd->root, rel, &text);
+	int r = hctx_read_trimmed_at(rd->root, dirfd, name, &text);
 
 	if (r < 0)
 		return r;
@@ -258,6 +259,10 @@ static int mark_package(struct hctx_reader *rd, long cpu, struct hctx_cpuset *vi
 	return r == -ENOMEM ? r : hctx_cpuset_add(visited, (unsigned)cpu);
 }
 
+/*
+ * One CPU's thermal_throttle directory, opened once: a CPU without one
+ * (VMs, most non-Intel machines) costs one failed open, not seven.
+ */
 static int throttle_cpu(struct hctx_reader *rd, long cpu, struct throttle_sums *s,
 			struct hctx_value *by_cpu, struct hctx_cpuset *visited)
 {
@@ -265,13 +270,16 @@ static int throttle_cpu(struct hctx_reader *rd, long cpu, struct throttle_sums *
 		"core_throttle_count", "core_throttle_total_time_ms",
 		"package_throttle_count", "package_throttle_total_time_ms",
 	};
+	_cleanup_close_ int dirfd = -1;
 	uint64_t v;
 	int r;
 
+	snprintf(rd->pathbuf, sizeof(rd->pathbuf), CPU_DIR "/cpu%ld/thermal_throttle", cpu);
+	dirfd = hctx_open(rd->root, rd->pathbuf, true);
+	if (dirfd < 0)
+		return dirfd == -ENOMEM ? dirfd : 0;
 	for (size_t i = 0; i < 2; i++) {
-		snprintf(rd->pathbuf, sizeof(rd->pathbuf), CPU_DIR "/cpu%ld/thermal_throttle/%s",
-			 cpu, files[i]);
-		if (read_u64_at(rd, rd->pathbuf, &v) != 0)
+		if (read_u64_in(rd, dirfd, files[i], &v) != 0)
 			continue;
 		add_sum(s, i, v);
 		if (i == 0 && v > 0) {
@@ -284,12 +292,9 @@ static int throttle_cpu(struct hctx_reader *rd, long cpu, struct throttle_sums *
 	}
 	if (hctx_cpuset_has(visited, (unsigned)cpu))
 		return 0;	/* its package is counted */
-	for (size_t i = 2; i < 4; i++) {
-		snprintf(rd->pathbuf, sizeof(rd->pathbuf), CPU_DIR "/cpu%ld/thermal_throttle/%s",
-			 cpu, files[i]);
-		if (read_u64_at(rd, rd->pathbuf, &v) == 0)
+	for (size_t i = 2; i < 4; i++)
+		if (read_u64_in(rd, dirfd, files[i], &v) == 0)
 			add_sum(s, i, v);
-	}
 	r = mark_package(rd, cpu, visited);
 	return r == -ENOMEM ? r : 0;
 }

@@ -1616,6 +1616,42 @@ static cJSON *snapshot_json(const struct tree *t)
 }
 
 /*
+ * thermal_throttle (docs/json-format.md, "Counters"): core counters
+ * summed over the CPUs that have the directory, package counters once a
+ * package (topology), the CPUs with a nonzero core count by CPU.
+ */
+static void thermal_throttle_sums_cores_and_packages(void **state)
+{
+	struct tree *t = *state;
+	cJSON *json, *tt;
+	char *text;
+
+	cpus(t, 4, "0-3\n");
+	for (int cpu = 0; cpu < 3; cpu++) {	/* cpu3 has no thermal_throttle */
+		char rel[96], value[16];
+
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/topology/package_cpus_list", cpu);
+		put(t, rel, cpu < 2 ? "0-1\n" : "2-3\n");
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/thermal_throttle/core_throttle_count", cpu);
+		snprintf(value, sizeof(value), "%d\n", cpu * 3);
+		put(t, rel, value);
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/thermal_throttle/core_throttle_total_time_ms", cpu);
+		put(t, rel, "5\n");
+		snprintf(rel, sizeof(rel), CPU "/cpu%d/thermal_throttle/package_throttle_count", cpu);
+		put(t, rel, "7\n");
+	}
+	put(t, CPU "/cpu3/topology/package_cpus_list", "2-3\n");
+	json = snapshot_json(t);
+	tt = cJSON_GetObjectItemCaseSensitive(json, "thermal_throttle");
+	assert_non_null(tt);
+	text = cJSON_PrintUnformatted(tt);
+	assert_string_equal(text, "{\"core_count\":9,\"core_time_ms\":15,\"package_count\":14,"
+				  "\"core_count_by_cpu\":{\"1\":3,\"2\":6}}");
+	free(text);
+	cJSON_Delete(json);
+}
+
+/*
  * Fields of got that differ from want.  A field present in got must hold
  * want's value, an object a part of want's (an entry or member is
  * dropped, never changed); the two accounting states are never absent and fall back to
@@ -1931,6 +1967,7 @@ int main(void)
 		T(numa_unreadable_node_lists),
 		T(governors_for_some_online_cpus),
 		T(governors_through_policy_links),
+		T(thermal_throttle_sums_cores_and_packages),
 		T(governors_never_read_outside_the_root),
 		T(cpuinfo_long_first_block),
 		T(cpuinfo_first_block_only),
