@@ -491,6 +491,9 @@ no_temp_files() {
 	printf 'int main(void){return 0;}\n' >"$t/m32.c"
 	cc -m32 -o "$t/m32" "$t/m32.c" 2>/dev/null ||
 		skip "no 32-bit toolchain (gcc-multilib) installed"
+	# a kernel without IA32 emulation (or booted ia32_emulation=0)
+	# refuses the program itself with ENOEXEC
+	"$t/m32" 2>/dev/null || skip "this kernel does not run 32-bit programs"
 	# Debian's values of $LIB: lib/x86_64-linux-gnu for 64 bits; lib32
 	# (libc6-i386, what gcc-multilib brings) or lib/i386-linux-gnu
 	# (multiarch libc6:i386) for 32.  The 32-bit library is built from
