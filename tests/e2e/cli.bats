@@ -360,7 +360,7 @@ copy_host_tree() {
 	done
 	for f in /proc/sys/kernel/sched_* /proc/sys/kernel/task_delayacct \
 		/proc/sys/kernel/ostype /proc/sys/kernel/osrelease /proc/sys/kernel/arch; do
-		[ -f "$f" ] || continue
+		[ -f "$f" ] && [ -r "$f" ] || continue
 		cat "$f" >"$r${f}"
 	done
 	if [ -e /proc/config.gz ]; then
