@@ -172,6 +172,8 @@ bool hctx_cpuset_intersects(const struct hctx_cpuset *a,
 void hctx_cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b);
 int hctx_cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b);
 bool hctx_cpuset_subset(const struct hctx_cpuset *a, const struct hctx_cpuset *b);
+/* The same members (trailing zero words aside). */
+bool hctx_cpuset_equal(const struct hctx_cpuset *a, const struct hctx_cpuset *b);
 /* Next member >= from, or -1. */
 long hctx_cpuset_next(const struct hctx_cpuset *s, unsigned from);
 

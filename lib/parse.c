@@ -304,27 +304,32 @@ void hctx_cpuset_clear(struct hctx_cpuset *s)
 	s->nwords = 0;
 }
 
+/* At least n words, zero-filled (-ENOMEM). */
+static int cpuset_grow(struct hctx_cpuset *s, size_t n)
+{
+	uint64_t *w;
+
+	if (n <= s->nwords)
+		return 0;
+	/* grow geometrically: a 4096-CPU list adds ids in order */
+	if (n < s->nwords * 2)
+		n = s->nwords * 2;
+	w = realloc(s->words, n * sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memset(w + s->nwords, 0, (n - s->nwords) * sizeof(*w));
+	s->words = w;
+	s->nwords = n;
+	return 0;
+}
+
 int hctx_cpuset_add(struct hctx_cpuset *s, unsigned id)
 {
-	size_t word = id / 64;
-
 	if (id >= HCTX_CPUSET_MAX)
 		return -ERANGE;
-	if (word >= s->nwords) {
-		size_t n = word + 1;
-		uint64_t *w;
-
-		/* grow geometrically: a 4096-CPU list adds ids in order */
-		if (n < s->nwords * 2)
-			n = s->nwords * 2;
-		w = realloc(s->words, n * sizeof(*w));
-		if (!w)
-			return -ENOMEM;
-		memset(w + s->nwords, 0, (n - s->nwords) * sizeof(*w));
-		s->words = w;
-		s->nwords = n;
-	}
-	s->words[word] |= UINT64_C(1) << (id % 64);
+	if (cpuset_grow(s, id / 64 + 1) < 0)
+		return -ENOMEM;
+	s->words[id / 64] |= UINT64_C(1) << (id % 64);
 	return 0;
 }
 
@@ -352,10 +357,27 @@ void hctx_cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b)
 
 int hctx_cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b)
 {
-	for (long id = hctx_cpuset_next(b, 0); id >= 0; id = hctx_cpuset_next(b, (unsigned)id + 1))
-		if (hctx_cpuset_add(a, (unsigned)id) < 0)
-			return -ENOMEM;
+	size_t used = b->nwords;
+
+	while (used > 0 && b->words[used - 1] == 0)
+		used--;
+	if (used == 0)
+		return 0;
+	if (cpuset_grow(a, used) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < used; i++)
+		a->words[i] |= b->words[i];
 	return 0;
+}
+
+bool hctx_cpuset_equal(const struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	size_t n = a->nwords > b->nwords ? a->nwords : b->nwords;
+
+	for (size_t i = 0; i < n; i++)
+		if ((i < a->nwords ? a->words[i] : 0) != (i < b->nwords ? b->words[i] : 0))
+			return false;
+	return true;
 }
 
 bool hctx_cpuset_subset(const struct hctx_cpuset *a, const struct hctx_cpuset *b)

@@ -44,17 +44,6 @@ static void walk_clear(struct cache_walk *w)
 	free(w->g);
 }
 
-static bool same_set(const struct hctx_cpuset *a, const struct hctx_cpuset *b)
-{
-	long x = hctx_cpuset_next(a, 0), y = hctx_cpuset_next(b, 0);
-
-	while (x == y && x >= 0) {
-		x = hctx_cpuset_next(a, (unsigned)x + 1);
-		y = hctx_cpuset_next(b, (unsigned)y + 1);
-	}
-	return x == y;
-}
-
 /* Whether c's level-1 caches of every kind seen so far are known. */
 static bool level1_known(const struct cache_walk *w, long c)
 {
@@ -67,12 +56,9 @@ static bool level1_known(const struct cache_walk *w, long c)
 			continue;
 		any = true;
 		/* any level-1 group of this type with an instance holding c */
-		for (size_t j = 0; j < w->n && !held; j++) {
-			if (w->g[j].level != 1 || strcmp(w->g[j].type, w->g[i].type) != 0)
-				continue;
-			for (size_t k = 0; k < w->g[j].n_inst && !held; k++)
-				held = hctx_cpuset_has(&w->g[j].inst[k], (unsigned)c);
-		}
+		for (size_t j = 0; j < w->n && !held; j++)
+			held = w->g[j].level == 1 && strcmp(w->g[j].type, w->g[i].type) == 0 &&
+			       hctx_cpuset_has(&w->g[j].cpus, (unsigned)c);
 		if (!held)
 			return false;
 	}
@@ -102,11 +88,18 @@ static int add_instance(struct cache_walk *w, const struct cache_group *key,
 		g->inst = NULL;
 		g->n_inst = 0;
 	}
-	for (size_t k = 0; k < g->n_inst; k++)
-		if (same_set(&g->inst[k], shared)) {
-			hctx_cpuset_clear(shared);
-			return 0;
-		}
+	/*
+	 * A set seen before has its members in the union: only then search
+	 * the instances, so a core's new cache costs no scan of them all.
+	 */
+	if (hctx_cpuset_subset(shared, &g->cpus))
+		for (size_t k = 0; k < g->n_inst; k++)
+			if (hctx_cpuset_equal(&g->inst[k], shared)) {
+				hctx_cpuset_clear(shared);
+				return 0;
+			}
+	if (hctx_cpuset_or(&g->cpus, shared) < 0)
+		return -ENOMEM;
 	grown = realloc(g->inst, (g->n_inst + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -245,11 +238,9 @@ static int group_value(const struct cache_group *g, const struct hctx_cpuset *on
 		size_t n = hctx_cpuset_count(&g->inst[k]);
 
 		largest = n > largest ? n : largest;
-		for (long c = hctx_cpuset_next(&g->inst[k], 0); c >= 0 && r == 0;
-		     c = hctx_cpuset_next(&g->inst[k], (unsigned)c + 1))
-			if (hctx_cpuset_has(online, (unsigned)c))
-				r = hctx_cpuset_add(&cpus, (unsigned)c);
 	}
+	r = hctx_cpuset_or(&cpus, &g->cpus);
+	hctx_cpuset_and(&cpus, online);
 	if (r == 0)
 		r = hctx_cpulist_format(&cpus, &list);
 	hctx_cpuset_clear(&cpus);

@@ -646,6 +646,43 @@ static void cpuset_operations(void **state)
 	hctx_cpuset_clear(&b);
 }
 
+/* or, and, equal and subset, a word at a time, over sets of other lengths */
+static void cpuset_set_algebra(void **state)
+{
+	struct hctx_cpuset a = { 0, NULL }, b = { 0, NULL }, c = { 0, NULL };
+
+	assert_true(hctx_cpuset_equal(&a, &b));			/* empty, no words */
+	assert_int_equal(hctx_cpuset_or(&a, &b), 0);
+	assert_int_equal(a.nwords, 0);				/* nothing to grow for */
+	assert_int_equal(hctx_cpuset_add(&a, 1), 0);
+	assert_int_equal(hctx_cpuset_add(&b, 200), 0);
+	assert_false(hctx_cpuset_equal(&a, &b));
+	assert_int_equal(hctx_cpuset_or(&a, &b), 0);		/* a grows to b's word */
+	assert_int_equal(hctx_cpuset_count(&a), 2);
+	assert_true(hctx_cpuset_has(&a, 1) && hctx_cpuset_has(&a, 200));
+	assert_false(hctx_cpuset_has(&a, 192));		/* no stray bit from growing */
+	assert_true(hctx_cpuset_subset(&b, &a));
+	assert_false(hctx_cpuset_subset(&a, &b));
+
+	/* equal ignores trailing zero words: {1} in 1 word and in 4 */
+	assert_int_equal(hctx_cpuset_add(&c, 1), 0);
+	hctx_cpuset_and(&a, &c);
+	assert_true(a.nwords >= 4);
+	assert_true(hctx_cpuset_equal(&a, &c));
+	assert_true(hctx_cpuset_equal(&c, &a));
+	assert_int_equal(hctx_cpuset_count(&a), 1);
+
+	/* b's trailing zero words do not grow a */
+	hctx_cpuset_and(&b, &c);				/* b: empty, 4 words */
+	hctx_cpuset_clear(&c);
+	assert_int_equal(hctx_cpuset_or(&c, &b), 0);
+	assert_int_equal(c.nwords, 0);
+
+	hctx_cpuset_clear(&a);
+	hctx_cpuset_clear(&b);
+	hctx_cpuset_clear(&c);
+}
+
 /* ---- cpulist (online, node cpulist) --------------------------------- */
 
 static void cpulist_valid(void **state)
@@ -1320,6 +1357,7 @@ int main(void)
 		cmocka_unit_test(trimmed_length_is_respected),
 		cmocka_unit_test(utf8_validation),
 		cmocka_unit_test(cpuset_operations),
+		cmocka_unit_test(cpuset_set_algebra),
 		cmocka_unit_test(cpulist_valid),
 		cmocka_unit_test(cpulist_trailing_blanks_and_nul),
 		cmocka_unit_test(cpulist_malformed),
