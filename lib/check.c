@@ -838,8 +838,20 @@ static enum outcome check_run_incomplete(struct check_ctx *c)
 	if (!c->sc || hostctx_sidecar_refused(c->sc))
 		return OUT_NA;
 	if (!hostctx_sidecar_complete(c->sc)) {
-		say(c, "the record is not complete: the run did not finish or its "
-		    "recorder was killed");
+		const char *mode = hostctx_sidecar_mode(c->sc);
+
+		/*
+		 * The preload's exit hook is on_exit(): an exit that skips the
+		 * hooks ends the process with its record in progress
+		 * (docs/libhostctx-preload.7, "Limits").
+		 */
+		if (mode && strcmp(mode, "preload") == 0)
+			say(c, "the record is not complete: the process is still running, or "
+			    "it ended without exit hooks (_exit, a signal, daemon(), dash's "
+			    "sh -c); hostctx-run records every end");
+		else
+			say(c, "the record is not complete: the run did not finish or its "
+			    "recorder was killed");
 		put_value(c, "complete=false");
 		return OUT_FIRE;
 	}

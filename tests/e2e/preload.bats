@@ -3,6 +3,8 @@
 # library is loaded only into the command under test (never into bats
 # itself).
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	dir="$BATS_TEST_TMPDIR/records"
 	mkdir -p "$dir"
@@ -182,6 +184,19 @@ no_temp_files() {
 		[ "$status_plain" -eq 9 ]
 		assert_incomplete_record "$(the_record)"
 	done
+}
+
+@test "preload L2: daemon() leaves the incomplete record, and check says why" {
+	same_with_and_without "$P" daemon 4
+	[ "$status_plain" -eq 0 ]	# daemon()'s parent exits 0
+	f=$(the_record)
+	assert_incomplete_record "$f"
+	# the daemon (another pid) records nothing: still one record
+	sleep 0.2
+	[ "$(ls "$dir" | wc -l)" -eq 1 ]
+	run --separate-stderr "$HOSTCTX" check "$f"
+	[ "$status" -eq 1 ]
+	[[ $output == *"WARN  run  run-incomplete  the record is not complete: the process is still running, or it ended without exit hooks (_exit, a signal, daemon(), dash's sh -c); hostctx-run records every end"* ]]
 }
 
 @test "preload L2: abort and SIGTERM leave the incomplete record" {

@@ -152,6 +152,12 @@ int main(int argc, char **argv)
 		raise(SIGTERM);
 		return 99;
 	}
+	if (!strcmp(mode, "daemon")) {
+		/* the parent leaves inside daemon() (its own _exit); the child exits at once */
+		if (daemon(1, 1) < 0)
+			return 98;
+		exit(code);
+	}
 	if (!strcmp(mode, "fork-exit"))
 		return run_fork_exit();
 	if (!strcmp(mode, "vfork-exec") && argc > 2)
