@@ -25,6 +25,8 @@ static const char main_usage[] =
 	"  check [--root=DIR] [--profile=P] [--json] [FILE]\n"
 	"                                    is the host fit to benchmark, was a\n"
 	"                                    recorded run clean\n"
+	"  summary [--format=markdown|text] FILE...\n"
+	"                                    a short report for a CI job page\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -46,6 +48,7 @@ static const struct subcommand subcommands[] = {
 	{ "show", cmd_show },
 	{ "diff", cmd_diff },
 	{ "check", cmd_check },
+	{ "summary", cmd_summary },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

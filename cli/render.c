@@ -29,76 +29,26 @@ static void continuation(void)
 	printf("%-*s", LABEL_WIDTH, "");
 }
 
-/* ---- shell quoting -------------------------------------------------- */
+/* ---- quoting: the library's, so show and summary spell alike ------- */
 
-static bool is_shell_safe(const char *s)
+static void print_quoted(const char *s, enum hostctx_quote_style style)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			    "0123456789_@%+=:,./-", *s))
-			return false;
-	return true;
-}
+	_cleanup_free_ char *text = NULL;
 
-static bool has_control(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* bash's $'...' form keeps control characters visible and on one line. */
-static void print_ansi_c_quoted(const char *s)
-{
-	fputs("$'", stdout);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c == '\t')
-			fputs("\\t", stdout);
-		else if (c == '\'' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-	putchar('\'');
+	if (hostctx_quote(s, style, &text) >= 0)
+		fputs(text, stdout);
 }
 
 /* Print one word so that pasting it into a shell gives it back. */
 static void print_shell_word(const char *s)
 {
-	if (is_shell_safe(s)) {
-		fputs(s, stdout);
-		return;
-	}
-	if (has_control(s)) {
-		print_ansi_c_quoted(s);
-		return;
-	}
-	putchar('\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*s);
-	}
-	putchar('\'');
+	print_quoted(s, HOSTCTX_QUOTE_SHELL);
 }
 
 /* Text from a file, with control characters made visible. */
 static void print_visible(const char *s)
 {
-	if (has_control(s))
-		print_ansi_c_quoted(s);
-	else
-		fputs(s, stdout);
+	print_quoted(s, HOSTCTX_QUOTE_VISIBLE);
 }
 
 /* ---- header lines --------------------------------------------------- */

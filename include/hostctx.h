@@ -608,6 +608,41 @@ const char *hostctx_errno_name(int errnum);
 /* signal number -> "SIGKILL"; NULL when unknown. */
 const char *hostctx_signal_name(int sig);
 
+/* ------------------------------------------------------------------ */
+/* Showing records: quoting, CI summaries (docs/ci.md)                  */
+/* ------------------------------------------------------------------ */
+
+enum hostctx_quote_style {
+	/* one shell word: bare when safe, else '...', or $'...' when it
+	 * holds control characters */
+	HOSTCTX_QUOTE_SHELL = 0,
+	/* the string as it is, or $'...' when it holds control characters */
+	HOSTCTX_QUOTE_VISIBLE = 1,
+};
+/* s spelled in style; free() the text.  -EINVAL for an unknown style. */
+int hostctx_quote(const char *s, enum hostctx_quote_style style, char **ret_text);
+
+enum hostctx_summary_format {
+	HOSTCTX_SUMMARY_MARKDOWN = 0,	/* for $GITHUB_STEP_SUMMARY */
+	HOSTCTX_SUMMARY_TEXT = 1,	/* for a job log */
+};
+/*
+ * A short report of a record for a CI job page: the command, its end,
+ * what changed during the run, the run evidence, the check warnings and
+ * notes, then both snapshots (Markdown: under <details>).  name (may be
+ * NULL) is the record's file name to show.  The text never exceeds
+ * max_bytes: the snapshots are left out first, then the rest is cut at a
+ * line and says so.  -EINVAL for max_bytes under 256 or an unknown
+ * format.  free() the text.
+ */
+int hostctx_sidecar_format_summary(const struct hostctx_sidecar *sc, const char *name,
+				   enum hostctx_summary_format format, size_t max_bytes,
+				   char **ret_text);
+/* The same for a lone snapshot: the host, its check, the snapshot. */
+int hostctx_snapshot_format_summary(const struct hostctx_snapshot *s, const char *name,
+				    enum hostctx_summary_format format, size_t max_bytes,
+				    char **ret_text);
+
 #ifdef __cplusplus
 }
 #endif

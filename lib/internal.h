@@ -940,4 +940,11 @@ void hctx_human_enum(struct hctx_human *h, const char *json_name);
 /* The reference's diff line(s) of one change (kinds.c). */
 void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c);
 
+/* ---- quote.c --------------------------------------------------------- */
+
+/* hostctx_quote() into a stream. */
+void hctx_quote_to(FILE *f, const char *s, enum hostctx_quote_style style);
+/* The record's argv as shell words, separated by blanks ("" for none). */
+void hctx_command_line_to(FILE *f, const struct hostctx_sidecar *sc);
+
 #endif /* HOSTCTX_INTERNAL_H */
