@@ -643,6 +643,28 @@ int hostctx_snapshot_format_summary(const struct hostctx_snapshot *s, const char
 				    enum hostctx_summary_format format, size_t max_bytes,
 				    char **ret_text);
 
+enum hostctx_ci_system {
+	HOSTCTX_CI_NONE = 0,
+	HOSTCTX_CI_GITHUB = 1,	/* GitHub Actions */
+	HOSTCTX_CI_GITLAB = 2,	/* GitLab CI/CD */
+};
+/*
+ * "github", "gitlab", "none" (or NULL), or "auto": GitHub when
+ * GITHUB_ACTIONS=true in envp (NULL: environ), else GitLab when
+ * GITLAB_CI=true, else none.  -EINVAL for another name.
+ */
+int hostctx_ci_parse(const char *name, char *const *envp, enum hostctx_ci_system *ret);
+/*
+ * What a CI job log should show of a record at its end: GitHub, a
+ * "::warning title=...::..." workflow command per check warning (at
+ * most five, the last counting the rest); GitLab, a collapsed log
+ * section "hostctx: N warnings, M notes" holding the text summary,
+ * stamped with when (Unix seconds); none, "".  name (may be NULL): the
+ * record's file.  free() the text.
+ */
+int hostctx_ci_format_log(const struct hostctx_sidecar *sc, const char *name,
+			  enum hostctx_ci_system ci, long when, char **ret_text);
+
 #ifdef __cplusplus
 }
 #endif

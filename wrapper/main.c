@@ -350,6 +350,13 @@ static void print_changes(struct run_state *st)
 	free(text);
 }
 
+/* --ci: the final record, shown to the CI system. */
+static void report_to_ci(struct run_state *st)
+{
+	run_ci_report(st->opts.ci, st->sc,
+		      st->record_failed ? NULL : run_target_path(&st->target));
+}
+
 /* The command could not be exec'd: a complete record, 126 or 127. */
 static int finish_exec_failure(struct run_state *st)
 {
@@ -371,6 +378,7 @@ static int finish_exec_failure(struct run_state *st)
 			run_warn("cannot build the record: %s", strerror(ENOMEM));
 		hostctx_sidecar_set_complete(st->sc, true);
 		record_write(st);
+		report_to_ci(st);
 	}
 	return st->exec_errno == ENOENT ? RUN_EXIT_ENOENT :
 					  RUN_EXIT_CANNOT_INVOKE;
@@ -433,6 +441,7 @@ static int finish_refused(struct run_state *st)
 	(void)hostctx_sidecar_set_refused(st->sc, "check");
 	hostctx_sidecar_set_complete(st->sc, true);
 	record_write(st);
+	report_to_ci(st);
 	return RUN_EXIT_FAILURE;
 }
 
@@ -541,6 +550,7 @@ int main(int argc, char **argv)
 	write_complete(&st);
 	if (st.opts.verbose)
 		print_changes(&st);
+	report_to_ci(&st);
 
 	if (st.lost) {
 		run_error("lost track of %s's status", st.opts.cmd_argv[0]);

@@ -22,6 +22,7 @@ enum {
 	OPT_FIELDS,
 	OPT_REDACT,
 	OPT_CHECK,
+	OPT_CI,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
 	{ "fsync", no_argument, NULL, OPT_FSYNC },
 	{ "wait-descendants", optional_argument, NULL, OPT_WAIT_DESCENDANTS },
 	{ "check", optional_argument, NULL, OPT_CHECK },
+	{ "ci", required_argument, NULL, OPT_CI },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +73,13 @@ static const char usage_text[] =
 "                           (the default) prints its warnings on stderr and\n"
 "                           runs COMMAND; refuse does not start COMMAND when\n"
 "                           there is a warning (exit 125, the record says why)\n"
+"      --ci=github|gitlab|auto|none\n"
+"                           at the end, show the record to the CI system:\n"
+"                           github appends a summary to $GITHUB_STEP_SUMMARY\n"
+"                           and prints the check's warnings as annotations on\n"
+"                           stderr; gitlab prints a collapsed summary section\n"
+"                           on stderr; auto picks from $GITHUB_ACTIONS and\n"
+"                           $GITLAB_CI (default: none)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
@@ -78,7 +87,7 @@ static const char usage_text[] =
 "else a new file in $HOSTCTX_DIR, else in the current directory, named\n"
 "COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root,\n"
 "$HOSTCTX_FIELDS as --fields, HOSTCTX_REDACT=1 as --redact,\n"
-"HOSTCTX_CHECK=warn|refuse as --check.\n"
+"HOSTCTX_CHECK=warn|refuse as --check, HOSTCTX_CI as --ci.\n"
 "\n"
 "Exit status: COMMAND's (or COMMAND's fatal signal); 125 bad usage or\n"
 "COMMAND could not be started; 126 COMMAND not executable; 127 COMMAND\n"
@@ -154,6 +163,17 @@ static int check_from_env(enum run_check *ret)
 	return -EINVAL;
 }
 
+/* HOSTCTX_CI: unset or "" none, else as --ci=. */
+static int ci_from_env(enum hostctx_ci_system *ret)
+{
+	const char *v = hostctx_env_value(NULL, "HOSTCTX_CI");
+
+	if (hostctx_ci_parse(v, NULL, ret) == 0)
+		return 0;
+	run_error("HOSTCTX_CI: '%s' is none of github, gitlab, auto, none", v);
+	return -EINVAL;
+}
+
 /*
  * What getopt found wrong (opterr is 0: the words are ours).  arg is
  * the word just read; a short option is named by optopt, since arg may
@@ -183,6 +203,7 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 	struct run_options o = {
 		.wait_limit_seconds = RUN_WAIT_DESCENDANTS_DEFAULT,
 	};
+	bool ci_given = false;
 	int c;
 
 	opterr = 0;
@@ -234,6 +255,14 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 				return RUN_PARSE_USAGE;
 			}
 			break;
+		case OPT_CI:
+			if (hostctx_ci_parse(optarg, NULL, &o.ci) < 0) {
+				run_error("invalid --ci system: '%s' (github, gitlab, auto or none)",
+					  optarg);
+				return RUN_PARSE_USAGE;
+			}
+			ci_given = true;
+			break;
 		case 'h':
 			return print_stdout(usage_text);
 		case 'V':
@@ -261,6 +290,8 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 	if (!o.redact && redact_from_env(&o.redact) < 0)
 		return RUN_PARSE_USAGE;
 	if (o.check == RUN_CHECK_NONE && check_from_env(&o.check) < 0)
+		return RUN_PARSE_USAGE;
+	if (!ci_given && ci_from_env(&o.ci) < 0)
 		return RUN_PARSE_USAGE;
 	o.cmd_argc = argc - optind;
 	o.cmd_argv = argv + optind;

@@ -44,6 +44,7 @@ struct run_options {
 	bool wait_descendants;
 	double wait_limit_seconds;
 	enum run_check check;
+	enum hostctx_ci_system ci;	/* --ci, else $HOSTCTX_CI, resolved */
 	int cmd_argc;
 	char **cmd_argv;		/* points into main's argv */
 };
@@ -143,6 +144,15 @@ int run_target_write(struct run_target *t, const struct hostctx_sidecar *sc);
 /* The record's path once written, for messages; or NULL. */
 const char *run_target_path(const struct run_target *t);
 void run_target_clear(struct run_target *t);
+
+/* ---- ci.c ------------------------------------------------------- */
+
+/*
+ * --ci: the record, once final, shown to the CI system (docs/ci.md):
+ * the job summary file appended to, the log lines on stderr.
+ */
+void run_ci_report(enum hostctx_ci_system ci, const struct hostctx_sidecar *sc,
+		   const char *record_path);
 
 /* ---- descendants.c ------------------------------------------------ */
 
