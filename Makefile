@@ -290,6 +290,7 @@ install: all
 	install -m 0644 completion/hostctx.bash $(D)$(DATADIR)/bash-completion/completions/hostctx
 	install -m 0644 completion/hostctx.bash $(D)$(DATADIR)/bash-completion/completions/hostctx-run
 	install -m 0644 docs/schema/*.schema.json $(D)$(DATADIR)/hostctx/schema/
+	install -m 0755 ci/hostctx-ci $(D)$(DATADIR)/hostctx/hostctx-ci
 
 uninstall:
 	rm -f $(D)$(PREFIX)/bin/hostctx $(D)$(PREFIX)/bin/hostctx-run \
@@ -300,7 +301,7 @@ uninstall:
 	    $(D)$(DATADIR)/bash-completion/completions/hostctx-run
 	for m in docs/*.1; do rm -f $(D)$(MANDIR)/man1/$${m##*/}; done
 	for m in docs/*.7; do rm -f $(D)$(MANDIR)/man7/$${m##*/}; done
-	rm -rf $(D)$(DATADIR)/hostctx/schema
+	rm -rf $(D)$(DATADIR)/hostctx/schema $(D)$(DATADIR)/hostctx/hostctx-ci
 
 clean:
 	rm -rf $(BUILD)
