@@ -101,3 +101,29 @@ valid() {	# KIND FILE...: each one valid, and at least one given
 	LD_PRELOAD="$HOSTCTX_PRELOAD_LIB" HOSTCTX_DIR="$T/rec" sh -c 'kill -KILL $$' || true
 	valid sidecar "$T"/rec/*.hostctx.json
 }
+
+@test "diff --json: a record's changes, two trees, --all with deltas; a malformed document is caught" {
+	local run=${EXEC_PREFIX:-}
+	"$MKROOT" "$T/a" --cpus 4 --governor performance --sched-defaults >/dev/null
+	"$MKROOT" "$T/b" --cpus 8 --nodes 2 --governor powersave --thp 'always [madvise] never' >/dev/null
+	hx snapshot --root "$T/a" >"$T/a.json"
+	hx snapshot --root "$T/b" >"$T/b.json"
+	ROOT=$T/a $run "$HOSTCTX_RUN" --root="$T/a" -o "$T/drift.json" -- sh -c \
+		'echo powersave >$ROOT/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor'
+	$run "$HOSTCTX_RUN" -o "$T/live.json" -- true
+	mkdir "$T/out"
+	hx diff --json "$T/a.json" "$T/b.json" >"$T/out/trees.json" || [ $? -eq 1 ]
+	hx diff --json "$T/drift.json" >"$T/out/drift.json" || [ $? -eq 1 ]
+	hx diff --json --all "$T/drift.json" >"$T/out/drift-all.json" || [ $? -eq 1 ]
+	hx diff --json --all "$T/live.json" >"$T/out/live-all.json" || [ $? -eq 1 ]
+	hx diff --json "$T/a.json" "$T/a.json" >"$T/out/same.json"
+	[ "$(cat "$T/out/same.json")" = "[]" ]
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "deltas" in d, d' "$T/out/live-all.json"
+	valid diff "$T"/out/*.json
+	echo '[{"field": "x", "before": 1}]' >"$T/bad.json"
+	run python3 "$V" diff "$T/bad.json"
+	[ "$status" -eq 1 ]
+	echo '{"changes": [], "deltas": {}, "deltas_unavailable": "boot_changed"}' >"$T/bad.json"
+	run python3 "$V" diff "$T/bad.json"
+	[ "$status" -eq 1 ]
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """validate_json.py KIND FILE...: each FILE against docs/schema's schema of
-KIND (snapshot, sidecar or check), draft 2020-12, with Debian's python3-jsonschema.
+KIND (snapshot, sidecar, check or diff), draft 2020-12, with Debian's python3-jsonschema.
 Prints one line per invalid file (its path, the failing key path and why)
 and exits 1 if any is invalid, 2 on bad usage."""
 import json
@@ -16,6 +16,7 @@ FILES = {
     "snapshot": "hostctx-snapshot-1.schema.json",
     "sidecar": "hostctx-sidecar-1.schema.json",
     "check": "hostctx-check-1.schema.json",
+    "diff": "hostctx-diff-1.schema.json",
 }
 
 
