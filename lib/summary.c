@@ -177,12 +177,12 @@ static const char *snapshot_string(const struct hostctx_snapshot *s, const char 
 	return s && hostctx_snapshot_get_string(s, field, &v) >= 0 ? v : NULL;
 }
 
-/* "Linux 6.1.0-18-amd64 x86_64, AMD EPYC 7B13, 2 CPUs online" */
+/* "Linux 6.1.0-18-amd64 x86_64, AMD EPYC 7B13, 2 CPUs online": what is there. */
 static void host_fact(struct summary *sm, const struct hostctx_snapshot *s)
 {
-	const char *release = snapshot_string(s, "kernel_release");
-	const char *arch = snapshot_string(s, "arch");
+	static const char *const words[] = { "kernel_name", "kernel_release", "arch" };
 	const char *model = snapshot_string(s, "cpu_model");
+	const char *sep = "";
 	uint64_t cpus = 0;
 	char *text = NULL;
 	size_t len = 0;
@@ -193,13 +193,21 @@ static void host_fact(struct summary *sm, const struct hostctx_snapshot *s)
 	f = open_memstream(&text, &len);
 	if (!f)
 		return;
-	fprintf(f, "%s %s %s", snapshot_string(s, "kernel_name") ?: "Linux",
-		release ?: "(unknown release)", arch ?: "");
-	if (model)
-		fprintf(f, ", %s", model);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *w = snapshot_string(s, words[i]);
+
+		if (w && *w) {
+			fprintf(f, "%s%s", sep, w);
+			sep = " ";
+		}
+	}
+	if (model) {
+		fprintf(f, "%s%s", *sep ? ", " : "", model);
+		sep = " ";
+	}
 	if (hostctx_snapshot_get_u64(s, "online_cpus", &cpus) >= 0)
-		fprintf(f, ", %" PRIu64 " CPUs online", cpus);
-	if (fclose(f) == 0)
+		fprintf(f, "%s%" PRIu64 " CPUs online", *sep ? ", " : "", cpus);
+	if (fclose(f) == 0 && text[0])
 		fact_text(sm, "host", text);
 	free(text);
 }
