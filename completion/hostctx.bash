@@ -101,7 +101,7 @@ _hostctx_run() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		--) _command_offset $((i + 1)) 2>/dev/null; return ;;
-		-o | -O | --output | --output-dir | --next-to | --root | --fields) ((i++)) ;;
+		-o | -O | --output | --output-dir | --next-to | --root | --fields | --ci) ((i++)) ;;
 		-* | =) ;;
 		*) [ "${COMP_WORDS[i - 1]}" = = ] && continue
 		   _command_offset "$i" 2>/dev/null; return ;;

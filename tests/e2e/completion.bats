@@ -49,3 +49,15 @@ complete_words() {
 	run complete_words _hostctx_run hostctx-run -v tru
 	printf '%s\n' "$output" | grep -qx true
 }
+
+@test "summary's --format values, hostctx-run's --ci values, and --ci VALUE is not the command" {
+	run complete_words _hostctx hostctx ""
+	printf '%s\n' "$output" | grep -qx summary
+	run complete_words _hostctx hostctx summary --format = m
+	[ "$output" = markdown ]
+	run complete_words _hostctx_run hostctx-run --ci = g
+	[ "$output" = "$(printf 'github\ngitlab')" ]
+	# the word after "--ci VALUE" is the command's name, completed as one
+	run complete_words _hostctx_run hostctx-run --ci github --f
+	printf '%s\n' "$output" | grep -qx -- --fields=
+}
