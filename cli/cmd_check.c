@@ -205,17 +205,23 @@ static int check_host(const struct check_opts *o, const struct hostctx_check_con
 	return r < 0 ? -1 : 0;
 }
 
-static int check_file(const char *path, const struct hostctx_check_config *cfg,
+static int check_file(const char *path, struct hostctx_check_config *cfg,
 		      struct hostctx_check_report **rep)
 {
 	_cleanup_document_ struct hostctx_document *doc = NULL;
+	enum hostctx_run_state state;
 	int r;
 
 	if (cli_load_document(path, &doc) < 0)
 		return -1;
-	if (hostctx_document_is_sidecar(doc))
-		r = hostctx_check_sidecar(cfg, hostctx_document_sidecar(doc), rep);
-	else
+	if (hostctx_document_is_sidecar(doc)) {
+		const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
+
+		/* an incomplete record: is its process still running here? */
+		if (hostctx_sidecar_probe(sc, &state) == 0)
+			hostctx_check_config_set_run_state(cfg, state);
+		r = hostctx_check_sidecar(cfg, sc, rep);
+	} else
 		r = hostctx_check_snapshot(cfg, hostctx_document_snapshot(doc), NULL, rep);
 	if (r == -ENODATA)
 		cli_file_error(cli_display_name(path), "the record has no pre snapshot");

@@ -137,6 +137,31 @@ static void print_rusage(const char *name, const struct hostctx_sidecar *sc,
 	       ru->block_input_ops, ru->block_output_ops);
 }
 
+/* An incomplete record, and what this host says of its process. */
+static void print_incomplete(const struct hostctx_sidecar *sc)
+{
+	enum hostctx_run_state state = HOSTCTX_RUN_UNKNOWN;
+	long pid = 0;
+
+	fputs("in progress (incomplete record)", stdout);
+	(void)hostctx_sidecar_probe(sc, &state);
+	(void)hostctx_sidecar_process(sc, &pid, NULL);
+	switch (state) {
+	case HOSTCTX_RUN_RUNNING:
+		printf(": pid %ld is still running", pid);
+		break;
+	case HOSTCTX_RUN_GONE:
+		printf(": pid %ld ended without its end being recorded", pid);
+		break;
+	case HOSTCTX_RUN_OTHER_BOOT:
+		fputs(": of another boot or host", stdout);
+		break;
+	case HOSTCTX_RUN_UNKNOWN:
+		break;
+	}
+	putchar('\n');
+}
+
 static void print_header(const struct hostctx_sidecar *sc)
 {
 	const char *mode = hostctx_sidecar_mode(sc);
@@ -160,7 +185,10 @@ static void print_header(const struct hostctx_sidecar *sc)
 		putchar('\n');
 	}
 	label("record");
-	puts(hostctx_sidecar_complete(sc) ? "complete" : "in progress (incomplete record)");
+	if (hostctx_sidecar_complete(sc))
+		puts("complete");
+	else
+		print_incomplete(sc);
 	print_command(sc);
 	if (hostctx_sidecar_time(sc, HOSTCTX_STARTED_AT, &ts))
 		print_timestamp("started", &ts);

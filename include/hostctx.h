@@ -409,6 +409,30 @@ void hostctx_sidecar_set_descendants_left(struct hostctx_sidecar *sc,
 					  long long n);
 long long hostctx_sidecar_descendants_left(const struct hostctx_sidecar *sc);	/* -1: absent */
 /*
+ * run.pid and run.pid_start_ticks: the recorded process (the wrapper's
+ * command, the preload's process) and its start, field 22 of
+ * /proc/PID/stat, which tells it from a later process with its pid.
+ * pid <= 0 clears.  The getter is false when absent.
+ */
+void hostctx_sidecar_set_process(struct hostctx_sidecar *sc, long pid,
+				 unsigned long long start_ticks);
+bool hostctx_sidecar_process(const struct hostctx_sidecar *sc, long *ret_pid,
+			     unsigned long long *ret_start_ticks);
+
+/* What became of an incomplete record's process, asked of this host. */
+enum hostctx_run_state {
+	HOSTCTX_RUN_UNKNOWN = 0,	/* no pid or boot_id recorded, or unreadable */
+	HOSTCTX_RUN_RUNNING,		/* the process is still alive */
+	HOSTCTX_RUN_GONE,		/* it ended (on this boot) and its end was not recorded */
+	HOSTCTX_RUN_OTHER_BOOT,		/* the record is of another boot, or another host */
+};
+/*
+ * For an incomplete record: compare its pre snapshot's boot_id with this
+ * host's, then look the process up in /proc (the pid, its start, not a
+ * zombie).  A complete record is HOSTCTX_RUN_UNKNOWN.  0 or -errno.
+ */
+int hostctx_sidecar_probe(const struct hostctx_sidecar *sc, enum hostctx_run_state *ret);
+/*
  * run.descendants_wait, how that wait ended: "done", "limit", "signal"
  * or "interrupted" (-EINVAL for anything else); NULL clears.
  */
@@ -516,6 +540,12 @@ void hostctx_check_config_free(struct hostctx_check_config *cfg);	/* NULL is fin
 int hostctx_check_config_set_profile(struct hostctx_check_config *cfg,
 				     const char *profile);
 const char *hostctx_check_config_profile(const struct hostctx_check_config *cfg);
+/*
+ * What hostctx_sidecar_probe() found of an incomplete record's process:
+ * run-incomplete then says whether it still runs or ended unrecorded.
+ */
+void hostctx_check_config_set_run_state(struct hostctx_check_config *cfg,
+					enum hostctx_run_state state);
 /* Leave a check out of the report: -ENOENT for an unknown id. */
 int hostctx_check_config_ignore(struct hostctx_check_config *cfg, const char *id);
 /*

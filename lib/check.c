@@ -38,6 +38,7 @@ struct check_ctx {
 	const struct hostctx_sidecar *sc;	/* NULL: not a record */
 	const struct hctx_value *run_deltas;	/* the record's deltas */
 	const char *deltas_unavailable;
+	enum hostctx_run_state run_state;	/* an incomplete record's process */
 	const struct hctx_value *sample;	/* live: deltas over --interval */
 	struct hctx_cpuset bench;		/* benchmark CPUs, when known */
 	bool bench_known;
@@ -833,26 +834,60 @@ static enum outcome run_evidence(const struct check_ctx *c)
 	return OUT_OK;
 }
 
+/*
+ * Why a record is incomplete, as far as it is knowable: the caller may
+ * have asked this host about the process (hostctx_sidecar_probe()).  The
+ * preload's exit hook is on_exit(): an exit that skips the hooks ends the
+ * process with its record in progress (docs/libhostctx-preload.7, "Limits").
+ */
+static void incomplete_message(struct check_ctx *c)
+{
+	const char *mode = hostctx_sidecar_mode(c->sc);
+	bool preload = mode && strcmp(mode, "preload") == 0;
+	const char *who = preload ? "process" : "command";
+	long pid = 0;
+
+	(void)hostctx_sidecar_process(c->sc, &pid, NULL);
+	switch (c->run_state) {
+	case HOSTCTX_RUN_RUNNING:
+		put_value(c, "complete=false, pid %ld running", pid);
+		say(c, "the record is not complete: its %s (pid %ld) is still running", who, pid);
+		return;
+	case HOSTCTX_RUN_GONE:
+		put_value(c, "complete=false, pid %ld gone", pid);
+		if (preload)
+			say(c, "the record is not complete: its process (pid %ld) ended without "
+			    "exit hooks (_exit, a signal, daemon(), dash's sh -c); hostctx-run "
+			    "records every end", pid);
+		else
+			say(c, "the record is not complete: its command (pid %ld) ended, and "
+			    "hostctx-run was killed before it wrote the end", pid);
+		return;
+	case HOSTCTX_RUN_OTHER_BOOT:
+		put_value(c, "complete=false, another boot");
+		say(c, "the record is not complete, and is of another boot or host: its %s "
+		    "never finished there, or is still running there", who);
+		return;
+	case HOSTCTX_RUN_UNKNOWN:
+	default:
+		break;
+	}
+	put_value(c, "complete=false");
+	if (preload)
+		say(c, "the record is not complete: the process is still running, or "
+		    "it ended without exit hooks (_exit, a signal, daemon(), dash's "
+		    "sh -c); hostctx-run records every end");
+	else
+		say(c, "the record is not complete: the run did not finish or its "
+		    "recorder was killed");
+}
+
 static enum outcome check_run_incomplete(struct check_ctx *c)
 {
 	if (!c->sc || hostctx_sidecar_refused(c->sc))
 		return OUT_NA;
 	if (!hostctx_sidecar_complete(c->sc)) {
-		const char *mode = hostctx_sidecar_mode(c->sc);
-
-		/*
-		 * The preload's exit hook is on_exit(): an exit that skips the
-		 * hooks ends the process with its record in progress
-		 * (docs/libhostctx-preload.7, "Limits").
-		 */
-		if (mode && strcmp(mode, "preload") == 0)
-			say(c, "the record is not complete: the process is still running, or "
-			    "it ended without exit hooks (_exit, a signal, daemon(), dash's "
-			    "sh -c); hostctx-run records every end");
-		else
-			say(c, "the record is not complete: the run did not finish or its "
-			    "recorder was killed");
-		put_value(c, "complete=false");
+		incomplete_message(c);
 		return OUT_FIRE;
 	}
 	if (c->deltas_unavailable) {
@@ -1125,6 +1160,7 @@ HCTX_EXPORT const char *hostctx_check_status_name(enum hostctx_check_status st)
 
 struct hostctx_check_config {
 	int profile;
+	enum hostctx_run_state run_state;
 	bool ignored[N_CHECKS];
 	double thr[N_CHECKS][2];
 };
@@ -1162,6 +1198,12 @@ HCTX_EXPORT int hostctx_check_config_set_profile(struct hostctx_check_config *cf
 HCTX_EXPORT const char *hostctx_check_config_profile(const struct hostctx_check_config *cfg)
 {
 	return profile_names[cfg->profile];
+}
+
+HCTX_EXPORT void hostctx_check_config_set_run_state(struct hostctx_check_config *cfg,
+						   enum hostctx_run_state state)
+{
+	cfg->run_state = state;
 }
 
 HCTX_EXPORT int hostctx_check_config_ignore(struct hostctx_check_config *cfg, const char *id)
@@ -1363,6 +1405,7 @@ HCTX_EXPORT int hostctx_check_sidecar(const struct hostctx_check_config *cfg,
 
 	if (!cfg || !sc || !ret)
 		return -EINVAL;
+	c.run_state = cfg->run_state;
 	pre = hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
 	post = hostctx_sidecar_snapshot(sc, HOSTCTX_POST);
 	if (!pre)

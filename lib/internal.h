@@ -871,6 +871,8 @@ struct hostctx_sidecar {
 	struct hostctx_rusage rusage;
 	struct hostctx_rusage rusage_children;
 	long long descendants_left;	/* -1: absent */
+	long pid;			/* run.pid; 0: absent */
+	uint64_t pid_start_ticks;	/* run.pid_start_ticks, with pid */
 	const char *descendants_wait;	/* a static string; NULL: absent */
 	const char *refused;		/* run.refused, a static string; NULL: ran */
 	struct hostctx_check_report *check;	/* written as "check"; owned */
@@ -939,6 +941,9 @@ int hctx_out_finish(struct hctx_out *o, char **ret_text);
 void hctx_human_enum(struct hctx_human *h, const char *json_name);
 /* The reference's diff line(s) of one change (kinds.c). */
 void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c);
+
+/* /proc/PID/stat: field 3 (the state letter) and field 22 (start ticks). */
+int hctx_parse_pid_stat(const char *text, size_t len, char *ret_state, uint64_t *ret_start);
 
 /* ---- quote.c --------------------------------------------------------- */
 

@@ -746,6 +746,30 @@ static int read_rusage(const cJSON *run, const char *key,
 	return 0;
 }
 
+/* run.pid (1 to INT_MAX, as pid_t) and its run.pid_start_ticks, both or neither. */
+static int read_run_process(const cJSON *run, struct hostctx_error *err,
+			    struct hostctx_sidecar *sc)
+{
+	const cJSON *pid = member(run, "pid"), *start = member(run, "pid_start_ticks");
+	uint64_t p = 0, t = 0;
+	int r;
+
+	if (!pid && !start)
+		return 0;
+	if (!pid || !start)
+		return fail(err, "run.pid and run.pid_start_ticks go together");
+	r = get_u64(pid, "run.pid", err, &p);
+	if (r >= 0)
+		r = get_u64(start, "run.pid_start_ticks", err, &t);
+	if (r < 0)
+		return r;
+	if (p == 0 || p > INT_MAX)
+		return fail(err, "run.pid: not a process id");
+	sc->pid = (long)p;
+	sc->pid_start_ticks = t;
+	return 0;
+}
+
 static int read_run_numbers(const cJSON *run, struct hostctx_error *err,
 			    struct hostctx_sidecar *sc)
 {
@@ -766,7 +790,7 @@ static int read_run_numbers(const cJSON *run, struct hostctx_error *err,
 			return r;
 		sc->descendants_left = (long long)left;
 	}
-	return 0;
+	return read_run_process(run, err, sc);
 }
 
 /* run.refused: one of the reasons the writer knows. */

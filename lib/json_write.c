@@ -442,6 +442,10 @@ static void write_rusage(struct hctx_jw *w, const char *key,
 static void write_run(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 {
 	jw_object(w, "run");
+	if (sc->pid > 0) {
+		jw_int(w, "pid", sc->pid);
+		jw_u64(w, "pid_start_ticks", sc->pid_start_ticks);
+	}
 	if (sc->has_started_at)
 		jw_timestamp(w, "started_at", &sc->started_at);
 	if (sc->has_ended_at)

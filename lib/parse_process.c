@@ -163,3 +163,32 @@ int hctx_cpu_max_share(const char *text, double *ret)
 	*ret = quota / period;
 	return 0;
 }
+
+/*
+ * /proc/PID/stat: the state (field 3) and the start time (field 22,
+ * clock ticks after boot).  comm (field 2) may hold blanks and
+ * parentheses, so the fields are counted from its last ')'.
+ */
+int hctx_parse_pid_stat(const char *text, size_t len, char *ret_state, uint64_t *ret_start)
+{
+	const char *end = text + len, *p = NULL, *word;
+	size_t n;
+
+	for (const char *q = text; q < end; q++)
+		if (*q == ')')
+			p = q;
+	if (!p || p + 3 > end || p[1] != ' ')
+		return -EINVAL;
+	*ret_state = p[2];
+	p += 2;
+	for (int field = 3; field < 22; field++) {
+		p = memchr(p, ' ', (size_t)(end - p));
+		if (!p)
+			return -EINVAL;
+		p++;
+	}
+	word = p;
+	for (n = 0; word + n < end && word[n] != ' ' && word[n] != '\n'; n++)
+		;
+	return hctx_parse_u64(word, n, ret_start);
+}

@@ -335,13 +335,22 @@ int hctx_marker_format(char *buf, size_t cap, long pid,
 	return 0;
 }
 
-int hctx_self_start_time(unsigned long long *ret)
+/*
+ * The process table is always this host's: these reads go straight to
+ * /proc, never beneath a --root (which holds host settings only).
+ */
+int hctx_process_start_time(long pid, char *ret_state, unsigned long long *ret)
 {
-	char buf[1024];
-	const char *p, *end;
+	char path[32], buf[1024], state = 0;
+	uint64_t start = 0;
 	ssize_t n;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd, r;
 
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	do
@@ -349,17 +358,18 @@ int hctx_self_start_time(unsigned long long *ret)
 	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n <= 0)
-		return -EIO;
+		return n < 0 && errno == ESRCH ? -ESRCH : -EIO;
 	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: after the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p)
+	r = hctx_parse_pid_stat(buf, (size_t)n, &state, &start);
+	if (r < 0)
 		return -EIO;
-	/* p is just before field 3; skip to field 22. */
-	for (int field = 2; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			return -EIO;
-	}
-	return parse_decimal(p + 1, ret, &end) ? 0 : -EIO;
+	if (ret_state)
+		*ret_state = state;
+	*ret = start;
+	return 0;
+}
+
+int hctx_self_start_time(unsigned long long *ret)
+{
+	return hctx_process_start_time(0, NULL, ret);
 }

@@ -177,5 +177,10 @@ int hctx_marker_format(char *buf, size_t cap, long pid,
 		       unsigned long long start, const char *path);
 /* Field 22 of /proc/self/stat. */
 int hctx_self_start_time(unsigned long long *ret);
+/*
+ * Fields 3 (state, may be NULL) and 22 of /proc/PID/stat (pid <= 0:
+ * self).  -ENOENT when there is no such process.
+ */
+int hctx_process_start_time(long pid, char *ret_state, unsigned long long *ret);
 
 #endif /* HOSTCTX_RECORDING_H */

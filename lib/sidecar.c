@@ -302,6 +302,25 @@ HCTX_EXPORT long long hostctx_sidecar_descendants_left(const struct hostctx_side
 	return sc->descendants_left;
 }
 
+HCTX_EXPORT void hostctx_sidecar_set_process(struct hostctx_sidecar *sc, long pid,
+					     unsigned long long start_ticks)
+{
+	sc->pid = pid > 0 ? pid : 0;
+	sc->pid_start_ticks = pid > 0 ? start_ticks : 0;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_process(const struct hostctx_sidecar *sc, long *ret_pid,
+					 unsigned long long *ret_start_ticks)
+{
+	if (sc->pid <= 0)
+		return false;
+	if (ret_pid)
+		*ret_pid = sc->pid;
+	if (ret_start_ticks)
+		*ret_start_ticks = sc->pid_start_ticks;
+	return true;
+}
+
 HCTX_EXPORT int hostctx_sidecar_set_descendants_wait(struct hostctx_sidecar *sc,
 						     const char *how)
 {

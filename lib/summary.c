@@ -252,7 +252,14 @@ static void exit_fact(struct summary *sm, const struct hostctx_sidecar *sc)
 	} else if (hostctx_sidecar_refused(sc)) {
 		snprintf(text, sizeof(text), "not started: refused (%s)", hostctx_sidecar_refused(sc));
 	} else if (!hostctx_sidecar_complete(sc)) {
-		snprintf(text, sizeof(text), "unknown: the record is not complete");
+		enum hostctx_run_state state = HOSTCTX_RUN_UNKNOWN;
+		long pid = 0;
+
+		(void)hostctx_sidecar_probe(sc, &state);
+		(void)hostctx_sidecar_process(sc, &pid, NULL);
+		snprintf(text, sizeof(text), "unknown: the record is not complete%s",
+			 state == HOSTCTX_RUN_RUNNING ? " (its process still runs)" :
+			 state == HOSTCTX_RUN_GONE ? " (its process ended unrecorded)" : "");
 	} else {
 		switch (hostctx_sidecar_exit(sc, &code, &sig, &core)) {
 		case HOSTCTX_EXIT_CODE:
@@ -574,8 +581,15 @@ static int check_part(struct summary *sm, const struct record_job *job)
 
 	if (r < 0)
 		return r;
-	r = job->sc ? hostctx_check_sidecar(cfg, job->sc, &rep) :
-		      hostctx_check_snapshot(cfg, job->s, NULL, &rep);
+	if (job->sc) {
+		enum hostctx_run_state state;
+
+		if (hostctx_sidecar_probe(job->sc, &state) == 0)
+			hostctx_check_config_set_run_state(cfg, state);
+		r = hostctx_check_sidecar(cfg, job->sc, &rep);
+	} else {
+		r = hostctx_check_snapshot(cfg, job->s, NULL, &rep);
+	}
 	hostctx_check_config_free(cfg);
 	if (r == -ENODATA)	/* a record without its pre snapshot */
 		return 0;

@@ -222,12 +222,12 @@ static hctx_document_parse_fn *document_parser(void)
  * Start (resume_path NULL) or resume the record.  The record path is
  * written into path (size cap) so the marker can carry it.
  */
-static void record_start(int argc, char **argv, char **envp,
+static void record_start(int argc, char **argv, char **envp, unsigned long long start,
 			 const char *resume_path, char *path, size_t cap)
 {
 	struct hctx_preload_begin_args args = {
 		.argc = argc, .argv = argv, .envp = envp, .pid = owner.pid,
-		.resume_path = resume_path,
+		.start_ticks = start, .resume_path = resume_path,
 	};
 
 	if (resume_path) {
@@ -250,7 +250,7 @@ static void start_as_root(int argc, char **argv, char **envp)
 		return;
 	/* Under hostctx-run the wrapper records; its command is a descendant. */
 	if (!self_is_wrapper(argv))
-		record_start(argc, argv, envp, NULL, path, sizeof(path));
+		record_start(argc, argv, envp, start, NULL, path, sizeof(path));
 	/* Published even when recording failed: descendants must stay quiet. */
 	if (hctx_marker_format(marker, sizeof(marker), owner.pid, start,
 			       path) == 0)
@@ -270,7 +270,7 @@ static void resume_if_same_process(int argc, char **argv, char **envp,
 	if (self_is_wrapper(argv))
 		return;
 	owner.pid = m->pid;
-	record_start(argc, argv, envp, m->path, path, sizeof(path));
+	record_start(argc, argv, envp, my_start, m->path, path, sizeof(path));
 }
 
 __attribute__((constructor))

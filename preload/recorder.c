@@ -311,6 +311,8 @@ static int begin(const struct hctx_preload_begin_args *args,
 	if (args->resume_path)
 		return record_resume(args, rec);
 	rec->have_root = root_opens(rec->root_path);
+	/* so that a reader can tell "still running" from "ended unrecorded" */
+	hostctx_sidecar_set_process(rec->sidecar, args->pid, args->start_ticks);
 	r = sidecar_identify(rec->sidecar);
 	if (r < 0)
 		return r;

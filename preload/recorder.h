@@ -36,6 +36,7 @@ struct hctx_preload_begin_args {
 	char **argv;
 	char **envp;
 	long pid;
+	unsigned long long start_ticks;	/* field 22 of /proc/self/stat */
 	/*
 	 * NULL: a new record (the process the user started).  Otherwise
 	 * the same process after exec: the absolute path of its

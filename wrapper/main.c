@@ -108,6 +108,7 @@ static void write_in_progress(struct run_state *st, const struct timespec *t0)
 {
 	char *cwd = getcwd(NULL, 0);
 	struct hostctx_snapshot *pre = NULL;
+	unsigned long long start;
 	int r;
 
 	r = hostctx_sidecar_new(&st->sc);
@@ -127,6 +128,9 @@ static void write_in_progress(struct run_state *st, const struct timespec *t0)
 		return;
 	}
 	hostctx_sidecar_set_time(st->sc, HOSTCTX_STARTED_AT, t0);
+	/* the command's pid and start: a reader can tell "still running" */
+	if (hctx_process_start_time(st->command_pid, NULL, &start) == 0)
+		hostctx_sidecar_set_process(st->sc, st->command_pid, start);
 	r = hostctx_snapshot_take(st->root, &pre);
 	if (r < 0)
 		run_warn("cannot take the pre snapshot: %s", strerror(-r));

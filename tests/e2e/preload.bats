@@ -194,9 +194,35 @@ no_temp_files() {
 	# the daemon (another pid) records nothing: still one record
 	sleep 0.2
 	[ "$(ls "$dir" | wc -l)" -eq 1 ]
+	# daemon()'s parent, the recorded process, is gone: check says so
+	pid=$(jpy "$f" 'd["run"]["pid"]')
 	run --separate-stderr "$HOSTCTX" check "$f"
 	[ "$status" -eq 1 ]
-	[[ $output == *"WARN  run  run-incomplete  the record is not complete: the process is still running, or it ended without exit hooks (_exit, a signal, daemon(), dash's sh -c); hostctx-run records every end"* ]]
+	[[ $output == *"WARN  run  run-incomplete  the record is not complete: its process (pid $pid) ended without exit hooks (_exit, a signal, daemon(), dash's sh -c); hostctx-run records every end"* ]]
+}
+
+@test "preload L2: check and show tell a process still running from one that ended unrecorded" {
+	LD_PRELOAD="$LIB" HOSTCTX_DIR="$dir" sleep 30 &
+	bg=$!
+	for _ in $(seq 100); do [ "$(count_records)" -eq 1 ] && break; sleep 0.05; done
+	f=$(the_record)
+	[ "$(jpy "$f" 'd["run"]["pid"]')" -eq "$bg" ]
+	[ "$(jpy "$f" 'd["run"]["pid_start_ticks"]')" = "$(cut -d')' -f2 /proc/$bg/stat | cut -d' ' -f21)" ]
+	run --separate-stderr "$HOSTCTX" check "$f"
+	[ "$status" -eq 1 ]
+	[[ $output == *"run-incomplete  the record is not complete: its process (pid $bg) is still running"* ]]
+	run --separate-stderr "$HOSTCTX" show "$f"
+	[[ $output == *"record:           in progress (incomplete record): pid $bg is still running"* ]]
+	kill -KILL "$bg"
+	wait "$bg" || true
+	run --separate-stderr "$HOSTCTX" check "$f"
+	[[ $output == *"run-incomplete  the record is not complete: its process (pid $bg) ended without exit hooks"* ]]
+	run --separate-stderr "$HOSTCTX" show "$f"
+	[[ $output == *"in progress (incomplete record): pid $bg ended without its end being recorded"* ]]
+	# of another boot: the record's boot_id is not this host's
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["pre"]["boot_id"]="d3ff9617-c8bc-487a-b3fe-ff463eae3227"; json.dump(d, open(sys.argv[2], "w"))' "$f" "$BATS_TEST_TMPDIR/other.json"
+	run --separate-stderr "$HOSTCTX" check "$BATS_TEST_TMPDIR/other.json"
+	[[ $output == *"run-incomplete  the record is not complete, and is of another boot or host"* ]]
 }
 
 @test "preload L2: abort and SIGTERM leave the incomplete record" {

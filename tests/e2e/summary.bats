@@ -58,7 +58,8 @@ hx() {
 	run --separate-stderr hx summary noexec.json partial.json
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"| exit | could not start (ENOENT) |"* ]]
-	[[ "$output" == *"| exit | unknown: the record is not complete |"* ]]
+	# the command died with its wrapper (PR_SET_PDEATHSIG): ended unrecorded
+	[[ "$output" == *"| exit | unknown: the record is not complete (its process ended unrecorded) |"* ]]
 	[[ "$output" == *"in progress (incomplete)"* ]]
 	[[ "$output" == *"run-incomplete"* ]]
 }

@@ -332,6 +332,23 @@ PY
 	[ "$(ls -A)" = r.json ]
 }
 
+@test "an in-progress record: check says its command still runs; killed with the wrapper, that it ended unrecorded" {
+	no_valgrind
+	"$HOSTCTX_RUN" -o r.json -- sleep 30 3>&- &
+	pid=$!
+	child=$(child_of "$pid")
+	[ -n "$child" ]
+	[ "$(json r.json 'd["run"]["pid"]')" -eq "$child" ]
+	run --separate-stderr "$HOSTCTX" check r.json
+	[ "$status" -eq 1 ]
+	[[ $output == *"run-incomplete  the record is not complete: its command (pid $child) is still running"* ]]
+	# the command dies with its wrapper (PR_SET_PDEATHSIG)
+	kill -KILL "$pid"
+	wait "$pid" || true
+	run --separate-stderr "$HOSTCTX" check r.json
+	[[ $output == *"run-incomplete  the record is not complete: its command (pid $child) ended, and hostctx-run was killed before it wrote the end"* ]]
+}
+
 @test "T19: an unwritable target is a warning; the status stays the command's (--strict: 125 on success)" {
 	: > file
 	run --separate-stderr hrun -o file/r.json -- sh -c 'exit 3'
