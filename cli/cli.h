@@ -120,5 +120,6 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

@@ -25,6 +25,7 @@ static const char main_usage[] =
 	"  check [--root=DIR] [--profile=P] [--json] [FILE]\n"
 	"                                    is the host fit to benchmark, was a\n"
 	"                                    recorded run clean\n"
+	"  metrics FILE                      a record or snapshot as OpenMetrics text\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -46,6 +47,7 @@ static const struct subcommand subcommands[] = {
 	{ "show", cmd_show },
 	{ "diff", cmd_diff },
 	{ "check", cmd_check },
+	{ "metrics", cmd_metrics },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */
