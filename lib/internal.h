@@ -863,6 +863,12 @@ void hctx_metrics_sample(struct hctx_metrics *m, const char *value);
 void hctx_metrics_u64(struct hctx_metrics *m, uint64_t v);
 void hctx_metrics_s64(struct hctx_metrics *m, int64_t v);
 void hctx_metrics_double(struct hctx_metrics *m, double v);
+/*
+ * A name part as OpenMetrics allows it: every byte outside [a-zA-Z0-9_]
+ * becomes '_' (':' too: the format keeps it for aggregations); the
+ * name itself always starts "hostctx".
+ */
+void hctx_metrics_sanitise(char *s, size_t len);
 /* The samples of v by its spec's kind (kinds.c). */
 void hctx_metrics_walk(struct hctx_metrics *m, const struct hctx_spec *spec,
 		       const struct hctx_value *v);

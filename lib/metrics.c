@@ -92,16 +92,24 @@ static void buf_cut(struct metrics_buf *b, size_t len)
 		b->p[len] = '\0';
 }
 
-/* Bytes outside [a-zA-Z0-9_] become '_': names follow whatever a key holds. */
+void hctx_metrics_sanitise(char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			s[i] = '_';
+	}
+}
+
 static void buf_sanitised(struct hctx_metrics *m, struct metrics_buf *b, const char *s)
 {
-	for (; *s; s++) {
-		char c = *s;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '_';
+	size_t from = b->len;
 
-		buf_add(m, b, ok ? &c : "_", 1);
-	}
+	buf_str(m, b, s);
+	if (!m->err)
+		hctx_metrics_sanitise(b->p + from, b->len - from);
 }
 
 /* The escapes of label values and help text: \\, \" and \n. */
