@@ -72,6 +72,28 @@ static size_t name_len(const char *line)
 	return n;
 }
 
+/* Past the '}' of a label set at p ('{'): name="escaped value",...; NULL if malformed. */
+static const char *labels_end(const char *p)
+{
+	do {
+		size_t n = 0;
+
+		p++;
+		while (name_char(p[n], n == 0) && p[n] != ':')
+			n++;
+		if (n == 0 || p[n] != '=' || p[n + 1] != '"')
+			return NULL;
+		for (p += n + 2; *p != '"'; p++) {
+			if (!*p || *p == '\n')
+				return NULL;
+			if (*p == '\\' && (!*++p || !strchr("\\\"n", *p)))
+				return NULL;
+		}
+		p++;
+	} while (*p == ',');
+	return *p == '}' ? p + 1 : NULL;
+}
+
 #define MAX_FAMILIES 1024
 
 /*
@@ -116,9 +138,10 @@ static void assert_grammar(const char *text)
 			assert_non_null(current);
 			if (n != strlen(current) || strncmp(line, current, n) != 0)
 				fail_msg("sample %s outside its family (%s)", line, current);
-			value = strrchr(line, ' ');
-			assert_non_null(value);
-			assert_true(line[n] == ' ' || (line[n] == '{' && value[-1] == '}'));
+			value = line + n;
+			if (*value == '{' && !(value = (char *)labels_end(value)))
+				fail_msg("malformed labels: %s", line);
+			assert_true(*value == ' ');
 			strtod(value + 1, &end);
 			if (*end || end == value + 1)
 				fail_msg("value of %s is no number", line);
@@ -374,6 +397,60 @@ static void a_signal_and_bad_arguments(void **state)
 	hostctx_sidecar_free(sc);
 }
 
+/* ---- a property: whatever a record holds, the text is valid --------------- */
+
+static uint64_t rng_next(uint64_t *state)
+{
+	*state = *state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return *state >> 33;
+}
+
+/* The fixture with a random half of its fields, and hostile vmstat keys. */
+static struct hostctx_snapshot *random_snapshot(uint64_t *rng)
+{
+	static const char alphabet[] = "az_09.-:\\\"\n{}= \xc3\xa9";
+	struct hostctx_snapshot *s = fixture_new();
+	char key[16], path[32];
+
+	for (size_t i = 0; i < hostctx_field_count(); i++)
+		if (rng_next(rng) % 2)
+			assert_int_equal(hostctx_snapshot_unset(s, hostctx_field_name(i)), 0);
+	for (unsigned k = 0; k < rng_next(rng) % 4; k++) {
+		size_t n = 1 + rng_next(rng) % (sizeof(key) - 1);
+
+		for (size_t j = 0; j < n; j++)
+			key[j] = alphabet[rng_next(rng) % (sizeof(alphabet) - 1)];
+		key[n] = '\0';
+		if (!hctx_is_utf8(key, n))
+			continue;
+		snprintf(path, sizeof(path), "vmstat.%s", key);
+		assert_int_equal(hostctx_snapshot_set_u64(s, path, rng_next(rng)), 0);
+	}
+	return s;
+}
+
+static void any_record_gives_valid_text(void **state)
+{
+	uint64_t rng = 42;
+
+	for (int round = 0; round < 200; round++) {
+		struct hostctx_sidecar *sc =
+			sidecar_new(random_snapshot(&rng),
+				    rng_next(&rng) % 4 ? random_snapshot(&rng) : NULL);
+		char *text;
+
+		if (rng_next(&rng) % 2)
+			hostctx_sidecar_set_wall_seconds(sc, (double)rng_next(&rng) / 1e6);
+		text = sidecar_text(sc);
+		assert_grammar(text);
+		free(text);
+		text = snapshot_text(hostctx_sidecar_snapshot(sc, HOSTCTX_PRE));
+		assert_grammar(text);
+		free(text);
+		hostctx_sidecar_free(sc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +464,7 @@ int main(void)
 		cmocka_unit_test(a_reboot_gives_no_deltas),
 		cmocka_unit_test(an_exec_error_and_an_incomplete_record),
 		cmocka_unit_test(a_signal_and_bad_arguments),
+		cmocka_unit_test(any_record_gives_valid_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
