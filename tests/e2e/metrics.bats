@@ -58,6 +58,17 @@ has() {	# FILE LINE: FILE holds LINE
 	grep -qxF -- "$2" "$1" || { echo "no line: $2"; false; }
 }
 
+# lacks FILE [GREP-OPTION] PATTERN: no line of FILE matches (a plain
+# `! grep` would not fail a bats test).
+lacks() {
+	local file=$1
+	shift
+	if grep -q "$@" "$file"; then
+		echo "unexpected in $file: ${*: -1}"
+		return 1
+	fi
+}
+
 has_family() {	# FILE NAME
 	grep -qxF -- "# TYPE $2 gauge" "$1" || { echo "no family: $2"; false; }
 }
@@ -94,8 +105,8 @@ has_family() {	# FILE NAME
 	[ "$(grep -c '^hostctx_info{' m.txt)" -eq 1 ]
 	grep -q '^hostctx_info{kernel_release="[^"]*",arch="[^"]*"' m.txt
 	# never the hostname, never a string field's value as a sample
-	! grep -qF -- "$(hostname)\"" m.txt
-	! grep -q '^hostctx_kernel_cmdline' m.txt
+	lacks m.txt -F "$(hostname)\""
+	lacks m.txt '^hostctx_kernel_cmdline'
 	# the same record gives the same text, sandbox or not
 	run hx metrics --no-sandbox rec.json
 	[ "$status" -eq 0 ]
@@ -135,9 +146,9 @@ print(len(fams))' m.txt
 	run -127 hrun -o enoent.json -- /nonexistent/cmd
 	metrics_of enoent.json me.txt
 	has me.txt 'hostctx_run_exec_error{errno="ENOENT"} 1'
-	! grep -q '^hostctx_run_exit_code' me.txt
-	! grep -q 'phase="post"' me.txt
-	! grep -q '^hostctx_delta_' me.txt
+	lacks me.txt '^hostctx_run_exit_code'
+	lacks me.txt 'phase="post"'
+	lacks me.txt '^hostctx_delta_'
 
 	hrun -o clean.json -- true
 	python3 -c '
@@ -147,9 +158,9 @@ for k in ("exit", "ended_at", "wall_seconds", "rusage"): d["run"].pop(k, None)
 json.dump(d, open("partial.json", "w"))'
 	metrics_of partial.json mp.txt
 	has mp.txt "hostctx_run_complete 0"
-	! grep -q '^hostctx_run_wall_seconds' mp.txt
-	! grep -q 'phase="post"' mp.txt
-	! grep -q '^hostctx_delta_' mp.txt
+	lacks mp.txt '^hostctx_run_wall_seconds'
+	lacks mp.txt 'phase="post"'
+	lacks mp.txt '^hostctx_delta_'
 	grep -q '^hostctx_online_cpus{phase="pre"}' mp.txt
 }
 
@@ -158,9 +169,9 @@ json.dump(d, open("partial.json", "w"))'
 	hx snapshot --root r >s.json
 	metrics_of s.json m.txt
 	has m.txt "hostctx_online_cpus 4"
-	! grep -q 'phase=' m.txt
-	! grep -q '^hostctx_run_' m.txt
-	! grep -q '^hostctx_cpufreq_governor' m.txt	# strings are no samples
+	lacks m.txt 'phase='
+	lacks m.txt '^hostctx_run_'
+	lacks m.txt '^hostctx_cpufreq_governor'	# strings are no samples
 	# deterministic
 	run hx metrics s.json
 	diff <(printf '%s\n' "$output") m.txt
@@ -205,4 +216,24 @@ json.dump(d, open("partial.json", "w"))'
 	run --separate-stderr hx metrics --bogus a.json
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "hostctx: metrics: unrecognized option '--bogus'" ]
+}
+
+@test "the parsing sandbox: writes, sockets and exec fail with EPERM inside; --no-sandbox enters none" {
+	[ -z "${EXEC_PREFIX:-}" ] || skip "valgrind cannot run a seccomp filter"
+	case ${HOSTCTX_HAVE_SECCOMP:-} in
+	0) skip "hostctx built without libseccomp" ;;
+	1) ;;
+	*) pkg-config --exists libseccomp 2>/dev/null || skip "hostctx built without libseccomp" ;;
+	esac
+	hx snapshot >s.json
+	run --separate-stderr env HOSTCTX_SANDBOX_SELFTEST="$T/created" "$HOSTCTX" metrics s.json 3>fd3
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $stderr == "hostctx: sandbox selftest (parsing): open-for-write EPERM, write-fd3 EPERM, socket EPERM, exec EPERM, open-read-only ok, openat2 ENOSYS" ]]
+	[ ! -e created ]
+	[ ! -s fd3 ]
+	[[ $output == *"# EOF" ]]
+	run --separate-stderr env HOSTCTX_SANDBOX_SELFTEST="$T/created" "$HOSTCTX" metrics --no-sandbox s.json
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
 }
