@@ -121,5 +121,6 @@ int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

@@ -27,6 +27,7 @@ static const char main_usage[] =
 	"                                    recorded run clean\n"
 	"  summary [--format=markdown|text] FILE...\n"
 	"                                    a short report for a CI job page\n"
+	"  metrics FILE                      a record or snapshot as OpenMetrics text\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -49,6 +50,7 @@ static const struct subcommand subcommands[] = {
 	{ "diff", cmd_diff },
 	{ "check", cmd_check },
 	{ "summary", cmd_summary },
+	{ "metrics", cmd_metrics },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

@@ -478,6 +478,20 @@ int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 int hostctx_sidecar_to_json(const struct hostctx_sidecar *sc,
 			    char **ret_text, size_t *ret_len);
 
+/*
+ * OpenMetrics text (docs/metrics.md): every number of the snapshot(s)
+ * as a gauge named after its field ("hostctx_total_memory_kib"; map
+ * keys and array indexes are labels), a sidecar's pre and post told
+ * apart by a phase="pre"|"post" label, its run facts
+ * (hostctx_run_wall_seconds, ...) and deltas (hostctx_delta_*).  Ends
+ * with "# EOF\n".  *ret_len (may be NULL) excludes the NUL; free() the
+ * text.
+ */
+int hostctx_snapshot_to_openmetrics(const struct hostctx_snapshot *s,
+				    char **ret_text, size_t *ret_len);
+int hostctx_sidecar_to_openmetrics(const struct hostctx_sidecar *sc,
+				   char **ret_text, size_t *ret_len);
+
 /* The changes alone, as the array a sidecar's "changes" holds. */
 int hostctx_changes_to_json(const struct hostctx_changes *c,
 			    char **ret_text, size_t *ret_len);

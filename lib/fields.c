@@ -4,8 +4,8 @@
  * field's whole specification: its JSON key, what its value may hold
  * (a spec), its class, its --fields group, when it is read, the reader
  * and that reader's argument, and its human label.  Reading, copying,
- * comparing, JSON, diff and the human report all walk this table and
- * the per-kind operations of kinds.c, so a new field of an existing
+ * comparing, JSON, diff, the human report and OpenMetrics all walk this
+ * table and the per-kind operations of kinds.c, so a new field of an existing
  * kind is one row here and, for a new source, one reader
  * (docs/design.md, "How to add a field").  Rows are in the reference's
  * report order, which is also the JSON order.
@@ -286,11 +286,12 @@ const struct hctx_field hctx_fields[] = {
 	SEED(kernel_name, hctx_spec_string, IDENTITY, "kernel", EVERY,
 	    hctx_read_uname, "proc/sys/kernel/ostype", "kernel name"),
 	SEED(kernel_release, hctx_spec_string, CONFIG, "kernel", EVERY,
-	    hctx_read_uname, "proc/sys/kernel/osrelease", "kernel release"),
+	    hctx_read_uname, "proc/sys/kernel/osrelease", "kernel release",
+	    .metrics_info = true),
 	SEED(arch, hctx_spec_string, IDENTITY, "kernel", EVERY,
-	    hctx_read_uname, "proc/sys/kernel/arch", "architecture"),
+	    hctx_read_uname, "proc/sys/kernel/arch", "architecture", .metrics_info = true),
 	SEED(cpu_model, hctx_spec_string, IDENTITY, "cpu", EVERY,
-	    hctx_read_cpuinfo, "model name", "CPU model"),
+	    hctx_read_cpuinfo, "model name", "CPU model", .metrics_info = true),
 	SEED(cpu_vendor, hctx_spec_string, IDENTITY, "cpu", EVERY,
 	    hctx_read_cpuinfo, "vendor_id", "CPU vendor"),
 	SEED(total_memory_kib, hctx_spec_u64, IDENTITY, "memory", EVERY,

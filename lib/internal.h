@@ -366,6 +366,7 @@ extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
 #define HCTX_PATH_MAX 256
 
 struct hctx_changes_builder;
+struct hctx_metrics;
 struct hctx_human;
 struct hctx_jw;
 struct hctx_change;
@@ -392,6 +393,13 @@ struct hctx_kind_ops {
 	 */
 	int (*from_text)(const struct hctx_spec *spec, const char *text,
 			 struct hctx_value **ret);
+	/*
+	 * OpenMetrics samples of a value (metrics.c): numbers give one,
+	 * strings none; a record's members extend the name, a map's keys
+	 * and an array's indexes become a label.
+	 */
+	void (*metrics)(struct hctx_metrics *m, const struct hctx_spec *spec,
+			const struct hctx_value *v);
 };
 /* A value of spec's kind from trimmed file text (from_text). */
 int hctx_value_from_text(const struct hctx_spec *spec, const char *text,
@@ -444,6 +452,7 @@ struct hctx_field {
 	bool counter;			/* its u64 leaves get deltas (post - pre) */
 	bool never_compared;		/* heap_state: reported, never diffed */
 	bool seed;			/* one of the reference's fields */
+	bool metrics_info;		/* a label of hostctx_info (docs/metrics.md) */
 };
 
 /* The --fields groups, in report order, with their human headings. */
@@ -832,6 +841,43 @@ void hctx_write_value(struct hctx_jw *w, const struct hctx_spec *spec,
 		      const struct hctx_value *v);
 /* A tree built without a spec (the deltas): maps in insertion order. */
 void hctx_jw_node(struct hctx_jw *w, const struct hctx_value *v);
+
+/* ---- OpenMetrics (metrics.c) ------------------------------------ */
+
+/*
+ * The walk's position, for the kinds' metrics operations: the name so
+ * far ("hostctx_pressure_io"), the labels so far; enter_* extend them
+ * and return the mark that hctx_metrics_leave() goes back to.
+ */
+struct hctx_metrics_mark {
+	size_t name, path, labels, depth;
+};
+struct hctx_metrics_mark hctx_metrics_enter_name(struct hctx_metrics *m,
+						 const char *part);
+struct hctx_metrics_mark hctx_metrics_enter_label(struct hctx_metrics *m,
+						  const char *label,
+						  const char *value);
+void hctx_metrics_leave(struct hctx_metrics *m, struct hctx_metrics_mark k);
+/* A sample at the position: value is OpenMetrics number text. */
+void hctx_metrics_sample(struct hctx_metrics *m, const char *value);
+void hctx_metrics_u64(struct hctx_metrics *m, uint64_t v);
+void hctx_metrics_s64(struct hctx_metrics *m, int64_t v);
+void hctx_metrics_double(struct hctx_metrics *m, double v);
+/*
+ * A name part as OpenMetrics allows it: every byte outside [a-zA-Z0-9_]
+ * becomes '_' (':' too: the format keeps it for aggregations); the
+ * name itself always starts "hostctx".
+ */
+void hctx_metrics_sanitise(char *s, size_t len);
+/* The samples of v by its spec's kind (kinds.c). */
+void hctx_metrics_walk(struct hctx_metrics *m, const struct hctx_spec *spec,
+		       const struct hctx_value *v);
+/*
+ * A spec for a value built without one (the deltas derived from the
+ * counters): the scalar of its node, a record whose keys are all
+ * members for a map; NULL for an array.
+ */
+const struct hctx_spec *hctx_spec_of_node(enum hctx_node node);
 
 /* ---- checks (check.c) ------------------------------------------- */
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One row of operations per value kind: JSON writing, diffing and the
- * human report.  These are the only functions that know what a kind
- * means; every table walk (fields, record members, map entries) comes
- * here, so a new kind is one row and its functions.  JSON reading has
- * its own table in json_read.c (it needs cJSON, which the programs that
- * only write must not load).
+ * One row of operations per value kind: JSON writing, diffing, the
+ * human report and OpenMetrics samples.  These are the only functions
+ * that know what a kind means; every table walk (fields, record
+ * members, map entries) comes here, so a new kind is one row and its
+ * functions.  JSON reading has its own table in json_read.c (it needs
+ * cJSON, which the programs that only write must not load).
  */
 #include "internal.h"
 
@@ -535,34 +535,204 @@ int hctx_value_from_text(const struct hctx_spec *spec, const char *text,
 	return hctx_kind_ops[spec->kind].from_text(spec, text, ret);
 }
 
+/* ---- OpenMetrics samples (docs/metrics.md) ---------------------------- */
+
+/* Strings and enumerations are not numbers: no sample. */
+static void metrics_none(struct hctx_metrics *m, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+}
+
+static void metrics_u64(struct hctx_metrics *m, const struct hctx_spec *spec,
+			const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_U64)
+		hctx_metrics_u64(m, v->u);
+}
+
+/* "unlimited" is what +Inf means, and compares above every limit. */
+static void metrics_limit(struct hctx_metrics *m, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_U64 && v->u == UINT64_MAX)
+		hctx_metrics_sample(m, "+Inf");
+	else
+		metrics_u64(m, spec, v);
+}
+
+static void metrics_s64(struct hctx_metrics *m, const struct hctx_spec *spec,
+			const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_S64)
+		hctx_metrics_s64(m, v->i);
+}
+
+static void metrics_bool(struct hctx_metrics *m, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_BOOL)
+		hctx_metrics_sample(m, v->b ? "1" : "0");
+}
+
+static void metrics_double(struct hctx_metrics *m, const struct hctx_spec *spec,
+			   const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_DOUBLE)
+		hctx_metrics_double(m, v->d);
+}
+
+static void metrics_member(struct hctx_metrics *m, const char *name,
+			   const struct hctx_spec *spec, const struct hctx_value *v)
+{
+	struct hctx_metrics_mark k;
+
+	if (!spec || !v)
+		return;
+	k = hctx_metrics_enter_name(m, name);
+	hctx_metrics_walk(m, spec, v);
+	hctx_metrics_leave(m, k);
+}
+
+static const struct hctx_spec *member_spec(const struct hctx_spec *spec,
+					   const struct hctx_value *v, const char *name)
+{
+	for (size_t i = 0; i < spec->n_members; i++)
+		if (strcmp(spec->members[i].name, name) == 0)
+			return spec->members[i].spec;
+	return hctx_spec_of_node(v->node);
+}
+
+/*
+ * Members extend the name.  A record's deltas are a map of its members
+ * by name, with values derived from them beside (pressure's shares).
+ */
+static void metrics_record(struct hctx_metrics *m, const struct hctx_spec *spec,
+			   const struct hctx_value *v)
+{
+	if (v->node == HCTX_NODE_RECORD) {
+		for (size_t i = 0; i < spec->n_members && i < v->rec.n; i++)
+			metrics_member(m, spec->members[i].name, spec->members[i].spec,
+				       v->rec.slot[i]);
+	} else if (v->node == HCTX_NODE_MAP) {
+		for (size_t i = 0; i < v->map.n; i++) {
+			const struct hctx_entry *e = &v->map.e[i];
+
+			metrics_member(m, e->key, member_spec(spec, e->value, e->key),
+				       e->value);
+		}
+	}
+}
+
+/* Keys are label values, so that a family's name never depends on the host. */
+static void metrics_keyed(struct hctx_metrics *m, const struct hctx_spec *spec,
+			  const struct hctx_value *v, const char *label)
+{
+	if (v->node != HCTX_NODE_MAP)
+		return;
+	for (size_t i = 0; i < v->map.n; i++) {
+		struct hctx_metrics_mark k =
+			hctx_metrics_enter_label(m, label, v->map.e[i].key);
+
+		hctx_metrics_walk(m, spec->elem, v->map.e[i].value);
+		hctx_metrics_leave(m, k);
+	}
+}
+
+static void metrics_strmap(struct hctx_metrics *m, const struct hctx_spec *spec,
+			   const struct hctx_value *v)
+{
+	metrics_keyed(m, spec, v, "key");
+}
+
+static void metrics_cpumap(struct hctx_metrics *m, const struct hctx_spec *spec,
+			   const struct hctx_value *v)
+{
+	metrics_keyed(m, spec, v, "cpu");
+}
+
+static void metrics_bycpu(struct hctx_metrics *m, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	metrics_keyed(m, spec, v, "cpus");
+}
+
+static void metrics_array(struct hctx_metrics *m, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	char index[24];
+
+	if (v->node != HCTX_NODE_ARRAY)
+		return;
+	for (size_t i = 0; i < v->arr.n; i++) {
+		struct hctx_metrics_mark k;
+
+		snprintf(index, sizeof(index), "%zu", i);
+		k = hctx_metrics_enter_label(m, "index", index);
+		hctx_metrics_walk(m, spec->elem, v->arr.v[i]);
+		hctx_metrics_leave(m, k);
+	}
+}
+
+void hctx_metrics_walk(struct hctx_metrics *m, const struct hctx_spec *spec,
+		       const struct hctx_value *v)
+{
+	hctx_kind_ops[spec->kind].metrics(m, spec, v);
+}
+
+const struct hctx_spec *hctx_spec_of_node(enum hctx_node node)
+{
+	static const struct hctx_spec by_name = { .kind = HCTX_KIND_RECORD };
+
+	switch (node) {
+	case HCTX_NODE_STRING:
+		return &hctx_spec_string;
+	case HCTX_NODE_U64:
+		return &hctx_spec_u64;
+	case HCTX_NODE_S64:
+		return &hctx_spec_s64;
+	case HCTX_NODE_BOOL:
+		return &hctx_spec_bool;
+	case HCTX_NODE_DOUBLE:
+		return &hctx_spec_double;
+	case HCTX_NODE_RECORD:
+	case HCTX_NODE_MAP:
+		return &by_name;
+	case HCTX_NODE_ARRAY:
+		break;
+	}
+	return NULL;
+}
+
 /* ---- the table ------------------------------------------------------- */
 
-#define SCALAR(node_, writer, parse)                                         \
+#define SCALAR(node_, writer, parse, metrics_)                              \
 	{ .node = HCTX_NODE_##node_, .write_json = writer, .diff = diff_whole, \
 	  .report = report_scalar, .change_lines = change_line,             \
-	  .from_text = parse }
+	  .from_text = parse, .metrics = metrics_ }
 #define MAP { .node = HCTX_NODE_MAP, .write_json = write_map, .diff = diff_map, \
-	      .report = report_map, .change_lines = change_line }
+	      .report = report_map, .change_lines = change_line,             \
+	      .metrics = metrics_strmap }
 
 const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
-	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text),
-	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text),
-	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text),
-	[HCTX_KIND_LIMIT] = SCALAR(U64, write_limit, limit_from_text),
-	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text),
-	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text),
-	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text),
+	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text, metrics_none),
+	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text, metrics_none),
+	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text, metrics_u64),
+	[HCTX_KIND_LIMIT] = SCALAR(U64, write_limit, limit_from_text, metrics_limit),
+	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text, metrics_s64),
+	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text, metrics_bool),
+	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text, metrics_double),
 	[HCTX_KIND_RECORD] = { .node = HCTX_NODE_RECORD, .write_json = write_record,
 			       .diff = diff_record, .report = report_record,
-			       .change_lines = change_line },
+			       .change_lines = change_line, .metrics = metrics_record },
 	[HCTX_KIND_STRMAP] = MAP,
 	[HCTX_KIND_CPUMAP] = { .node = HCTX_NODE_MAP, .write_json = write_map,
 			       .diff = diff_map, .report = report_map,
-			       .change_lines = cpumap_change_lines },
+			       .change_lines = cpumap_change_lines,
+			       .metrics = metrics_cpumap },
 	[HCTX_KIND_BYCPU] = { .node = HCTX_NODE_MAP, .write_json = write_map,
 			      .diff = hctx_bycpu_diff, .report = report_bycpu,
-			      .change_lines = change_line },
+			      .change_lines = change_line, .metrics = metrics_bycpu },
 	[HCTX_KIND_ARRAY] = { .node = HCTX_NODE_ARRAY, .write_json = write_array,
 			      .diff = diff_whole, .report = report_array,
-			      .change_lines = change_line },
+			      .change_lines = change_line, .metrics = metrics_array },
 };

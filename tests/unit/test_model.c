@@ -623,7 +623,8 @@ static void every_kind_has_every_operation(void **state)
 	for (int k = 0; k < HCTX_KIND_COUNT; k++) {
 		const struct hctx_kind_ops *ops = &hctx_kind_ops[k];
 
-		if (!ops->write_json || !ops->diff || !ops->report || !ops->change_lines)
+		if (!ops->write_json || !ops->diff || !ops->report || !ops->change_lines ||
+		    !ops->metrics)
 			fail_msg("kind %d lacks an operation", k);
 		assert_true(ops->node <= HCTX_NODE_ARRAY);
 		/* every scalar can be read from a file's text */
