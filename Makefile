@@ -2,14 +2,15 @@
 # `make install PREFIX=/usr/local DESTDIR=`.
 #
 # Knobs: CC=clang, BUILD=dir (default build), SANITIZE=1 (ASan+UBSan),
-# SECCOMP=0 (never use libseccomp), VALGRIND=1 (end-to-end tests under
-# valgrind), V=1 (echo commands).
+# SECCOMP=0 (never use libseccomp), LIBXML=0 (never use libxml2),
+# VALGRIND=1 (end-to-end tests under valgrind), V=1 (echo commands).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SANITIZE  ?= 0
 SECCOMP   ?= auto
+LIBXML    ?= auto
 PKG_CONFIG ?= pkg-config
 
 VERSION := $(shell sed -n 's/^\#define HOSTCTX_VERSION "\(.*\)"/\1/p' include/hostctx.h)
@@ -47,6 +48,15 @@ HAVE_SECCOMP = $(shell $(PKG_CONFIG) --exists libseccomp 2>/dev/null && echo 1 |
 endif
 SECCOMP_CFLAGS = $(if $(filter 1,$(HAVE_SECCOMP)),-DHAVE_SECCOMP=1 $(shell $(PKG_CONFIG) --cflags libseccomp),)
 SECCOMP_LIBS   = $(if $(filter 1,$(HAVE_SECCOMP)),$(shell $(PKG_CONFIG) --libs libseccomp),)
+# libxml2: `hostctx junit` (cli/junit_xml.c); without it the subcommand
+# says so and exits 2.
+ifeq ($(LIBXML),0)
+HAVE_LIBXML = 0
+else
+HAVE_LIBXML = $(shell $(PKG_CONFIG) --exists libxml-2.0 2>/dev/null && echo 1 || echo 0)
+endif
+LIBXML_CFLAGS = $(if $(filter 1,$(HAVE_LIBXML)),-DHAVE_LIBXML=1 $(shell $(PKG_CONFIG) --cflags libxml-2.0),)
+LIBXML_LIBS   = $(if $(filter 1,$(HAVE_LIBXML)),$(shell $(PKG_CONFIG) --libs libxml-2.0),)
 
 ifneq ($(V),1)
 Q := @
@@ -98,8 +108,8 @@ $(OBJ)/%.o: %.c $(DEPSTAMP)
 
 # libseccomp is the hostctx command's alone (cli/sandbox.c): never the
 # library's, the wrapper's or the preload's, whose commands would inherit
-# a filter.
-$(CLI_OBJ): EXTRA_CFLAGS = $(SECCOMP_CFLAGS)
+# a filter.  So is libxml2.
+$(CLI_OBJ): EXTRA_CFLAGS = $(SECCOMP_CFLAGS) $(LIBXML_CFLAGS)
 # The library hides everything but the names marked HCTX_EXPORT.
 $(LIB_OBJ): CFLAGS += -fvisibility=hidden
 
@@ -121,7 +131,7 @@ $(LIBA): $(LIB_OBJ)
 $(HOSTCTX): $(CLI_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS)
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS) $(LIBXML_LIBS)
 
 # hostctx-run is linked statically when the static libraries are there
 # (Debian: libc6-dev, zlib1g-dev) and no sanitizer is on: without the

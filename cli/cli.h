@@ -131,5 +131,6 @@ int cmd_snapshot(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_junit(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

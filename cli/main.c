@@ -25,6 +25,8 @@ static const char main_usage[] =
 	"  check [--root=DIR] [--profile=P] [--json] [FILE]\n"
 	"                                    is the host fit to benchmark, was a\n"
 	"                                    recorded run clean\n"
+	"  junit JUNIT.xml SIDECAR           add the record's host to every\n"
+	"                                    <testsuite> of a JUnit XML file\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -46,6 +48,7 @@ static const struct subcommand subcommands[] = {
 	{ "show", cmd_show },
 	{ "diff", cmd_diff },
 	{ "check", cmd_check },
+	{ "junit", cmd_junit },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */
