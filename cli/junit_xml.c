@@ -453,27 +453,37 @@ static int check_root(xmlDoc *doc, const char *name)
 	return -1;
 }
 
+static int rewrite_doc(xmlDoc *doc, bool declaration, const char *name,
+		       const struct junit_properties *props, char **ret_out,
+		       size_t *ret_len)
+{
+	int r = check_root(doc, name);
+
+	if (r < 0)
+		return r;
+	r = annotate(xmlDocGetRootElement(doc), props);
+	if (r == 0)
+		r = serialise(doc, declaration, ret_out, ret_len);
+	if (r < 0)
+		cli_file_error(name, "cannot rewrite: %s", strerror(-r));
+	return r;
+}
+
 int junit_rewrite(const char *text, size_t len, const char *name,
 		  const struct junit_properties *props, char **ret_out,
 		  size_t *ret_len)
 {
 	struct first_error err = { .set = false };
 	xmlDoc *doc;
-	int r;
+	int r = -1;
 
 	quiet_libxml(&err);
 	doc = parse(text, len, name, &err);
-	if (!doc)
-		return -1;
-	r = check_root(doc, name);
-	if (r == 0) {
-		r = annotate(xmlDocGetRootElement(doc), props);
-		if (r == 0)
-			r = serialise(doc, has_declaration(text, len), ret_out, ret_len);
-		if (r < 0)
-			cli_file_error(name, "cannot rewrite: %s", strerror(-r));
+	if (doc) {
+		r = rewrite_doc(doc, has_declaration(text, len), name, props,
+				ret_out, ret_len);
+		xmlFreeDoc(doc);
 	}
-	xmlFreeDoc(doc);
 	/* The process parses one document: libxml2's globals go too. */
 	xmlCleanupParser();
 	return r < 0 ? -1 : 0;
