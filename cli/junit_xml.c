@@ -61,7 +61,7 @@ static void keep_first(void *userdata, error_ptr e)
 	struct first_error *f = userdata;
 	size_t n;
 
-	if (f->set || !e || !e->message)
+	if (f->set || !e || !e->message || e->level < XML_ERR_ERROR)
 		return;
 	snprintf(f->message, sizeof(f->message), "%s", e->message);
 	n = strlen(f->message);
@@ -122,17 +122,23 @@ static const char *indent_before(const xmlNode *n)
 	return n && is_blank_text(n->prev) ? (const char *)n->prev->content : NULL;
 }
 
-/* Insert a text node before (or, ref NULL, at the end of parent). 0 or -ENOMEM. */
+/*
+ * Insert indentation before ref (or, ref NULL, at the end of parent).
+ * Not next to text: libxml2 would merge it into that text, where the
+ * next run could not tell it apart to remove it (not idempotent).
+ * 0 or -ENOMEM.
+ */
 static int insert_text(xmlNode *parent, xmlNode *ref, const char *text)
 {
+	const xmlNode *before = ref ? ref->prev : parent->last;
 	xmlNode *t;
 
-	if (!text)
+	if (!text || (before && before->type == XML_TEXT_NODE) ||
+	    (ref && ref->type == XML_TEXT_NODE))
 		return 0;
 	t = xmlNewDocText(parent->doc, (const xmlChar *)text);
 	if (!t)
 		return -ENOMEM;
-	/* Either may merge t into an adjacent text node: same bytes out. */
 	if (!(ref ? xmlAddPrevSibling(ref, t) : xmlAddChild(parent, t))) {
 		xmlFreeNode(t);
 		return -ENOMEM;
@@ -384,14 +390,41 @@ static int annotate(xmlNode *root, const struct junit_properties *jp)
 
 /* ---- parse, serialise ------------------------------------------------- */
 
-/* Whether text starts with an XML declaration (after a UTF-8 BOM). */
+/* s at start, one byte of each width-byte unit (UTF-16: width 2, at offset 0 or 1). */
+static bool ascii_at(const char *text, size_t len, size_t start, size_t width,
+		     const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len < start + n * width)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (text[start + i * width] != s[i])
+			return false;
+	return true;
+}
+
+/*
+ * Whether text starts with an XML declaration, in UTF-8 (or an ASCII
+ * superset) or UTF-16 of either order, after a byte-order mark.
+ */
 static bool has_declaration(const char *text, size_t len)
 {
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-		text += 3;
-		len -= 3;
-	}
-	return len >= 5 && memcmp(text, "<?xml", 5) == 0;
+	/* "<?xml" and white space: "<?xml-stylesheet" is a processing instruction */
+	static const char *const starts[] = { "<?xml ", "<?xml\t", "<?xml\n", "<?xml\r" };
+	size_t skip = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		skip = 3;
+	else if (len >= 2 && (memcmp(text, "\xff\xfe", 2) == 0 ||
+			      memcmp(text, "\xfe\xff", 2) == 0))
+		skip = 2;
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		if (ascii_at(text, len, skip, 1, starts[i]) ||
+		    ascii_at(text, len, skip, 2, starts[i]) ||
+		    ascii_at(text, len, skip + 1, 2, starts[i]))
+			return true;
+	return false;
 }
 
 /* The document in its declared encoding, declared only if it was. */
@@ -420,6 +453,9 @@ static int serialise(xmlDoc *doc, bool declaration, char **ret_out, size_t *ret_
 	return *ret_out ? 0 : -ENOMEM;
 }
 
+/* No network; no DTD loaded, no entity replaced (the header comment). */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
 static xmlDoc *parse(const char *text, size_t len, const char *name,
 		     struct first_error *err)
 {
@@ -429,8 +465,7 @@ static xmlDoc *parse(const char *text, size_t len, const char *name,
 		cli_file_error(name, "file too large");
 		return NULL;
 	}
-	doc = xmlReadMemory(text, (int)len, NULL, NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmlReadMemory(text, (int)len, NULL, NULL, PARSE_OPTIONS);
 	if (doc)
 		return doc;
 	if (err->set)
@@ -453,6 +488,22 @@ static int check_root(xmlDoc *doc, const char *name)
 	return -1;
 }
 
+/*
+ * libxml2 writes some encodings it cannot read back (UTF-7 through
+ * iconv spells '<' in base64): never replace a file by one no parser
+ * reads.
+ */
+static bool reads_again(const char *out, size_t len)
+{
+	xmlDoc *again;
+
+	if (len > INT_MAX)
+		return false;
+	again = xmlReadMemory(out, (int)len, NULL, NULL, PARSE_OPTIONS);
+	xmlFreeDoc(again);
+	return again != NULL;
+}
+
 static int rewrite_doc(xmlDoc *doc, bool declaration, const char *name,
 		       const struct junit_properties *props, char **ret_out,
 		       size_t *ret_len)
@@ -464,9 +515,18 @@ static int rewrite_doc(xmlDoc *doc, bool declaration, const char *name,
 	r = annotate(xmlDocGetRootElement(doc), props);
 	if (r == 0)
 		r = serialise(doc, declaration, ret_out, ret_len);
-	if (r < 0)
+	if (r < 0) {
 		cli_file_error(name, "cannot rewrite: %s", strerror(-r));
-	return r;
+		return r;
+	}
+	if (!reads_again(*ret_out, *ret_len)) {
+		cli_file_error(name, "libxml2 cannot write encoding %s so that it reads "
+			       "back", doc->encoding ? (const char *)doc->encoding : "UTF-8");
+		free(*ret_out);
+		*ret_out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int junit_rewrite(const char *text, size_t len, const char *name,

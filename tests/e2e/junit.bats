@@ -275,7 +275,14 @@ EOF
   <testcase name="x">&who;</testcase>
 </testsuite>
 EOF
-	for f in empty blank nested latin1 dtd; do
+	# what the fuzzer found (tests/fuzz/fuzz_junit.c): text in <properties>
+	# next to the indentation, a processing instruction first
+	printf '<testsuite>\n  <properties>x<property name="a" value="1"/>text</properties>\n</testsuite>\n' >text.xml
+	printf '<?xml-stylesheet href="junit.xsl"?>\n<testsuite/>\n' >pi.xml
+	# UTF-16 with a byte-order mark (as Windows tools write)
+	printf '<?xml version="1.0" encoding="UTF-16"?>\n<testsuite name="w">\n  <testcase name="a"/>\n</testsuite>\n' |
+		iconv -f UTF-8 -t UTF-16 >utf16.xml
+	for f in empty blank nested latin1 dtd text pi utf16; do
 		cp "$f.xml" "$f.orig"
 		run --separate-stderr hx junit "$f.xml" rec.json
 		show_run
@@ -305,6 +312,9 @@ EOF
 	grep -q 'name="&who;"' dtd.xml
 	# no declaration was added where there was none
 	[ "$(head -c 10 empty.xml)" = '<testsuite' ]
+	[ "$(head -c 16 pi.xml)" = '<?xml-stylesheet' ]
+	iconv -f UTF-16 -t UTF-8 utf16.xml | grep -q '^<?xml version="1.0" encoding="UTF-16"?>$'
+	iconv -f UTF-16 -t UTF-8 utf16.xml | grep -q 'name="hostctx.exit" value="0"'
 	# indentation follows the file's
 	grep -q '^    <properties>$' blank.xml
 	grep -q '^      <property name="hostctx.exit" value="0"/>$' blank.xml
@@ -353,7 +363,9 @@ EOF
 	head -c 3000 /dev/urandom >binary.xml
 	printf '<testsuite/>\n<testsuite/>\n' >tworoots.xml
 	printf '<?xml version="1.0" encoding="NO-SUCH-CHARSET"?><testsuite/>' >charset.xml
-	for f in truncated mismatch empty html binary tworoots charset; do
+	# libxml2 would write UTF-7 so that it does not read back
+	printf '<?xml version="1.0" encoding="UTF-7"?>\n<testsuite name="a"/>\n' >utf7.xml
+	for f in truncated mismatch empty html binary tworoots charset utf7; do
 		cp "$f.xml" "$f.orig"
 		inode=$(stat -c %i "$f.xml")
 		run --separate-stderr hx junit "$f.xml" rec.json
