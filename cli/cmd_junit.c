@@ -25,8 +25,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The input's 64 MiB (cli_read_file) and room for the properties. */
-#define OUTPUT_CAP ((64u << 20) + (1u << 20))
+/*
+ * The input's 64 MiB (cli_read_file) and room for the properties, about
+ * 600 bytes per suite: a bound on what the parent takes from the child.
+ */
+#define OUTPUT_CAP (256u << 20)
 
 static const char junit_usage[] =
 	"Usage: " PROGRAM_NAME " junit [--no-sandbox] JUNIT.xml SIDECAR\n"
@@ -160,21 +163,30 @@ static int child_main(const struct junit_opts *o)
 
 /* ---- the parent: never parses; writes what the child made ----------- */
 
-static int wait_child(pid_t pid, const char *name)
+/* The child's wait(2) status, or -errno. */
+static int wait_child(pid_t pid)
 {
 	int status;
 
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			cli_error("junit: cannot wait for the parser: %s", strerror(errno));
-			return -1;
-		}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return status;
+}
+
+/* 0 when the child exited 0; else -1, reported unless it said why itself. */
+static int child_outcome(int status, const char *name)
+{
+	const char *sig;
+
+	if (status < 0) {
+		cli_error("junit: cannot wait for the parser: %s", strerror(-status));
+		return -1;
 	}
 	if (WIFEXITED(status))
-		return WEXITSTATUS(status) == 0 ? 0 : -1;	/* it said why */
-	cli_file_error(name, "the parser was killed by %s",
-		       hostctx_signal_name(WTERMSIG(status)) ?
-			       hostctx_signal_name(WTERMSIG(status)) : "a signal");
+		return WEXITSTATUS(status) == 0 ? 0 : -1;
+	sig = hostctx_signal_name(WTERMSIG(status));
+	cli_file_error(name, "the parser was killed by %s", sig ? sig : "a signal");
 	return -1;
 }
 
@@ -183,7 +195,7 @@ static int rewrite_in_child(const struct junit_opts *o, char **ret_out, size_t *
 {
 	_cleanup_free_ char *out = NULL;
 	size_t len = 0;
-	int fds[2], r;
+	int fds[2], r, status;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -208,12 +220,18 @@ static int rewrite_in_child(const struct junit_opts *o, char **ret_out, size_t *
 	close(fds[1]);
 	r = cli_read_fd(fds[0], OUTPUT_CAP, &out, &len);
 	close(fds[0]);	/* a child still writing gets EPIPE */
-	if (wait_child(pid, o->junit) < 0)
+	status = wait_child(pid);
+	if (r == -EFBIG) {
+		cli_file_error(o->junit, "the rewritten file would be larger than %u MiB",
+			       OUTPUT_CAP >> 20);
 		return -1;
+	}
 	if (r < 0) {
 		cli_file_error(o->junit, "cannot read the rewritten file: %s", strerror(-r));
 		return -1;
 	}
+	if (child_outcome(status, o->junit) < 0)
+		return -1;
 	*ret_out = TAKE_PTR(out);
 	*ret_len = len;
 	return 0;
