@@ -104,8 +104,7 @@ static int read_cpu_values(const struct hostctx_snapshot *s, const char *field,
 			   struct cpu_value **ret, size_t *ret_n)
 {
 	_cleanup_free_ const char **keys = NULL;
-	_cleanup_free_ char *path = NULL;
-	struct cpu_value *v;
+	_cleanup_free_ struct cpu_value *v = NULL;
 	size_t n_keys = 0, n = 0;
 	int r;
 
@@ -116,25 +115,28 @@ static int read_cpu_values(const struct hostctx_snapshot *s, const char *field,
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n_keys; i++) {
+		_cleanup_free_ char *path = NULL;
 		char *end;
 		unsigned long cpu = strtoul(keys[i], &end, 10);
 
-		free(path);
-		path = NULL;
-		if (!keys[i][0] || *end || asprintf(&path, "%s.%s", field, keys[i]) < 0)
-			continue;
+		if (!keys[i][0] || *end)
+			continue;	/* not a CPU number: not a by-CPU entry */
+		if (asprintf(&path, "%s.%s", field, keys[i]) < 0) {
+			path = NULL;	/* undefined after a failure */
+			return -ENOMEM;
+		}
 		if (hostctx_snapshot_get_string(s, path, &v[n].value) == 0)
 			v[n++].cpu = cpu;
 	}
 	qsort(v, n, sizeof(*v), cmp_cpu);
-	*ret = v;
+	*ret = TAKE_PTR(v);
 	*ret_n = n;
 	return 0;
 }
 
 /* Append the CPUs of v whose value is value as a list: "0-3,6". */
-static int append_cpus_of(FILE *f, const struct cpu_value *v, size_t n,
-			  const char *value)
+static void append_cpus_of(FILE *f, const struct cpu_value *v, size_t n,
+			   const char *value)
 {
 	bool first = true;
 
@@ -152,7 +154,6 @@ static int append_cpus_of(FILE *f, const struct cpu_value *v, size_t n,
 		first = false;
 		i = j;
 	}
-	return 0;
 }
 
 static bool seen_before(const struct cpu_value *v, size_t i)
