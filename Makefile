@@ -2,14 +2,15 @@
 # `make install PREFIX=/usr/local DESTDIR=`.
 #
 # Knobs: CC=clang, BUILD=dir (default build), SANITIZE=1 (ASan+UBSan),
-# SECCOMP=0 (never use libseccomp), VALGRIND=1 (end-to-end tests under
-# valgrind), V=1 (echo commands).
+# SECCOMP=0 (never use libseccomp), LIBXML=0 (never use libxml2),
+# VALGRIND=1 (end-to-end tests under valgrind), V=1 (echo commands).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 SANITIZE  ?= 0
 SECCOMP   ?= auto
+LIBXML    ?= auto
 PKG_CONFIG ?= pkg-config
 
 VERSION := $(shell sed -n 's/^\#define HOSTCTX_VERSION "\(.*\)"/\1/p' include/hostctx.h)
@@ -47,6 +48,15 @@ HAVE_SECCOMP = $(shell $(PKG_CONFIG) --exists libseccomp 2>/dev/null && echo 1 |
 endif
 SECCOMP_CFLAGS = $(if $(filter 1,$(HAVE_SECCOMP)),-DHAVE_SECCOMP=1 $(shell $(PKG_CONFIG) --cflags libseccomp),)
 SECCOMP_LIBS   = $(if $(filter 1,$(HAVE_SECCOMP)),$(shell $(PKG_CONFIG) --libs libseccomp),)
+# libxml2: `hostctx junit` (cli/junit_xml.c); without it the subcommand
+# says so and exits 2.
+ifeq ($(LIBXML),0)
+HAVE_LIBXML = 0
+else
+HAVE_LIBXML = $(shell $(PKG_CONFIG) --exists libxml-2.0 2>/dev/null && echo 1 || echo 0)
+endif
+LIBXML_CFLAGS = $(if $(filter 1,$(HAVE_LIBXML)),-DHAVE_LIBXML=1 $(shell $(PKG_CONFIG) --cflags libxml-2.0),)
+LIBXML_LIBS   = $(if $(filter 1,$(HAVE_LIBXML)),$(shell $(PKG_CONFIG) --libs libxml-2.0),)
 
 ifneq ($(V),1)
 Q := @
@@ -98,8 +108,8 @@ $(OBJ)/%.o: %.c $(DEPSTAMP)
 
 # libseccomp is the hostctx command's alone (cli/sandbox.c): never the
 # library's, the wrapper's or the preload's, whose commands would inherit
-# a filter.
-$(CLI_OBJ): EXTRA_CFLAGS = $(SECCOMP_CFLAGS)
+# a filter.  So is libxml2.
+$(CLI_OBJ): EXTRA_CFLAGS = $(SECCOMP_CFLAGS) $(LIBXML_CFLAGS)
 # The library hides everything but the names marked HCTX_EXPORT.
 $(LIB_OBJ): CFLAGS += -fvisibility=hidden
 
@@ -121,7 +131,7 @@ $(LIBA): $(LIB_OBJ)
 $(HOSTCTX): $(CLI_OBJ) $(LIBA)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS)
+	$(Q)$(CC) -o $@ $(CLI_OBJ) $(LIBA) $(LDFLAGS) $(DEP_LIBS) $(SECCOMP_LIBS) $(LIBXML_LIBS)
 
 # hostctx-run is linked statically when the static libraries are there
 # (Debian: libc6-dev, zlib1g-dev) and no sanitizer is on: without the
@@ -231,7 +241,12 @@ $(FUZZ)/obj/%.o: %.c $(DEPSTAMP)
 $(FUZZ)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(DEP_LIBS)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEP_CFLAGS) -o $@ $< $(FUZZ_EXTRA_$*) $(FUZZ_LIB_OBJ) $(DEP_LIBS)
+
+# fuzz_junit tests the hostctx command's JUnit rewriter: its source too,
+# with libxml2 (without it the target is empty).
+FUZZ_EXTRA_fuzz_junit = $(if $(filter 1,$(HAVE_LIBXML)),cli/junit_xml.c $(LIBXML_CFLAGS) $(LIBXML_LIBS))
+$(FUZZ)/fuzz_junit: cli/junit_xml.c cli/junit.h cli/cli.h
 
 fuzz: $(FUZZ_BIN)
 .SECONDARY: $(FUZZ_LIB_OBJ)
@@ -240,15 +255,20 @@ tests: all $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) $(RUNNER_DYN)
 
 # `make check`: install what is missing, build, run every test, end with
 # "N passed, N failed[, N skipped]".
+# LIBXML=0 is a deliberate build without libxml2: junit.bats then tests
+# the error alone.  Found missing by LIBXML=auto, it fails.
+TEST_ENV = BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) \
+	   $(if $(filter 0,$(LIBXML)),HOSTCTX_NO_LIBXML=1)
+
 check: install-deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all
+	$(Q)$(TEST_ENV) tests/run-all
 
 check-unit: tests
-	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all unit
+	$(Q)$(TEST_ENV) tests/run-all unit
 
 check-e2e: tests
-	$(Q)BUILD=$(BUILD) HOSTCTX_HAVE_SECCOMP=$(HAVE_SECCOMP) tests/run-all e2e
+	$(Q)$(TEST_ENV) tests/run-all e2e
 
 install-deps deps:
 	$(Q)scripts/install-deps

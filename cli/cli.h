@@ -80,6 +80,17 @@ int cli_close_stdout(void);
 int cli_load_document(const char *path, struct hostctx_document **doc);
 /* The name used in messages for path ("-" reads as standard input). */
 const char *cli_display_name(const char *path);
+/*
+ * Read all of fd, at most limit bytes (-EFBIG beyond), into a
+ * NUL-terminated malloc()ed buffer.  0 or -errno; nothing is reported.
+ */
+int cli_read_fd(int fd, size_t limit, char **ret_text, size_t *ret_len);
+/*
+ * Read the regular file (or anonymous pipe) path whole, at most 64 MiB.
+ * On failure the problem has been reported (one line naming the file)
+ * and -1 is returned.
+ */
+int cli_read_file(const char *path, char **ret_text, size_t *ret_len);
 
 /* ---- render.c ------------------------------------------------------ */
 
@@ -122,5 +133,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_junit(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

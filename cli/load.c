@@ -23,8 +23,7 @@ const char *cli_display_name(const char *path)
 	return strcmp(path, "-") == 0 ? "(standard input)" : path;
 }
 
-/* Read all of fd, at most INPUT_CAP bytes. */
-static int read_all(int fd, char **ret_text, size_t *ret_len)
+int cli_read_fd(int fd, size_t limit, char **ret_text, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -34,10 +33,10 @@ static int read_all(int fd, char **ret_text, size_t *ret_len)
 			size_t ncap = cap ? cap * 2 : 64 * 1024;
 			char *nbuf;
 
-			if (cap >= INPUT_CAP)
+			if (cap >= limit)
 				return -EFBIG;
-			if (ncap > INPUT_CAP)
-				ncap = INPUT_CAP;
+			if (ncap > limit)
+				ncap = limit;
 			nbuf = realloc(buf, ncap + 1);
 			if (!nbuf)
 				return -ENOMEM;
@@ -72,7 +71,7 @@ static int parse_fd(int fd, struct hostctx_document **doc,
 	size_t len = 0;
 	int r;
 
-	r = read_all(fd, &text, &len);
+	r = cli_read_fd(fd, INPUT_CAP, &text, &len);
 	if (r < 0)
 		return r;
 	return hostctx_document_parse(text, len, doc, err);
@@ -103,18 +102,31 @@ static int check_input_type(int fd, struct hostctx_error *err)
 	return -EINVAL;
 }
 
-static int load_file(const char *path, struct hostctx_document **doc,
-		     struct hostctx_error *err)
+/* O_NONBLOCK: opening a FIFO without a writer must not hang. */
+static int open_input(const char *path, struct hostctx_error *err)
 {
-	/* O_NONBLOCK: opening a FIFO without a writer must not hang. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int r;
 
 	if (fd < 0)
 		return -errno;
 	r = check_input_type(fd, err);
-	if (r == 0)
-		r = parse_fd(fd, doc, err);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int load_file(const char *path, struct hostctx_document **doc,
+		     struct hostctx_error *err)
+{
+	int fd = open_input(path, err);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = parse_fd(fd, doc, err);
 	close(fd);
 	return r;
 }
@@ -126,6 +138,23 @@ static const char *describe(int r, const struct hostctx_error *err)
 	if (r == -EFBIG)
 		return "file too large (more than 64 MiB)";
 	return strerror(-r);
+}
+
+int cli_read_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	struct hostctx_error err = { .message = "" };
+	int fd = open_input(path, &err);
+	int r = fd;
+
+	if (fd >= 0) {
+		r = cli_read_fd(fd, INPUT_CAP, ret_text, ret_len);
+		close(fd);
+	}
+	if (r < 0) {
+		cli_file_error(path, "%s", describe(r, &err));
+		return -1;
+	}
+	return 0;
 }
 
 int cli_load_document(const char *path, struct hostctx_document **doc)

@@ -28,6 +28,8 @@ static const char main_usage[] =
 	"  summary [--format=markdown|text] FILE...\n"
 	"                                    a short report for a CI job page\n"
 	"  metrics FILE                      a record or snapshot as OpenMetrics text\n"
+	"  junit JUNIT.xml SIDECAR           add the record's host to every\n"
+	"                                    <testsuite> of a JUnit XML file\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -51,6 +53,7 @@ static const struct subcommand subcommands[] = {
 	{ "check", cmd_check },
 	{ "summary", cmd_summary },
 	{ "metrics", cmd_metrics },
+	{ "junit", cmd_junit },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

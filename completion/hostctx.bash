@@ -91,8 +91,28 @@ _hostctx() {
 		COMPREPLY=($(compgen -W "$(_hostctx_options_of hostctx "$sub")" -- "$cur"))
 		case ${COMPREPLY[0]-} in *=) compopt -o nospace 2>/dev/null ;; esac ;;
 	*)
-		COMPREPLY=($(compgen -f -- "$cur")) ;;
+		if [ "$sub" = junit ]; then
+			_hostctx_junit_operand "$cur"
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
 	esac
+}
+
+# junit JUNIT.xml SIDECAR: XML files first, then records (and directories).
+_hostctx_junit_operand() {
+	local cur=$1 n=0 i seen=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		junit) [ -z "$seen" ] && seen=1 || n=$((n + 1)) ;;
+		-*) ;;
+		*) [ -n "$seen" ] && n=$((n + 1)) ;;
+		esac
+	done
+	local glob='!*.xml'
+	[ "$n" -ge 1 ] && glob='!*.json'
+	COMPREPLY=($(compgen -f -X "$glob" -- "$cur") $(compgen -d -- "$cur"))
+	compopt -o filenames 2>/dev/null
 }
 
 _hostctx_run() {

@@ -31,6 +31,21 @@ complete_words() {
 	[ "$output" = --json ]
 }
 
+@test "hostctx junit: its options; XML files, then records" {
+	run complete_words _hostctx hostctx ""
+	printf '%s\n' "$output" | grep -qx junit
+	run complete_words _hostctx hostctx junit --
+	for o in --no-sandbox --help; do
+		printf '%s\n' "$output" | grep -qx -- "$o"
+	done
+	cd "$BATS_TEST_TMPDIR"
+	touch results.xml run.hostctx.json notes.txt
+	run complete_words _hostctx hostctx junit ""
+	[ "$output" = results.xml ]
+	run complete_words _hostctx hostctx junit results.xml ""
+	[ "$output" = run.hostctx.json ]
+}
+
 @test "--fields completes the field groups, after a comma too; --root completes directories" {
 	run complete_words _hostctx hostctx snapshot --fields = se
 	[ "$output" = "$(printf 'security\nseed')" ]
