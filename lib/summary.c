@@ -514,6 +514,26 @@ static void cut_to_fit(char *text, size_t *len, size_t max, bool md)
 
 typedef int (*summary_part)(struct summary *sm, const void *arg);
 
+/* One part of the summary into a new text (*ret_text, *ret_len). */
+static int render_part(bool md, summary_part part, const void *arg, char **ret_text,
+		       size_t *ret_len)
+{
+	struct summary sm = { .md = md };
+	int r;
+
+	sm.f = open_memstream(ret_text, ret_len);
+	if (!sm.f)
+		return -ENOMEM;
+	r = part(&sm, arg);
+	if (fclose(sm.f) != 0 && r >= 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		free(*ret_text);
+		*ret_text = NULL;
+	}
+	return r;
+}
+
 /* main, then extra when both fit in max_bytes; the text is cut to max at worst. */
 static int summary_build(bool md, size_t max_bytes, summary_part main_part,
 			 summary_part extra_part, const void *arg, char **ret_text)
@@ -522,45 +542,32 @@ static int summary_build(bool md, size_t max_bytes, summary_part main_part,
 					  "summary short: hostctx show FILE prints them)*\n";
 	static const char left_out_text[] = "\n(the snapshots are left out to keep the "
 					    "summary short: hostctx show FILE prints them)\n";
-	struct summary sm = { .md = md };
-	char *text = NULL, *extra = NULL;
-	size_t len = 0, extra_len = 0;
-	int r;
+	_cleanup_free_ char *extra = NULL;
+	char *text = NULL, *all;
+	size_t len = 0, extra_len = 0, tail_len;
+	const char *tail;
+	int r = render_part(md, main_part, arg, &text, &len);
 
-	sm.f = open_memstream(&text, &len);
-	if (!sm.f)
-		return -ENOMEM;
-	r = main_part(&sm, arg);
-	if (fclose(sm.f) != 0 && r >= 0)
-		r = -ENOMEM;
-	sm.f = r >= 0 ? open_memstream(&extra, &extra_len) : NULL;
-	if (r >= 0 && !sm.f)
-		r = -ENOMEM;
-	if (sm.f) {
-		r = extra_part(&sm, arg);
-		if (fclose(sm.f) != 0 && r >= 0)
-			r = -ENOMEM;
-	}
+	if (r < 0)
+		return r;
+	r = render_part(md, extra_part, arg, &extra, &extra_len);
 	if (r < 0) {
 		free(text);
-		free(extra);
 		return r;
 	}
-	const char *tail = extra;
-	size_t tail_len = extra_len;
+	tail = extra;
+	tail_len = extra_len;
 	if (len + extra_len > max_bytes) {
 		tail = md ? left_out_md : left_out_text;
 		tail_len = strlen(tail);
 	}
-	char *all = realloc(text, len + tail_len + 1);
+	all = realloc(text, len + tail_len + 1);
 	if (!all) {
 		free(text);
-		free(extra);
 		return -ENOMEM;
 	}
 	memcpy(all + len, tail, tail_len + 1);
 	len += tail_len;
-	free(extra);
 	if (len > max_bytes)
 		cut_to_fit(all, &len, max_bytes, md);
 	*ret_text = all;
