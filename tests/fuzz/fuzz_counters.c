@@ -2,7 +2,7 @@
 /*
  * The counters', caches' and cgroup's parsers: proc/stat, proc/vmstat,
  * proc/pressure, cache sizes, proc/self/cgroup, mountinfo, cpu.max,
- * status files.  Oracles: what is found is in range and the parsers
+ * status files, /proc/PID/stat (a record's process).  Oracles: what is found is in range and the parsers
  * agree with themselves (a column count within the limit, a cgroup
  * directory that starts with its mount point).
  */
@@ -52,11 +52,22 @@ static void cgroup(const char *text, size_t size)
 	}
 }
 
+/* /proc/PID/stat: found only with a ')' in the text, and never past size. */
+static void pid_stat(const char *text, size_t size)
+{
+	uint64_t start;
+	char state;
+
+	if (hctx_parse_pid_stat(text, size, &state, &start) == 0)
+		FUZZ_CHECK(memchr(text, ')', size) != NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 
 	stat_and_vmstat(text, size);
+	pid_stat(text, size);
 	cgroup(text, size);
 	return 0;
 }

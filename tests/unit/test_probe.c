@@ -26,6 +26,11 @@ static const char real_stat[] =
 	"4242 (my (odd) prog) S 1 4242 4242 0 -1 4194560 112 0 0 0 0 0 0 0 20 0 1 0 "
 	"5215636 2404352 235 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n";
 
+static int parse(const char *text, char *st, uint64_t *start)
+{
+	return hctx_parse_pid_stat(text, strlen(text), st, start);
+}
+
 static void stat_parser(void **state)
 {
 	uint64_t start = 0;
@@ -36,16 +41,15 @@ static void stat_parser(void **state)
 	assert_int_equal(st, 'S');
 	assert_int_equal(start, 5215636);
 	/* a zombie */
-	assert_int_equal(hctx_parse_pid_stat("7 (sh) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0",
-					     57, &st, &start), 0);
+	assert_int_equal(parse("7 (sh) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0", &st, &start), 0);
 	assert_int_equal(st, 'Z');
 	assert_int_equal(start, 99);
 	/* malformed: no ')', cut short, a non-number, the length honoured */
-	assert_int_equal(hctx_parse_pid_stat("4242 sh S 1", 11, &st, &start), -EINVAL);
-	assert_int_equal(hctx_parse_pid_stat("4242 (sh)", 9, &st, &start), -EINVAL);
-	assert_int_equal(hctx_parse_pid_stat("4242 (sh) S 1 2 3", 17, &st, &start), -EINVAL);
-	assert_int_equal(hctx_parse_pid_stat("1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 zz 0",
-					     50, &st, &start), -EINVAL);
+	assert_int_equal(parse("4242 sh S 1", &st, &start), -EINVAL);
+	assert_int_equal(parse("4242 (sh)", &st, &start), -EINVAL);
+	assert_int_equal(parse("4242 (sh) S 1 2 3", &st, &start), -EINVAL);
+	assert_int_equal(parse("1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 zz 0", &st, &start),
+			 -EINVAL);
 	assert_int_equal(hctx_parse_pid_stat(real_stat, 60, &st, &start), -EINVAL);
 	assert_int_equal(hctx_parse_pid_stat("", 0, &st, &start), -EINVAL);
 }
