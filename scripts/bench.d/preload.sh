@@ -7,7 +7,8 @@
 #  - the total added to the recorded process: /bin/true as the process
 #    the user started (pre snapshot, in-progress record, post snapshot,
 #    final record, in a new file of HOSTCTX_DIR on $TMPDIR's filesystem)
-#    against /bin/true alone.
+#    against /bin/true alone; then the same again with every CPU kept
+#    busy by a spinning shell (a loaded CI runner), N_LOAD runs.
 # The driver alternates the variants run by run and reports per-run
 # medians, as wall clock and as CPU time (user + system of the child).
 set -eu
@@ -18,6 +19,7 @@ lib=$BUILD/lib/libhostctx-preload.so
 drv=$BUILD/tests/helpers/pre_bench
 N_DESC=${N_DESC:-2000}
 N_ROOT=${N_ROOT:-1000}
+N_LOAD=${N_LOAD:-300}
 TRUE=/bin/true
 
 for f in "$lib" "$drv"; do
@@ -25,7 +27,8 @@ for f in "$lib" "$drv"; do
 done
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+hogs=
+trap 'for h in $hogs; do kill "$h" 2>/dev/null; done; rm -rf "$tmp"' EXIT INT TERM
 
 # The floor: a preload whose constructor does nothing.
 printf '__attribute__((constructor)) static void f(void) {}\n' >"$tmp/empty.c"
@@ -74,4 +77,24 @@ for c in 1 2; do
 	kind=$([ $c = 1 ] && echo wall || echo cpu)
 	report "recorded process (true), $kind" "$(col "$tmp/r" 2 $c)" \
 		"$(col "$tmp/r" 1 $c)" 1000 "0.8 ms"
+done
+
+# ---- the recorded process on a loaded host ------------------------------------
+# One spinning shell per online CPU: the recorded process competes for
+# every CPU, as on a busy CI runner.  The driver still alternates the
+# variants, so both see the same load.
+mkdir -p "$tmp/load/1"
+chattr +T "$tmp/load/1" 2>/dev/null || true
+(cd "$tmp/load/1" && seq 0 $((N_LOAD - 1)) | xargs mkdir)
+for _ in $(seq "$(nproc)"); do
+	sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+"$drv" -d "$tmp/load" "$N_LOAD" - "$lib" -- "$TRUE" >"$tmp/l"
+for h in $hogs; do kill "$h" 2>/dev/null; done
+hogs=
+for c in 1 2; do
+	kind=$([ $c = 1 ] && echo wall || echo cpu)
+	report "recorded process (true), every CPU busy, $kind" "$(col "$tmp/l" 2 $c)" \
+		"$(col "$tmp/l" 1 $c)" 1000 "0.8 ms"
 done
