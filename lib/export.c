@@ -318,11 +318,12 @@ void hctx_export_cpumap(struct hctx_export *x, const struct hctx_spec *spec,
 
 /* ---- rows ------------------------------------------------------------------- */
 
-static void timestamp_cell(struct hctx_export *x, bool has, const struct timespec *ts)
+/* ts NULL: absent. */
+static void timestamp_cell(struct hctx_export *x, const struct timespec *ts)
 {
 	char buf[64];
 
-	if (!has) {
+	if (!ts) {
 		hctx_export_null(x);
 		return;
 	}
@@ -420,10 +421,10 @@ static void run_cells(struct hctx_export *x, const struct hostctx_sidecar *sc)
 	size_t run = hctx_export_enter(x, "run"), mark;
 
 	mark = hctx_export_enter(x, "started_at");
-	timestamp_cell(x, sc && sc->has_started_at, sc ? &sc->started_at : NULL);
+	timestamp_cell(x, sc && sc->has_started_at ? &sc->started_at : NULL);
 	hctx_export_leave(x, mark);
 	mark = hctx_export_enter(x, "ended_at");
-	timestamp_cell(x, sc && sc->has_ended_at, sc ? &sc->ended_at : NULL);
+	timestamp_cell(x, sc && sc->has_ended_at ? &sc->ended_at : NULL);
 	hctx_export_leave(x, mark);
 	mark = hctx_export_enter(x, "wall_seconds");
 	if (sc && sc->has_wall_seconds)
