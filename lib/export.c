@@ -440,20 +440,23 @@ static void run_cells(struct hctx_export *x, const struct hostctx_sidecar *sc)
 	rusage_cells(x, "run_children", sc ? &sc->rusage_children : NULL);
 }
 
+static void complete_cell(struct hctx_export *x, const struct hostctx_sidecar *sc)
+{
+	size_t mark = hctx_export_enter(x, "complete");
+
+	if (sc)
+		hctx_export_bool(x, sc->complete);
+	else
+		hctx_export_null(x);
+	hctx_export_leave(x, mark);
+}
+
 /* schema, mode, complete, command_argv0, command_argv, command_cwd, run_*. */
 static void record_cells(struct hctx_export *x, const struct hostctx_sidecar *sc)
 {
 	optional_string(x, "schema", sc ? HOSTCTX_SIDECAR_SCHEMA : NULL);
 	optional_string(x, "mode", sc ? sc->mode : NULL);
-	{
-		size_t mark = hctx_export_enter(x, "complete");
-
-		if (sc)
-			hctx_export_bool(x, sc->complete);
-		else
-			hctx_export_null(x);
-		hctx_export_leave(x, mark);
-	}
+	complete_cell(x, sc);
 	argv_cells(x, sc);
 	optional_string(x, "command_cwd", sc ? sc->cwd : NULL);
 	run_cells(x, sc);
@@ -549,12 +552,12 @@ static void write_ndjson_row(struct hctx_jw *w, const void *arg)
 
 /* One whole row (or the header) appended to out: nothing when it fails. */
 static int format_row(enum hostctx_export_format format, bool header,
-		      const struct row *row, struct export_buf *out, int *err)
+		      const struct row *row, struct export_buf *out)
 {
 	struct hctx_export x = { .format = format, .header = header };
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	int r;
+	int r = 0;
 
 	if (format == HOSTCTX_EXPORT_NDJSON) {
 		r = hctx_jw_document_compact(write_ndjson_row,
@@ -567,10 +570,8 @@ static int format_row(enum hostctx_export_format format, bool header,
 		if (x.err == 0)
 			buf_add(&x, out, x.csv.p, x.csv.len);
 		free(x.csv.p);
-		r = 0;
 	}
-	*err = r < 0 ? r : x.err;
-	return *err;
+	return r < 0 ? r : x.err;
 }
 
 static bool format_known(enum hostctx_export_format format)
@@ -602,7 +603,7 @@ HCTX_EXPORT int hostctx_export_header(enum hostctx_export_format format, unsigne
 	if (!format_known(format))
 		return -EINVAL;
 	if (format == HOSTCTX_EXPORT_CSV)
-		format_row(format, true, &row, &out, &r);
+		r = format_row(format, true, &row, &out);
 	return finish(&out, r, ret_text, NULL);
 }
 
@@ -616,14 +617,14 @@ HCTX_EXPORT int hostctx_sidecar_export(const struct hostctx_sidecar *sc, const c
 	if (!sc || !format_known(format))
 		return -EINVAL;
 	if (!(flags & HOSTCTX_EXPORT_SNAPSHOTS)) {
-		format_row(format, false, &(struct row){ .file = file, .sc = sc }, &out, &r);
+		r = format_row(format, false, &(struct row){ .file = file, .sc = sc }, &out);
 	} else {
 		if (sc->pre)
-			format_row(format, false, &(struct row){ .file = file, .sc = sc,
-				   .snapshot = sc->pre, .phase = "pre" }, &out, &r);
+			r = format_row(format, false, &(struct row){ .file = file, .sc = sc,
+				       .snapshot = sc->pre, .phase = "pre" }, &out);
 		if (sc->post && r == 0)
-			format_row(format, false, &(struct row){ .file = file, .sc = sc,
-				   .snapshot = sc->post, .phase = "post" }, &out, &r);
+			r = format_row(format, false, &(struct row){ .file = file, .sc = sc,
+				       .snapshot = sc->post, .phase = "post" }, &out);
 	}
 	return finish(&out, r, ret_text, ret_len);
 }
@@ -637,7 +638,7 @@ HCTX_EXPORT int hostctx_snapshot_export(const struct hostctx_snapshot *s, const 
 
 	if (!s || !format_known(format) || !(flags & HOSTCTX_EXPORT_SNAPSHOTS))
 		return -EINVAL;
-	format_row(format, false, &(struct row){ .file = file, .snapshot = s,
-		   .phase = "snapshot" }, &out, &r);
+	r = format_row(format, false, &(struct row){ .file = file, .snapshot = s,
+		       .phase = "snapshot" }, &out);
 	return finish(&out, r, ret_text, ret_len);
 }
