@@ -169,11 +169,18 @@ void hctx_export_bool(struct hctx_export *x, bool v)
 	number(x, v ? "true" : "false");
 }
 
+/*
+ * Always with a '.' or an exponent ("2.0", not "2"): loaders that infer
+ * a column's type from the first rows (DuckDB, BigQuery) then make it a
+ * floating-point column, not an integer one a later 0.5 breaks.
+ */
 void hctx_export_double(struct hctx_export *x, double v)
 {
-	char buf[32];
+	char buf[40];
 
-	hctx_double_text(v, buf, sizeof(buf));
+	hctx_double_text(v, buf, sizeof(buf) - 2);
+	if (!strpbrk(buf, ".eEn"))	/* n: "inf", "nan" are written as 0 */
+		strcat(buf, ".0");
 	number(x, buf);
 }
 

@@ -302,6 +302,9 @@ static void numbers_are_numbers(void **state)
 
 		assert_non_null(strstr(text, "\"deltas_context_switches\":9007199254740893,"));
 		assert_non_null(strstr(text, "\"post_context_switches\":9007199254740993,"));
+		/* a double is always written as one, for loaders that infer types */
+		assert_non_null(strstr(text, "\"deltas_seconds\":2.0,"));
+		assert_non_null(strstr(text, "\"run_wall_seconds\":1.5,"));
 		free(text);
 	}
 	hostctx_sidecar_free(sc);
