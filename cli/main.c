@@ -30,6 +30,9 @@ static const char main_usage[] =
 	"  metrics FILE                      a record or snapshot as OpenMetrics text\n"
 	"  junit JUNIT.xml SIDECAR           add the record's host to every\n"
 	"                                    <testsuite> of a JUnit XML file\n"
+	"  export [--format=ndjson|csv] [--snapshots] PATH...\n"
+	"                                    records as flat rows for fleet\n"
+	"                                    databases (docs/fleet.md)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -54,6 +57,7 @@ static const struct subcommand subcommands[] = {
 	{ "summary", cmd_summary },
 	{ "metrics", cmd_metrics },
 	{ "junit", cmd_junit },
+	{ "export", cmd_export },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

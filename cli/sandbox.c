@@ -78,6 +78,14 @@ static const int tree_walk_calls[] = {
 };
 
 /* personality(0xffffffff) only asks; any other argument would set it. */
+/*
+ * hostctx export's walk of the directories it is given: listing them is
+ * all it adds to parsing (the directories open read-only, as files do).
+ */
+static const int dir_listing_calls[] = {
+	SCMP_SYS(getdents64), SCMP_SYS(getdents),
+};
+
 static int allow_personality_query(scmp_filter_ctx ctx);
 
 #ifdef SANDBOX_SANITIZER
@@ -213,12 +221,14 @@ static int allow_own_fd_queries(scmp_filter_ctx ctx)
 	return r;
 }
 
-static int build_filter(scmp_filter_ctx ctx, bool tree_walk)
+static int build_filter(scmp_filter_ctx ctx, bool tree_walk, bool list_dirs)
 {
 	int r;
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 	r = allow_all(ctx, own_process_calls, N(own_process_calls));
+	if (r == 0 && list_dirs && !tree_walk)
+		r = allow_all(ctx, dir_listing_calls, N(dir_listing_calls));
 	if (r == 0 && tree_walk)
 		r = allow_all(ctx, tree_walk_calls, N(tree_walk_calls));
 	if (r == 0 && tree_walk)
@@ -239,7 +249,7 @@ static int build_filter(scmp_filter_ctx ctx, bool tree_walk)
 	return r;
 }
 
-static int install(bool tree_walk)
+static int install(bool tree_walk, bool list_dirs)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int r;
@@ -249,7 +259,7 @@ static int install(bool tree_walk)
 	/* A binary tree of syscall numbers: fewer BPF steps per call. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (r == 0)
-		r = build_filter(ctx, tree_walk);
+		r = build_filter(ctx, tree_walk, list_dirs);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -335,10 +345,10 @@ static void selftest(const char *policy)
 		  open_w, write3, sock, exec ? exec : "error", open_r, open2);
 }
 
-static int enter(const char *policy, bool tree_walk)
+static int enter(const char *policy, bool tree_walk, bool list_dirs)
 {
 #ifdef HAVE_SECCOMP
-	int r = why_unsandboxed() ? 0 : install(tree_walk);
+	int r = why_unsandboxed() ? 0 : install(tree_walk, list_dirs);
 
 	if (r < 0) {
 		cli_error("cannot install the sandbox: %s (--no-sandbox runs without it)",
@@ -347,6 +357,7 @@ static int enter(const char *policy, bool tree_walk)
 	}
 #else
 	(void)tree_walk;
+	(void)list_dirs;
 #endif
 	selftest(policy);
 	return 0;
@@ -354,10 +365,15 @@ static int enter(const char *policy, bool tree_walk)
 
 int cli_sandbox_parsing(void)
 {
-	return enter("parsing", false);
+	return enter("parsing", false, false);
+}
+
+int cli_sandbox_listing(void)
+{
+	return enter("listing", false, true);
 }
 
 int cli_sandbox_snapshot(void)
 {
-	return enter("snapshot", true);
+	return enter("snapshot", true, false);
 }

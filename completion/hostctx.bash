@@ -25,8 +25,9 @@ _hostctx_complete_list() {
 }
 
 # Values of the options that take one; 0 when the word was completed.
+# sub (may be empty): the subcommand, whose own --help names the values.
 _hostctx_option_value() {
-	local cmd=$1 opt=$2 cur=$3
+	local cmd=$1 opt=$2 cur=$3 sub=${4-}
 	case $opt in
 	--fields)
 		_hostctx_complete_list "$cur" "$(_hostctx_groups)"
@@ -41,7 +42,7 @@ _hostctx_option_value() {
 		COMPREPLY=($(compgen -W "throughput latency" -- "$cur"))
 		return 0 ;;
 	--format)
-		COMPREPLY=($(compgen -W "$("$cmd" --help 2>/dev/null |
+		COMPREPLY=($(compgen -W "$("$cmd" ${sub:+"$sub"} --help 2>/dev/null |
 			grep -oE -- '--format=[a-z|]+' | head -1 | sed 's/--format=//; s/|/ /g')" -- "$cur"))
 		return 0 ;;
 	--ignore | --threshold)
@@ -77,7 +78,7 @@ _hostctx() {
 		case ${COMP_WORDS[i]} in -*|=) ;; *) sub=${COMP_WORDS[i]}; break ;; esac
 	done
 	_hostctx_split
-	if [ -n "$sub" ] && _hostctx_option_value hostctx "$_opt" "$_val"; then
+	if [ -n "$sub" ] && _hostctx_option_value hostctx "$_opt" "$_val" "$sub"; then
 		return
 	fi
 	if [ -z "$sub" ]; then

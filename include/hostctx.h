@@ -492,6 +492,49 @@ int hostctx_snapshot_to_openmetrics(const struct hostctx_snapshot *s,
 int hostctx_sidecar_to_openmetrics(const struct hostctx_sidecar *sc,
 				   char **ret_text, size_t *ret_len);
 
+/*
+ * Flat rows for fleet databases (docs/fleet.md): one row per record
+ * with a fixed set of snake_case columns, the same for every row in
+ * the same order whatever the record holds (absent values are null in
+ * NDJSON, empty in CSV): file, schema, mode, complete, the command and
+ * run facts (run_*), every snapshot field as pre_FIELD and post_FIELD
+ * (records as one column per member, per-CPU maps as FIELD_uniform
+ * and FIELD, string-keyed maps and arrays as one JSON-text column),
+ * changes_count and deltas_*.  HOSTCTX_EXPORT_SNAPSHOTS makes one row
+ * per snapshot instead: file, phase, command and run start, FIELD.
+ */
+enum hostctx_export_format {
+	HOSTCTX_EXPORT_NDJSON = 0,	/* one JSON object per line */
+	HOSTCTX_EXPORT_CSV = 1,		/* RFC 4180, with a header row */
+};
+enum {
+	HOSTCTX_EXPORT_SNAPSHOTS = 1 << 0,	/* a row per snapshot, with "phase" */
+};
+/*
+ * The CSV header row ("file,schema,...\r\n"); "" for NDJSON, which
+ * names its columns in every row.  -EINVAL for an unknown format.
+ * free() the text.
+ */
+int hostctx_export_header(enum hostctx_export_format format, unsigned flags,
+			  char **ret_text);
+/*
+ * The row(s) of a record: one, or with HOSTCTX_EXPORT_SNAPSHOTS one per
+ * snapshot it holds (pre, then post).  file (may be NULL: null) is the
+ * "file" column.  Each row ends with a newline ("\r\n" in CSV).
+ * *ret_len (may be NULL) excludes the NUL; free() the text.
+ */
+int hostctx_sidecar_export(const struct hostctx_sidecar *sc, const char *file,
+			   enum hostctx_export_format format, unsigned flags,
+			   char **ret_text, size_t *ret_len);
+/*
+ * A bare snapshot's row: only with HOSTCTX_EXPORT_SNAPSHOTS (phase
+ * "snapshot"; the run columns null), else -EINVAL: a record's row has
+ * no place for it.
+ */
+int hostctx_snapshot_export(const struct hostctx_snapshot *s, const char *file,
+			    enum hostctx_export_format format, unsigned flags,
+			    char **ret_text, size_t *ret_len);
+
 /* The changes alone, as the array a sidecar's "changes" holds. */
 int hostctx_changes_to_json(const struct hostctx_changes *c,
 			    char **ret_text, size_t *ret_len);

@@ -151,6 +151,80 @@ static const struct hctx_spec throttle_spec = {
 	.n_members = sizeof(throttle_members) / sizeof(throttle_members[0]),
 };
 
+/*
+ * The shape of a record's "deltas" (deltas.c; docs/json-format.md,
+ * "Deltas"): post - pre of each counter row, with its nesting, and the
+ * values derived beside.  Nothing reads or writes JSON by it: it names
+ * the deltas_* columns of hostctx export, which must be the same for
+ * every row.  A counter row added to the table gets its member here
+ * (test_export checks that every counter row has one).
+ */
+static const struct hctx_member share_members[] = {
+	{ .name = "busy", .spec = &hctx_spec_double },
+	{ .name = "idle", .spec = &hctx_spec_double },
+	{ .name = "iowait", .spec = &hctx_spec_double },
+	{ .name = "irq", .spec = &hctx_spec_double },
+	{ .name = "softirq", .spec = &hctx_spec_double },
+	{ .name = "steal", .spec = &hctx_spec_double },
+};
+static const struct hctx_spec share_spec = {
+	.kind = HCTX_KIND_RECORD, .members = share_members,
+	.n_members = sizeof(share_members) / sizeof(share_members[0]),
+};
+static const struct hctx_member psi_delta_members[] = {
+	{ .name = "some_total_us", .spec = &hctx_spec_u64 },
+	{ .name = "full_total_us", .spec = &hctx_spec_u64 },
+	{ .name = "some_share", .spec = &hctx_spec_double },
+	{ .name = "full_share", .spec = &hctx_spec_double },
+};
+static const struct hctx_spec psi_delta_spec = {
+	.kind = HCTX_KIND_RECORD, .members = psi_delta_members,
+	.n_members = sizeof(psi_delta_members) / sizeof(psi_delta_members[0]),
+};
+static const struct hctx_member pressure_delta_members[] = {
+	{ .name = "cpu", .spec = &psi_delta_spec },
+	{ .name = "memory", .spec = &psi_delta_spec },
+	{ .name = "io", .spec = &psi_delta_spec },
+	{ .name = "irq", .spec = &psi_delta_spec },
+};
+static const struct hctx_spec pressure_delta_spec = {
+	.kind = HCTX_KIND_RECORD, .members = pressure_delta_members,
+	.n_members = sizeof(pressure_delta_members) / sizeof(pressure_delta_members[0]),
+};
+static const struct hctx_member throttle_delta_members[] = {
+	{ .name = "core_count", .spec = &hctx_spec_u64 },
+	{ .name = "core_time_ms", .spec = &hctx_spec_u64 },
+	{ .name = "package_count", .spec = &hctx_spec_u64 },
+	{ .name = "package_time_ms", .spec = &hctx_spec_u64 },
+	{ .name = "core_count_by_cpu", .spec = &throttle_by_cpu_spec },
+	{ .name = "cpus", .spec = &hctx_spec_string },
+};
+static const struct hctx_spec throttle_delta_spec = {
+	.kind = HCTX_KIND_RECORD, .members = throttle_delta_members,
+	.n_members = sizeof(throttle_delta_members) / sizeof(throttle_delta_members[0]),
+};
+static const struct hctx_spec anomalies_spec = {
+	.kind = HCTX_KIND_STRMAP, .elem = &hctx_spec_string,
+};
+static const struct hctx_member deltas_members[] = {
+	{ .name = "seconds", .spec = &hctx_spec_double },
+	{ .name = "cgroup_cpu_stat", .spec = &u64_map_spec },
+	{ .name = "cpu_time_ticks", .spec = &cpu_ticks_spec },
+	{ .name = "cpu_time_share", .spec = &share_spec },
+	{ .name = "context_switches", .spec = &hctx_spec_u64 },
+	{ .name = "processes_forked", .spec = &hctx_spec_u64 },
+	{ .name = "interrupts", .spec = &hctx_spec_u64 },
+	{ .name = "softirqs", .spec = &hctx_spec_u64 },
+	{ .name = "vmstat", .spec = &u64_map_spec },
+	{ .name = "pressure", .spec = &pressure_delta_spec },
+	{ .name = "thermal_throttle", .spec = &throttle_delta_spec },
+	{ .name = "anomalies", .spec = &anomalies_spec },
+};
+const struct hctx_spec hctx_deltas_spec = {
+	.kind = HCTX_KIND_RECORD, .members = deltas_members,
+	.n_members = sizeof(deltas_members) / sizeof(deltas_members[0]),
+};
+
 /* -- specs: process (read_process.c) -- */
 
 /* One resource limit: getrlimit's soft and hard values. */

@@ -223,6 +223,8 @@ struct hctx_utc {
 };
 /* Like gmtime_r() but without loading the local time zone. */
 void hctx_utc_fields(time_t t, struct hctx_utc *ret);
+/* ISO 8601 UTC with milliseconds: "2026-12-04T18:29:19.997Z" (32 bytes do). */
+void hctx_utc_timestamp(const struct timespec *ts, char *buf, size_t size);
 
 /* ---- values (value.c) -------------------------------------------- */
 
@@ -359,6 +361,8 @@ struct hctx_member {
 
 extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
 	hctx_spec_bool, hctx_spec_double, hctx_spec_limit;
+/* The shape of a record's deltas, for the deltas_* export columns (fields.c). */
+extern const struct hctx_spec hctx_deltas_spec;
 /* A LIMIT value of UINT64_MAX is written and read as this word. */
 #define HCTX_UNLIMITED "unlimited"
 
@@ -367,6 +371,7 @@ extern const struct hctx_spec hctx_spec_string, hctx_spec_u64, hctx_spec_s64,
 
 struct hctx_changes_builder;
 struct hctx_metrics;
+struct hctx_export;
 struct hctx_human;
 struct hctx_jw;
 struct hctx_change;
@@ -400,6 +405,13 @@ struct hctx_kind_ops {
 	 */
 	void (*metrics)(struct hctx_metrics *m, const struct hctx_spec *spec,
 			const struct hctx_value *v);
+	/*
+	 * The cells of a value in a hostctx export row (export.c;
+	 * docs/fleet.md): v may be NULL (absent), and the cells are the
+	 * same whatever v holds, so that every row has every column.
+	 */
+	void (*export)(struct hctx_export *x, const struct hctx_spec *spec,
+		       const struct hctx_value *v);
 };
 /* A value of spec's kind from trimmed file text (from_text). */
 int hctx_value_from_text(const struct hctx_spec *spec, const char *text,
@@ -828,11 +840,19 @@ struct hctx_jw;
 /* A whole document written by fn, ending with a newline; free() the text. */
 int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg,
 		     char **ret_text, size_t *ret_len);
+/* The same on one line without blanks ("{\"a\":1}\n"), for export rows. */
+int hctx_jw_document_compact(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+			     char **ret_text, size_t *ret_len);
 void hctx_jw_string(struct hctx_jw *w, const char *s);
 void hctx_jw_u64(struct hctx_jw *w, uint64_t v);
 void hctx_jw_s64(struct hctx_jw *w, int64_t v);
 void hctx_jw_bool(struct hctx_jw *w, bool v);
 void hctx_jw_double(struct hctx_jw *w, double v);
+/* The text hctx_jw_double() writes (32 bytes do). */
+void hctx_double_text(double v, char *buf, size_t size);
+/* Text that is already JSON (a number); null. */
+void hctx_jw_raw(struct hctx_jw *w, const char *json_text);
+void hctx_jw_null(struct hctx_jw *w);
 void hctx_jw_begin(struct hctx_jw *w, char open);
 void hctx_jw_end(struct hctx_jw *w, char close);
 void hctx_jw_key(struct hctx_jw *w, const char *key);	/* inside an object */
@@ -878,6 +898,38 @@ void hctx_metrics_walk(struct hctx_metrics *m, const struct hctx_spec *spec,
  * members for a map; NULL for an array.
  */
 const struct hctx_spec *hctx_spec_of_node(enum hctx_node node);
+
+/* ---- export rows (export.c) -------------------------------------- */
+
+/*
+ * The walk's position for the kinds' export operations: the column name
+ * so far ("pre_cpu_time_ticks"); enter extends it with "_part" and
+ * returns the mark hctx_export_leave() goes back to.  Each cell call
+ * writes one column: its name in the header, its value in a row.
+ */
+size_t hctx_export_enter(struct hctx_export *x, const char *part);
+void hctx_export_leave(struct hctx_export *x, size_t mark);
+void hctx_export_null(struct hctx_export *x);
+void hctx_export_string(struct hctx_export *x, const char *s);
+void hctx_export_u64(struct hctx_export *x, uint64_t v);
+void hctx_export_s64(struct hctx_export *x, int64_t v);
+void hctx_export_bool(struct hctx_export *x, bool v);
+void hctx_export_double(struct hctx_export *x, double v);
+/* v (NULL: null) as compact JSON text in one string cell: maps, arrays. */
+void hctx_export_json(struct hctx_export *x, const struct hctx_spec *spec,
+		      const struct hctx_value *v);
+/*
+ * A per-CPU map (CPU keys or cpulist keys) as two cells: NAME_uniform,
+ * the value when every CPU holding one agrees (else null), and NAME,
+ * "cpulist:value;cpulist:value" by lowest CPU.
+ */
+void hctx_export_cpumap(struct hctx_export *x, const struct hctx_spec *spec,
+			const struct hctx_value *v);	/* "N" keys: grouped first */
+void hctx_export_bycpu(struct hctx_export *x, const struct hctx_spec *spec,
+		       const struct hctx_value *v);	/* cpulist keys */
+/* The cells of v by its spec's kind (kinds.c). */
+void hctx_export_walk(struct hctx_export *x, const struct hctx_spec *spec,
+		      const struct hctx_value *v);
 
 /* ---- checks (check.c) ------------------------------------------- */
 

@@ -41,6 +41,7 @@ struct hctx_jw {
 	struct jbuf out;
 	int depth;
 	bool first;	/* nothing written yet in the current object/array */
+	bool compact;	/* one line, no blanks: rows of hostctx export */
 };
 
 /* Grow to hold n more bytes and a NUL; false once an allocation failed. */
@@ -133,6 +134,8 @@ static void jw_newline(struct hctx_jw *w)
 	static const char spaces[] = "                                ";
 	size_t indent = 2 * (size_t)w->depth;
 
+	if (w->compact)
+		return;
 	jb_putc(&w->out, '\n');
 	for (; indent > sizeof(spaces) - 1; indent -= sizeof(spaces) - 1)
 		jb_write(&w->out, spaces, sizeof(spaces) - 1);
@@ -236,7 +239,7 @@ static void jw_key(struct hctx_jw *w, const char *key)
 {
 	jw_next(w);
 	put_string(&w->out, key);
-	jb_write(&w->out, ": ", 2);
+	jb_write(&w->out, ": ", w->compact ? 1 : 2);
 }
 
 static void jw_string(struct hctx_jw *w, const char *key, const char *value)
@@ -315,16 +318,31 @@ void hctx_jw_bool(struct hctx_jw *w, bool v)
 }
 
 /* The shortest text that reads back as the same double; JSON has no NaN. */
+void hctx_double_text(double v, char *buf, size_t size)
+{
+	if (!isfinite(v))
+		v = 0.0;
+	snprintf(buf, size, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, size, "%.17g", v);
+}
+
 void hctx_jw_double(struct hctx_jw *w, double v)
 {
 	char buf[32];
 
-	if (!isfinite(v))
-		v = 0.0;
-	snprintf(buf, sizeof(buf), "%.15g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, sizeof(buf), "%.17g", v);
+	hctx_double_text(v, buf, sizeof(buf));
 	jb_puts(&w->out, buf);
+}
+
+void hctx_jw_raw(struct hctx_jw *w, const char *json_text)
+{
+	jb_puts(&w->out, json_text);
+}
+
+void hctx_jw_null(struct hctx_jw *w)
+{
+	jb_puts(&w->out, "null");
 }
 
 void hctx_jw_begin(struct hctx_jw *w, char open)
@@ -359,11 +377,10 @@ static void write_snapshot(struct hctx_jw *w, const struct hostctx_snapshot *s)
 	jw_end(w, '}');
 }
 
-/* Run fn into a fresh buffer; the text ends with a newline and a NUL. */
-int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg,
-		     char **ret_text, size_t *ret_len)
+static int jw_run(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+		  bool compact, char **ret_text, size_t *ret_len)
 {
-	struct hctx_jw w = { .first = true };
+	struct hctx_jw w = { .first = true, .compact = compact };
 
 	fn(&w, arg);
 	jb_putc(&w.out, '\n');
@@ -376,6 +393,19 @@ int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg
 	if (ret_len)
 		*ret_len = w.out.len;
 	return 0;
+}
+
+/* Run fn into a fresh buffer; the text ends with a newline and a NUL. */
+int hctx_jw_document(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+		     char **ret_text, size_t *ret_len)
+{
+	return jw_run(fn, arg, false, ret_text, ret_len);
+}
+
+int hctx_jw_document_compact(void (*fn)(struct hctx_jw *, const void *), const void *arg,
+			     char **ret_text, size_t *ret_len)
+{
+	return jw_run(fn, arg, true, ret_text, ret_len);
 }
 
 static void write_snapshot_doc(struct hctx_jw *w, const void *s)
@@ -394,13 +424,9 @@ HCTX_EXPORT int hostctx_snapshot_to_json(const struct hostctx_snapshot *s,
 static void jw_timestamp(struct hctx_jw *w, const char *key,
 			 const struct timespec *ts)
 {
-	struct hctx_utc u;
 	char buf[64];
 
-	hctx_utc_fields(ts->tv_sec, &u);
-	snprintf(buf, sizeof(buf), "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-		 u.year, u.month, u.day, u.hour, u.min, u.sec,
-		 (long)(ts->tv_nsec / 1000000));
+	hctx_utc_timestamp(ts, buf, sizeof(buf));
 	jw_string(w, key, buf);
 }
 

@@ -703,36 +703,140 @@ const struct hctx_spec *hctx_spec_of_node(enum hctx_node node)
 	return NULL;
 }
 
+/* ---- export cells (docs/fleet.md) ------------------------------------- */
+
+static void export_string(struct hctx_export *x, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_STRING)
+		hctx_export_string(x, v->s);
+	else
+		hctx_export_null(x);
+}
+
+static void export_u64(struct hctx_export *x, const struct hctx_spec *spec,
+		       const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_U64)
+		hctx_export_u64(x, v->u);
+	else
+		hctx_export_null(x);
+}
+
+/* As the record writes it: "unlimited" (a string) or the number. */
+static void export_limit(struct hctx_export *x, const struct hctx_spec *spec,
+			 const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_U64 && v->u == UINT64_MAX)
+		hctx_export_string(x, HCTX_UNLIMITED);
+	else
+		export_u64(x, spec, v);
+}
+
+static void export_s64(struct hctx_export *x, const struct hctx_spec *spec,
+		       const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_S64)
+		hctx_export_s64(x, v->i);
+	else
+		hctx_export_null(x);
+}
+
+static void export_bool(struct hctx_export *x, const struct hctx_spec *spec,
+			const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_BOOL)
+		hctx_export_bool(x, v->b);
+	else
+		hctx_export_null(x);
+}
+
+static void export_double(struct hctx_export *x, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	if (v && v->node == HCTX_NODE_DOUBLE)
+		hctx_export_double(x, v->d);
+	else
+		hctx_export_null(x);
+}
+
+/*
+ * A member of a record, or of a map read as one (the deltas are maps
+ * whose keys are hctx_deltas_spec's members).
+ */
+static const struct hctx_value *member_value(const struct hctx_value *v, size_t i,
+					     const char *name)
+{
+	const struct hctx_entry *e;
+
+	if (!v)
+		return NULL;
+	if (v->node == HCTX_NODE_RECORD)
+		return i < v->rec.n ? v->rec.slot[i] : NULL;
+	if (v->node != HCTX_NODE_MAP)
+		return NULL;
+	e = hctx_map_find(v, name);
+	return e ? e->value : NULL;
+}
+
+/* Members are columns of their own, named after them: a fixed set. */
+static void export_record(struct hctx_export *x, const struct hctx_spec *spec,
+			  const struct hctx_value *v)
+{
+	for (size_t i = 0; i < spec->n_members; i++) {
+		size_t mark = hctx_export_enter(x, spec->members[i].name);
+
+		hctx_export_walk(x, spec->members[i].spec,
+				 member_value(v, i, spec->members[i].name));
+		hctx_export_leave(x, mark);
+	}
+}
+
+void hctx_export_walk(struct hctx_export *x, const struct hctx_spec *spec,
+		      const struct hctx_value *v)
+{
+	hctx_kind_ops[spec->kind].export(x, spec, v);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
-#define SCALAR(node_, writer, parse, metrics_)                              \
+#define SCALAR(node_, writer, parse, metrics_, export_)                     \
 	{ .node = HCTX_NODE_##node_, .write_json = writer, .diff = diff_whole, \
 	  .report = report_scalar, .change_lines = change_line,             \
-	  .from_text = parse, .metrics = metrics_ }
+	  .from_text = parse, .metrics = metrics_, .export = export_ }
+/* String keys are the host's, not ours: one JSON-text column. */
 #define MAP { .node = HCTX_NODE_MAP, .write_json = write_map, .diff = diff_map, \
 	      .report = report_map, .change_lines = change_line,             \
-	      .metrics = metrics_strmap }
+	      .metrics = metrics_strmap, .export = hctx_export_json }
 
 const struct hctx_kind_ops hctx_kind_ops[HCTX_KIND_COUNT] = {
-	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text, metrics_none),
-	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text, metrics_none),
-	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text, metrics_u64),
-	[HCTX_KIND_LIMIT] = SCALAR(U64, write_limit, limit_from_text, metrics_limit),
-	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text, metrics_s64),
-	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text, metrics_bool),
-	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text, metrics_double),
+	[HCTX_KIND_STRING] = SCALAR(STRING, write_string, string_from_text, metrics_none,
+				    export_string),
+	[HCTX_KIND_ENUM] = SCALAR(STRING, write_string, enum_from_text, metrics_none,
+				  export_string),
+	[HCTX_KIND_U64] = SCALAR(U64, write_u64, u64_from_text, metrics_u64, export_u64),
+	[HCTX_KIND_LIMIT] = SCALAR(U64, write_limit, limit_from_text, metrics_limit,
+				   export_limit),
+	[HCTX_KIND_S64] = SCALAR(S64, write_s64, s64_from_text, metrics_s64, export_s64),
+	[HCTX_KIND_BOOL] = SCALAR(BOOL, write_bool, bool_from_text, metrics_bool, export_bool),
+	[HCTX_KIND_DOUBLE] = SCALAR(DOUBLE, write_double, double_from_text, metrics_double,
+				    export_double),
 	[HCTX_KIND_RECORD] = { .node = HCTX_NODE_RECORD, .write_json = write_record,
 			       .diff = diff_record, .report = report_record,
-			       .change_lines = change_line, .metrics = metrics_record },
+			       .change_lines = change_line, .metrics = metrics_record,
+			       .export = export_record },
 	[HCTX_KIND_STRMAP] = MAP,
 	[HCTX_KIND_CPUMAP] = { .node = HCTX_NODE_MAP, .write_json = write_map,
 			       .diff = diff_map, .report = report_map,
 			       .change_lines = cpumap_change_lines,
-			       .metrics = metrics_cpumap },
+			       .metrics = metrics_cpumap, .export = hctx_export_cpumap },
 	[HCTX_KIND_BYCPU] = { .node = HCTX_NODE_MAP, .write_json = write_map,
 			      .diff = hctx_bycpu_diff, .report = report_bycpu,
-			      .change_lines = change_line, .metrics = metrics_bycpu },
+			      .change_lines = change_line, .metrics = metrics_bycpu,
+			      .export = hctx_export_bycpu },
+	/* Elements have no fixed count: one JSON-text column. */
 	[HCTX_KIND_ARRAY] = { .node = HCTX_NODE_ARRAY, .write_json = write_array,
 			      .diff = diff_whole, .report = report_array,
-			      .change_lines = change_line, .metrics = metrics_array },
+			      .change_lines = change_line, .metrics = metrics_array,
+			      .export = hctx_export_json },
 };

@@ -6,6 +6,9 @@
  */
 #include "internal.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 void hctx_utc_fields(time_t t, struct hctx_utc *ret)
 {
 	/* Days since 1970-01-01 and the second of the day, floor division. */
@@ -30,4 +33,15 @@ void hctx_utc_fields(time_t t, struct hctx_utc *ret)
 	ret->day = (int)(doy - (153 * mp + 2) / 5 + 1);
 	ret->month = (int)(mp < 10 ? mp + 3 : mp - 9);
 	ret->year = (int64_t)(y + (ret->month <= 2));
+}
+
+/* "2026-12-04T18:29:19.997Z", as records write run.started_at. */
+void hctx_utc_timestamp(const struct timespec *ts, char *buf, size_t size)
+{
+	struct hctx_utc u;
+
+	hctx_utc_fields(ts->tv_sec, &u);
+	snprintf(buf, size, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+		 u.year, u.month, u.day, u.hour, u.min, u.sec,
+		 (long)(ts->tv_nsec / 1000000));
 }

@@ -70,6 +70,11 @@ complete_words() {
 	printf '%s\n' "$output" | grep -qx summary
 	run complete_words _hostctx hostctx summary --format = m
 	[ "$output" = markdown ]
+	# each subcommand's own values, from its own --help
+	run complete_words _hostctx hostctx export --format = ""
+	[ "$output" = "$(printf 'ndjson\ncsv')" ]
+	run complete_words _hostctx hostctx export --s
+	[ "$output" = --snapshots ]
 	run complete_words _hostctx_run hostctx-run --ci = g
 	[ "$output" = "$(printf 'github\ngitlab')" ]
 	# the word after "--ci VALUE" is the command's name, completed as one

@@ -80,6 +80,14 @@ assert_selftest_refused() {
 	assert_selftest_refused snapshot
 	[ "$status" -eq 0 ]
 	python3 -c 'import json, sys; json.loads(sys.argv[1])' "$output"
+
+	# export lists directories inside (getdents64), and nothing more
+	mkdir -p "$T/recs/sub"
+	"$HOSTCTX_RUN" -o "$T/recs/sub/r.hostctx.json" -- true
+	run --separate-stderr hx export "$T/recs" 3>"$T/fd3"
+	assert_selftest_refused listing
+	[ "$status" -eq 0 ]
+	[[ $output == '{"file":"'"$T"'/recs/sub/r.hostctx.json",'* ]]
 }
 
 @test "--no-sandbox: no filter is entered, the hook stays silent" {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """validate_json.py KIND FILE...: each FILE against docs/schema's schema of
-KIND (snapshot, sidecar, check or diff), draft 2020-12, with Debian's python3-jsonschema.
+KIND (snapshot, sidecar, check, diff or export), draft 2020-12, with Debian's
+python3-jsonschema.  An export FILE is NDJSON: each line is validated.
 Prints one line per invalid file (its path, the failing key path and why)
 and exits 1 if any is invalid, 2 on bad usage."""
 import json
@@ -17,7 +18,10 @@ FILES = {
     "sidecar": "hostctx-sidecar-1.schema.json",
     "check": "hostctx-check-1.schema.json",
     "diff": "hostctx-diff-1.schema.json",
+    "export": "hostctx-export-1.schema.json",
 }
+# Kinds whose files hold one document per line.
+LINES = {"export"}
 
 
 def load_schemas():
@@ -47,12 +51,17 @@ def main(argv):
     bad = 0
     for path in argv[2:]:
         with open(path) as f:
-            doc = json.load(f)
-        errors = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
-        for e in errors[:3]:
-            where = "/".join(str(p) for p in e.absolute_path) or "(top)"
-            print(f"{path}: {where}: {e.validator}: {e.message[:160]}")
-        bad += bool(errors)
+            if argv[1] in LINES:
+                docs = [(f"{path}:{n}", json.loads(line))
+                        for n, line in enumerate(f, 1)]
+            else:
+                docs = [(path, json.load(f))]
+        for name, doc in docs:
+            errors = sorted(v.iter_errors(doc), key=lambda e: list(e.absolute_path))
+            for e in errors[:3]:
+                where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+                print(f"{name}: {where}: {e.validator}: {e.message[:160]}")
+            bad += bool(errors)
     return 1 if bad else 0
 
 
