@@ -237,8 +237,8 @@ static int rewrite_in_child(const struct junit_opts *o, char **ret_out, size_t *
 	return 0;
 }
 
-/* The file to replace: a regular file (not a symlink to one); its mode. */
-static int target_mode(const char *path, mode_t *ret)
+/* The file to replace must be a regular file (not a symlink to one). */
+static int check_target(const char *path)
 {
 	struct stat st;
 
@@ -250,41 +250,16 @@ static int target_mode(const char *path, mode_t *ret)
 		cli_file_error(path, "not a regular file");
 		return -1;
 	}
-	*ret = st.st_mode & 07777;
 	return 0;
 }
 
-/*
- * hostctx_write_atomic() makes every file 0644: give the new one the old
- * one's mode.  O_NOFOLLOW: only a regular file put at path is changed.
- * A narrower mode is back a few microseconds after the rename, not
- * before it (the write API has no mode to give).
- */
-static int restore_mode(const char *path, mode_t mode)
+/* KEEP_MODE: the new file has the old one's mode from its creation on. */
+static int replace(const char *path, const char *data, size_t len)
 {
-	_cleanup_close_ int fd = -1;
-	struct stat st;
-
-	if (mode == 0644)
-		return 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fchmod(fd, mode) < 0)
-		return -errno;
-	return 0;
-}
-
-static int replace(const char *path, const char *data, size_t len, mode_t mode)
-{
-	int r = hostctx_write_atomic(path, data, len, 0);
+	int r = hostctx_write_atomic(path, data, len, HOSTCTX_WRITE_KEEP_MODE);
 
 	if (r < 0) {
 		cli_file_error(path, "cannot write: %s", strerror(-r));
-		return -1;
-	}
-	r = restore_mode(path, mode);
-	if (r < 0) {
-		cli_file_error(path, "written, but cannot give it back mode %04o: %s",
-			       (unsigned)mode, strerror(-r));
 		return -1;
 	}
 	return 0;
@@ -295,7 +270,6 @@ int cmd_junit(int argc, char **argv)
 	_cleanup_free_ char *out = NULL;
 	struct junit_opts o;
 	size_t len = 0;
-	mode_t mode;
 	int status;
 
 	status = parse_junit_opts(argc, argv, &o);
@@ -306,8 +280,8 @@ int cmd_junit(int argc, char **argv)
 			  "libxml2-dev, then rebuild)");
 		return EXIT_TROUBLE;
 	}
-	if (target_mode(o.junit, &mode) < 0 || rewrite_in_child(&o, &out, &len) < 0 ||
-	    replace(o.junit, out, len, mode) < 0)
+	if (check_target(o.junit) < 0 || rewrite_in_child(&o, &out, &len) < 0 ||
+	    replace(o.junit, out, len) < 0)
 		return EXIT_TROUBLE;
 	return EXIT_SAME;
 }

@@ -661,6 +661,9 @@ int hostctx_check_report_format_human(const struct hostctx_check_report *rep,
 
 enum {
 	HOSTCTX_WRITE_FSYNC = 1 << 0,	/* fsync file, then directory */
+	/* hostctx_write_atomic(): the new file gets the mode of the regular
+	 * file it replaces (0644 when there is none) */
+	HOSTCTX_WRITE_KEEP_MODE = 1 << 1,
 };
 
 /*

@@ -297,6 +297,7 @@ struct pending_file {
 	int fd;
 	bool named;
 	char tmp[64];
+	mode_t mode;	/* given to the file before its first byte */
 };
 
 static int open_pending(int dirfd, struct pending_file *pf, bool unnamed)
@@ -359,7 +360,7 @@ static int fill_pending(int dirfd, struct pending_file *pf, bool unnamed,
 
 	if (r < 0)
 		return r;
-	r = fchmod(pf->fd, RECORD_MODE) < 0 ? -errno : 0;
+	r = fchmod(pf->fd, pf->mode) < 0 ? -errno : 0;
 	if (r == 0)
 		r = write_all(pf->fd, data, len);
 	if (r == 0 && (flags & HOSTCTX_WRITE_FSYNC) && fsync(pf->fd) < 0)
@@ -573,11 +574,20 @@ static int write_record(int dirfd, const void *data, size_t len,
 			char **ret_name)
 {
 	struct hctx_write_guard guard;
-	struct pending_file pf = { .fd = -1 };
+	struct pending_file pf = { .fd = -1, .mode = RECORD_MODE };
+	struct stat old;
 	int r;
 
 	if (dirfd < 0 || (!data && len > 0))
 		return -EINVAL;
+	/*
+	 * KEEP_MODE: the replacement has the old file's permissions from its
+	 * creation on, so a 0600 file is never readable by others between
+	 * the rename and a later chmod.
+	 */
+	if ((flags & HOSTCTX_WRITE_KEEP_MODE) && name &&
+	    fstatat(dirfd, name, &old, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(old.st_mode))
+		pf.mode = old.st_mode & 07777;
 	hctx_write_guard_enter(&guard);
 	r = fill_pending(dirfd, &pf, true, data, len, flags);
 	if (r == 0)

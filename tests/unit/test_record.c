@@ -131,6 +131,36 @@ static void atomic_mode_ignores_umask(void **state)
 	free(path);
 }
 
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/* KEEP_MODE: a replacement keeps a narrower (or wider) mode; a new file is 0644. */
+static void atomic_keep_mode(void **state)
+{
+	struct tmpdir *t = *state;
+	char *path = join(t, "results.xml");
+
+	assert_int_equal(hostctx_write_atomic(path, "a", 1, HOSTCTX_WRITE_KEEP_MODE), 0);
+	assert_int_equal(mode_of(path), 0644);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(hostctx_write_atomic(path, "b", 1, HOSTCTX_WRITE_KEEP_MODE), 0);
+	assert_int_equal(mode_of(path), 0600);
+	assert_string_equal(slurp(path), "b");
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(hostctx_write_atomic(path, "c", 1, HOSTCTX_WRITE_KEEP_MODE), 0);
+	assert_int_equal(mode_of(path), 0664);
+	/* without the flag: 0644, as always */
+	assert_int_equal(hostctx_write_atomic(path, "d", 1, 0), 0);
+	assert_int_equal(mode_of(path), 0644);
+	assert_int_equal(entries(t), 1);
+	free(path);
+}
+
 /* A symlink at the target (think -o /dev/stdout) is neither followed nor replaced. */
 static void atomic_refuses_a_planted_symlink(void **state)
 {
@@ -389,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unique_does_not_follow_a_planted_name,
 						make_tmpdir, drop_tmpdir),
 		cmocka_unit_test(stem_format),
+		cmocka_unit_test_setup_teardown(atomic_keep_mode, make_tmpdir, drop_tmpdir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
