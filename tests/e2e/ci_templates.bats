@@ -114,8 +114,10 @@ records() {
 @test "hostctx-ci install builds and installs from the sources when hostctx-run is not on PATH" {
 	PATH=$(printf %s "$PATH" | tr : '\n' | grep -vx "$(dirname "$HOSTCTX_RUN")" | paste -sd:)
 	! command -v hostctx-run
-	cp -r "$SRC" "$T/src"	# a clean copy: the test must not build in the tree
-	rm -rf "$T/src"/build*
+	# a clean copy, without the build directories and .git: the test
+	# must not build in the tree
+	mkdir "$T/src"
+	(cd "$SRC" && tar --exclude=./.git --exclude='./build*' -cf - .) | tar -xf - -C "$T/src"
 	run --separate-stderr "$CI" install "$T/src" "$T/prefix"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$T/prefix/bin" ]
