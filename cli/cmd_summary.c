@@ -23,6 +23,8 @@
 #define SUMMARY_PART_FLOOR 4096u
 /* Below this a part would say nothing: the rest are only counted. */
 #define SUMMARY_PART_MIN 1024u
+/* Kept free while files follow: the "N more records" line fits in it. */
+#define SUMMARY_LEFT_OUT_ROOM 96u
 
 static const char summary_usage[] =
 	"Usage: " PROGRAM_NAME " summary [--format=markdown|text] [--no-sandbox] FILE...\n"
@@ -109,6 +111,36 @@ static int summarise_file(const char *path, enum hostctx_summary_format format,
 	return 0;
 }
 
+/* "N more records not summarised": printed in the room kept for it. */
+static void print_left_out(int n)
+{
+	_cleanup_free_ char *more = NULL;
+
+	if (asprintf(&more, "\n%d more record%s not summarised: the summary is "
+		     "limited to 64 KiB\n", n, n == 1 ? "" : "s") >= 0)
+		cli_print(more);
+}
+
+/*
+ * The bytes file k of files may use, used bytes printed so far; 0 when
+ * the rest are only to be counted.  While more files follow, room for
+ * print_left_out() stays free, so the count is never lost.
+ */
+static size_t part_budget(int k, int files, size_t used)
+{
+	size_t reserve = files - k > 1 ? SUMMARY_LEFT_OUT_ROOM : 0;
+	size_t separator = k > 0 ? 1 : 0;
+	size_t left, budget;
+
+	if (used + separator + reserve >= SUMMARY_LIMIT)
+		return 0;
+	left = SUMMARY_LIMIT - used - separator - reserve;
+	budget = left / (size_t)(files - k);
+	if (budget < SUMMARY_PART_FLOOR)
+		budget = left < SUMMARY_PART_FLOOR ? left : SUMMARY_PART_FLOOR;
+	return budget < SUMMARY_PART_MIN ? 0 : budget;
+}
+
 int cmd_summary(int argc, char **argv)
 {
 	struct summary_opts o;
@@ -122,26 +154,16 @@ int cmd_summary(int argc, char **argv)
 		return EXIT_TROUBLE;
 	files = argc - optind;
 	for (int k = 0; k < files; k++) {
-		size_t separator = k > 0 ? 1 : 0;
-		size_t left = SUMMARY_LIMIT - used - separator;
-		size_t budget = left / (size_t)(files - k);
+		size_t budget = part_budget(k, files, used);
 
-		if (budget < SUMMARY_PART_FLOOR)
-			budget = left < SUMMARY_PART_FLOOR ? left : SUMMARY_PART_FLOOR;
-
-		if (budget < SUMMARY_PART_MIN) {
-			_cleanup_free_ char *more = NULL;
-
-			if (asprintf(&more, "\n%d more record%s not summarised: the "
-				     "summary is limited to 64 KiB\n", files - k,
-				     files - k == 1 ? "" : "s") >= 0 &&
-			    strlen(more) <= left)
-				cli_print(more);
+		if (budget == 0) {
+			print_left_out(files - k);
 			break;
 		}
-		if (separator)
+		if (k > 0) {
 			cli_print("\n");
-		used += separator;
+			used++;
+		}
 		if (summarise_file(argv[optind + k], o.format, budget, &used) < 0)
 			failed = 1;
 	}

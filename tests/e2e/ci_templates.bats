@@ -7,8 +7,12 @@
 bats_require_minimum_version 1.5.0
 
 setup() {
-	: "${HOSTCTX_RUN:?HOSTCTX_RUN must name the hostctx-run binary}"
-	[ -x "$HOSTCTX_RUN" ] || { echo "not built: $HOSTCTX_RUN" >&2; return 1; }
+	: "${HOSTCTX:?HOSTCTX must name the hostctx binary}"
+	# the build's bin directory, as make install lays it out: hostctx,
+	# hostctx-run, and ../lib/libhostctx-preload.so (HOSTCTX_RUN may be a
+	# test build elsewhere, under valgrind)
+	BIN=$(dirname "$HOSTCTX")
+	[ -x "$BIN/hostctx-run" ] || { echo "not built: $BIN/hostctx-run" >&2; return 1; }
 	T=$BATS_TEST_TMPDIR
 	SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 	CI=$SRC/ci/hostctx-ci
@@ -16,7 +20,7 @@ setup() {
 	unset GITHUB_ACTIONS GITLAB_CI HOSTCTX_CI HOSTCTX_DIR LD_PRELOAD CI_PROJECT_DIR \
 		HOSTCTX_CI_SYSTEM HOSTCTX_CI_MODE HOSTCTX_CI_DIR
 	# the build's programs on PATH, as install leaves them
-	PATH=$(dirname "$HOSTCTX_RUN"):$PATH
+	PATH=$BIN:$PATH
 	export RUNNER_TEMP=$T/runner GITHUB_ENV=$T/github_env GITHUB_PATH=$T/github_path \
 		GITHUB_STEP_SUMMARY=$T/step_summary.md
 	mkdir -p "$RUNNER_TEMP"
@@ -37,14 +41,14 @@ records() {
 	export GITHUB_ACTIONS=true
 	run "$CI" install "$SRC" "$T/prefix"
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(dirname "$HOSTCTX_RUN")" ]	# already on PATH: nothing built
+	[ "$output" = "$BIN" ]	# already on PATH: nothing built
 	[ ! -e "$T/prefix" ]
 	run "$CI" setup
 	[ "$status" -eq 0 ]
 	grep -qx "HOSTCTX_DIR=$RUNNER_TEMP/hostctx" "$GITHUB_ENV"
 	grep -qx "HOSTCTX_CI=github" "$GITHUB_ENV"
 	! grep -q LD_PRELOAD "$GITHUB_ENV"
-	run --separate-stderr later_step "$HOSTCTX_RUN" -- echo hi
+	run --separate-stderr later_step hostctx-run -- echo hi
 	[ "$status" -eq 0 ]
 	[ "$output" = hi ]
 	[ "$(records)" -eq 1 ]
@@ -60,7 +64,7 @@ records() {
 	export GITHUB_ACTIONS=true HOSTCTX_CI_MODE=preload
 	run "$CI" setup
 	[ "$status" -eq 0 ]
-	grep -qx "LD_PRELOAD=$(dirname "$(dirname "$HOSTCTX_RUN")")/lib/libhostctx-preload.so" "$GITHUB_ENV"
+	grep -qx "LD_PRELOAD=$(dirname "$BIN")/lib/libhostctx-preload.so" "$GITHUB_ENV"
 	run --separate-stderr later_step sh -c 'echo step one'
 	[ "$output" = "step one" ]
 	[ -z "$stderr" ]
@@ -86,7 +90,7 @@ records() {
 	[ "${lines[0]}" = "export HOSTCTX_DIR='$T/project/hostctx'" ]
 	[ "${lines[1]}" = "export HOSTCTX_CI='gitlab'" ]
 	eval "$output"
-	run --separate-stderr "$HOSTCTX_RUN" -- echo hi
+	run --separate-stderr hostctx-run -- echo hi
 	[ "$output" = hi ]
 	[[ "${stderr_lines[0]}" == $'\e[0Ksection_start:'*':hostctx[collapsed=true]'$'\r\e[0K''hostctx: '* ]]
 	run --separate-stderr "$CI" finish
@@ -112,7 +116,7 @@ records() {
 }
 
 @test "hostctx-ci install builds and installs from the sources when hostctx-run is not on PATH" {
-	PATH=$(printf %s "$PATH" | tr : '\n' | grep -vx "$(dirname "$HOSTCTX_RUN")" | paste -sd:)
+	PATH=$(printf %s "$PATH" | tr : '\n' | grep -vx "$BIN" | paste -sd:)
 	! command -v hostctx-run
 	# a clean copy, without the build directories and .git: the test
 	# must not build in the tree

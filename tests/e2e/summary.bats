@@ -96,6 +96,15 @@ hx() {
 	[ "$(hx summary "${files[@]}" | wc -c)" -le 65536 ]
 	[[ "$output" == *"more records not summarised: the summary is limited to 64 KiB"* ]]
 	[ "$(grep -c '^### hostctx: `true`$' <<<"$output")" -ge 10 ]
+	# whatever the sizes, every file is summarised or counted, never lost
+	for n in 20 40 60; do
+		run --separate-stderr hx summary "${files[@]:0:$n}"
+		[ "$status" -eq 0 ]
+		[ "${#output}" -le 65536 ]
+		done_n=$(grep -c '^### hostctx: `true`$' <<<"$output")
+		more=$(sed -n 's/^\([0-9]*\) more records\{0,1\} not summarised: .*/\1/p' <<<"$output")
+		[ $((done_n + ${more:-0})) -eq "$n" ]
+	done
 }
 
 @test "summary: a bad file is reported in one line, the others still summarised" {
