@@ -81,6 +81,20 @@ int cli_load_document(const char *path, struct hostctx_document **doc);
 /* The name used in messages for path ("-" reads as standard input). */
 const char *cli_display_name(const char *path);
 /*
+ * The options of a subcommand whose only options are --no-sandbox
+ * (*sandbox) and --help (usage printed).  Returns -1 to go on with the
+ * operands at argv[optind], else the exit status.
+ */
+int cli_parse_sandbox_opts(int argc, char **argv, const char *subcommand,
+			   const char *usage, bool *sandbox);
+/*
+ * The same for a subcommand that takes one FILE and nothing else but
+ * --no-sandbox (*sandbox) and --help (usage printed).  Returns -1 to go
+ * on with the FILE at argv[optind], else the exit status.
+ */
+int cli_parse_one_file(int argc, char **argv, const char *subcommand, const char *usage,
+		       bool *sandbox);
+/*
  * Read all of fd, at most limit bytes (-EFBIG beyond), into a
  * NUL-terminated malloc()ed buffer.  0 or -errno; nothing is reported.
  */

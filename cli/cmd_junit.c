@@ -19,7 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -58,28 +57,12 @@ struct junit_opts {
 /* Returns -1 to go on, else the exit status. */
 static int parse_junit_opts(int argc, char **argv, struct junit_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int status;
 
-	*o = (struct junit_opts){ .sandbox = true };
-	opterr = 0;	/* cli_option_error() names the subcommand */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_NO_SANDBOX:
-			o->sandbox = false;
-			break;
-		case 'h':
-			cli_print(junit_usage);
-			return EXIT_SAME;
-		default:
-			return cli_option_error("junit", argv, c);
-		}
-	}
+	*o = (struct junit_opts){ 0 };
+	status = cli_parse_sandbox_opts(argc, argv, "junit", junit_usage, &o->sandbox);
+	if (status >= 0)
+		return status;
 	if (argc - optind < 2)
 		return cli_usage_error("junit: expected JUNIT.xml and SIDECAR operands");
 	if (argc - optind > 2)

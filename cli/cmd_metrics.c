@@ -6,7 +6,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -20,38 +19,6 @@ static const char metrics_usage[] =
 	"  -h, --help        show this help and exit\n"
 	"\n"
 	"Exit status: 0 success, 2 trouble (bad arguments, unreadable or invalid FILE).\n";
-
-/* Returns -1 to go on, else the exit status. */
-static int parse_metrics_opts(int argc, char **argv, bool *sandbox)
-{
-	static const struct option longopts[] = {
-		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	opterr = 0;	/* cli_option_error() names the subcommand */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_NO_SANDBOX:
-			*sandbox = false;
-			break;
-		case 'h':
-			cli_print(metrics_usage);
-			return EXIT_SAME;
-		default:
-			return cli_option_error("metrics", argv, c);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("metrics: missing FILE operand");
-	if (argc - optind > 1)
-		return cli_usage_error("metrics: unexpected operand '%s'",
-				       argv[optind + 1]);
-	return -1;
-}
 
 static int document_metrics(const struct hostctx_document *doc, char **ret_text)
 {
@@ -67,10 +34,10 @@ int cmd_metrics(int argc, char **argv)
 	_cleanup_document_ struct hostctx_document *doc = NULL;
 	_cleanup_free_ char *text = NULL;
 	const char *path;
-	bool sandbox = true;
+	bool sandbox;
 	int status, r;
 
-	status = parse_metrics_opts(argc, argv, &sandbox);
+	status = cli_parse_one_file(argc, argv, "metrics", metrics_usage, &sandbox);
 	if (status >= 0)
 		return status;
 	path = argv[optind];

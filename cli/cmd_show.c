@@ -5,7 +5,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -16,38 +15,6 @@ static const char show_usage[] =
 	"\n"
 	"      --no-sandbox  parse without the seccomp sandbox\n"
 	"  -h, --help        show this help and exit\n";
-
-/* Returns -1 to go on, else the exit status. */
-static int parse_show_opts(int argc, char **argv, bool *sandbox)
-{
-	static const struct option longopts[] = {
-		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	opterr = 0;	/* cli_option_error() names the subcommand */
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_NO_SANDBOX:
-			*sandbox = false;
-			break;
-		case 'h':
-			cli_print(show_usage);
-			return EXIT_SAME;
-		default:
-			return cli_option_error("show", argv, c);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("show: missing FILE operand");
-	if (argc - optind > 1)
-		return cli_usage_error("show: unexpected operand '%s'",
-				       argv[optind + 1]);
-	return -1;
-}
 
 static int render_snapshot(const struct hostctx_snapshot *s)
 {
@@ -65,10 +32,10 @@ int cmd_show(int argc, char **argv)
 {
 	_cleanup_document_ struct hostctx_document *doc = NULL;
 	const char *path;
-	bool sandbox = true;
+	bool sandbox;
 	int status, r;
 
-	status = parse_show_opts(argc, argv, &sandbox);
+	status = cli_parse_one_file(argc, argv, "show", show_usage, &sandbox);
 	if (status >= 0)
 		return status;
 	path = argv[optind];

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -172,4 +173,47 @@ int cli_load_document(const char *path, struct hostctx_document **doc)
 		return -1;
 	}
 	return 0;
+}
+
+int cli_parse_sandbox_opts(int argc, char **argv, const char *subcommand,
+			   const char *usage, bool *sandbox)
+{
+	static const struct option longopts[] = {
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*sandbox = true;
+	opterr = 0;	/* cli_option_error() names the subcommand */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_NO_SANDBOX:
+			*sandbox = false;
+			break;
+		case 'h':
+			cli_print(usage);
+			return EXIT_SAME;
+		default:
+			return cli_option_error(subcommand, argv, c);
+		}
+	}
+	return -1;
+}
+
+int cli_parse_one_file(int argc, char **argv, const char *subcommand, const char *usage,
+		       bool *sandbox)
+{
+	int status = cli_parse_sandbox_opts(argc, argv, subcommand, usage, sandbox);
+
+	if (status >= 0)
+		return status;
+	if (optind >= argc)
+		return cli_usage_error("%s: missing FILE operand", subcommand);
+	if (argc - optind > 1)
+		return cli_usage_error("%s: unexpected operand '%s'", subcommand,
+				       argv[optind + 1]);
+	return -1;
 }

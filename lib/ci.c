@@ -114,17 +114,6 @@ static void gitlab_section(FILE *f, const struct hostctx_check_report *rep,
 	fprintf(f, "\033[0Ksection_end:%ld:hostctx\r\033[0K\n", when);
 }
 
-static int record_report(const struct hostctx_sidecar *sc, struct hostctx_check_report **rep)
-{
-	struct hostctx_check_config *cfg = NULL;
-	int r = hostctx_check_config_new(&cfg);
-
-	if (r == 0)
-		r = hostctx_check_sidecar(cfg, sc, rep);
-	hostctx_check_config_free(cfg);
-	return r == -ENODATA ? 0 : r;	/* no pre snapshot: nothing to check */
-}
-
 HCTX_EXPORT int hostctx_ci_format_log(const struct hostctx_sidecar *sc, const char *name,
 				      enum hostctx_ci_system ci, long when, char **ret_text)
 {
@@ -136,7 +125,7 @@ HCTX_EXPORT int hostctx_ci_format_log(const struct hostctx_sidecar *sc, const ch
 
 	if (!sc || (ci != HOSTCTX_CI_NONE && ci != HOSTCTX_CI_GITHUB && ci != HOSTCTX_CI_GITLAB))
 		return -EINVAL;
-	r = record_report(sc, &rep);
+	r = hctx_check_record_here(sc, &rep);
 	if (r >= 0 && ci == HOSTCTX_CI_GITLAB)
 		r = hostctx_sidecar_format_summary(sc, name, HOSTCTX_SUMMARY_TEXT,
 						   CI_LOG_SUMMARY_BYTES, &summary);

@@ -23,16 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct export_buf {
-	char *p;
-	size_t len, cap;
-};
-
 struct hctx_export {
 	enum hostctx_export_format format;
 	bool header;		/* column names (CSV) instead of values */
 	struct hctx_jw *jw;	/* the NDJSON row being written */
-	struct export_buf csv;	/* the CSV row (or header) being written */
+	struct hctx_text csv;	/* the CSV row (or header) being written */
 	char name[HCTX_PATH_MAX];
 	size_t name_len;
 	size_t n_cells;
@@ -41,27 +36,14 @@ struct hctx_export {
 
 /* ---- text buffers ------------------------------------------------------ */
 
-static void buf_add(struct hctx_export *x, struct export_buf *b, const char *s, size_t n)
+static void buf_add(struct hctx_export *x, struct hctx_text *b, const char *s, size_t n)
 {
-	if (x->err)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p) {
-			x->err = -ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	/* the first failure sticks: what follows is not added */
+	if (!x->err)
+		x->err = hctx_text_add(b, s, n);
 }
 
-static void buf_puts(struct hctx_export *x, struct export_buf *b, const char *s)
+static void buf_puts(struct hctx_export *x, struct hctx_text *b, const char *s)
 {
 	buf_add(x, b, s, strlen(s));
 }
@@ -249,7 +231,7 @@ static void scalar_text(const struct hctx_value *v, char *buf, size_t size,
 /* "0-3:schedutil;4:powersave": a by-CPU map's entries, by lowest CPU. */
 static int canonical_text(struct hctx_export *x, const struct hctx_value *by, char **ret)
 {
-	struct export_buf b = { 0 };
+	struct hctx_text b = { 0 };
 	char num[32];
 	const char *text;
 
@@ -559,7 +541,7 @@ static void write_ndjson_row(struct hctx_jw *w, const void *arg)
 
 /* One whole row (or the header) appended to out: nothing when it fails. */
 static int format_row(enum hostctx_export_format format, bool header,
-		      const struct row *row, struct export_buf *out)
+		      const struct row *row, struct hctx_text *out)
 {
 	struct hctx_export x = { .format = format, .header = header };
 	_cleanup_free_ char *text = NULL;
@@ -586,7 +568,7 @@ static bool format_known(enum hostctx_export_format format)
 	return format == HOSTCTX_EXPORT_NDJSON || format == HOSTCTX_EXPORT_CSV;
 }
 
-static int finish(struct export_buf *out, int r, char **ret_text, size_t *ret_len)
+static int finish(struct hctx_text *out, int r, char **ret_text, size_t *ret_len)
 {
 	if (r == 0 && !out->p && !(out->p = calloc(1, 1)))
 		r = -ENOMEM;
@@ -604,7 +586,7 @@ HCTX_EXPORT int hostctx_export_header(enum hostctx_export_format format, unsigne
 				      char **ret_text)
 {
 	struct row row = { .phase = flags & HOSTCTX_EXPORT_SNAPSHOTS ? "pre" : NULL };
-	struct export_buf out = { 0 };
+	struct hctx_text out = { 0 };
 	int r = 0;
 
 	if (!format_known(format))
@@ -618,7 +600,7 @@ HCTX_EXPORT int hostctx_sidecar_export(const struct hostctx_sidecar *sc, const c
 				       enum hostctx_export_format format, unsigned flags,
 				       char **ret_text, size_t *ret_len)
 {
-	struct export_buf out = { 0 };
+	struct hctx_text out = { 0 };
 	int r = 0;
 
 	if (!sc || !format_known(format))
@@ -640,7 +622,7 @@ HCTX_EXPORT int hostctx_snapshot_export(const struct hostctx_snapshot *s, const 
 					enum hostctx_export_format format, unsigned flags,
 					char **ret_text, size_t *ret_len)
 {
-	struct export_buf out = { 0 };
+	struct hctx_text out = { 0 };
 	int r = 0;
 
 	if (!s || !format_known(format) || !(flags & HOSTCTX_EXPORT_SNAPSHOTS))

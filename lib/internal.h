@@ -1043,11 +1043,28 @@ void hctx_change_lines(struct hctx_human *h, const struct hctx_change *c);
 /* /proc/PID/stat: field 3 (the state letter) and field 22 (start ticks). */
 int hctx_parse_pid_stat(const char *text, size_t len, char *ret_state, uint64_t *ret_start);
 
+/*
+ * probe.c: a record checked as `hostctx check FILE` does, with the
+ * default configuration and this host's word on an incomplete record's
+ * process.  0 with *ret NULL when the record has no pre snapshot.
+ */
+int hctx_check_record_here(const struct hostctx_sidecar *sc, struct hostctx_check_report **ret);
+
 /* ---- quote.c --------------------------------------------------------- */
 
 /* hostctx_quote() into a stream. */
 void hctx_quote_to(FILE *f, const char *s, enum hostctx_quote_style style);
 /* The record's argv as shell words, separated by blanks ("" for none). */
 void hctx_command_line_to(FILE *f, const struct hostctx_sidecar *sc);
+
+/* ---- text.c ---------------------------------------------------------- */
+
+/* A growable string: p is NUL-terminated once anything was added. */
+struct hctx_text {
+	char *p;
+	size_t len, cap;
+};
+/* Append n bytes of s: 0, or -ENOMEM with t as it was. */
+int hctx_text_add(struct hctx_text *t, const char *s, size_t n);
 
 #endif /* HOSTCTX_INTERNAL_H */

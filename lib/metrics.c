@@ -25,11 +25,6 @@
 /* Nested labels deeper than this are not written (no spec nests so). */
 #define METRICS_DEPTH 16
 
-struct metrics_buf {
-	char *p;
-	size_t len, cap;
-};
-
 struct metrics_sample {
 	char *labels;		/* 'phase="pre",key="x"', or NULL */
 	char value[32];
@@ -46,9 +41,9 @@ struct metrics_family {
 struct hctx_metrics {
 	struct metrics_family *fams;
 	size_t n_fams, cap_fams;
-	struct metrics_buf name;	/* "hostctx_cpu_time_ticks_user" */
-	struct metrics_buf path;	/* "cpu_time_ticks.user": for help, collisions */
-	struct metrics_buf labels;
+	struct hctx_text name;	/* "hostctx_cpu_time_ticks_user" */
+	struct hctx_text path;	/* "cpu_time_ticks.user": for help, collisions */
+	struct hctx_text labels;
 	const char *label_names[METRICS_DEPTH];
 	size_t depth;
 	const char *help;		/* the field's label (help_prefix before it) */
@@ -59,33 +54,20 @@ struct hctx_metrics {
 
 /* ---- text buffers ----------------------------------------------------- */
 
-static void buf_add(struct hctx_metrics *m, struct metrics_buf *b, const char *s,
+static void buf_add(struct hctx_metrics *m, struct hctx_text *b, const char *s,
 		    size_t n)
 {
-	if (m->err)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-
-		if (!p) {
-			m->err = -ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	/* the first failure sticks: what follows is not added */
+	if (!m->err)
+		m->err = hctx_text_add(b, s, n);
 }
 
-static void buf_str(struct hctx_metrics *m, struct metrics_buf *b, const char *s)
+static void buf_str(struct hctx_metrics *m, struct hctx_text *b, const char *s)
 {
 	buf_add(m, b, s, strlen(s));
 }
 
-static void buf_cut(struct metrics_buf *b, size_t len)
+static void buf_cut(struct hctx_text *b, size_t len)
 {
 	b->len = len;
 	if (b->p)
@@ -103,7 +85,7 @@ void hctx_metrics_sanitise(char *s, size_t len)
 	}
 }
 
-static void buf_sanitised(struct hctx_metrics *m, struct metrics_buf *b, const char *s)
+static void buf_sanitised(struct hctx_metrics *m, struct hctx_text *b, const char *s)
 {
 	size_t from = b->len;
 
@@ -113,7 +95,7 @@ static void buf_sanitised(struct hctx_metrics *m, struct metrics_buf *b, const c
 }
 
 /* The escapes of label values and help text: \\, \" and \n. */
-static void buf_escaped(struct hctx_metrics *m, struct metrics_buf *b, const char *s)
+static void buf_escaped(struct hctx_metrics *m, struct hctx_text *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\')
@@ -196,7 +178,7 @@ void hctx_metrics_leave(struct hctx_metrics *m, struct hctx_metrics_mark k)
 
 static char *help_text(struct hctx_metrics *m)
 {
-	struct metrics_buf b = { 0 };
+	struct hctx_text b = { 0 };
 
 	if (!m->help)
 		return NULL;

@@ -74,3 +74,19 @@ HCTX_EXPORT int hostctx_sidecar_probe(const struct hostctx_sidecar *sc,
 		       HOSTCTX_RUN_GONE : HOSTCTX_RUN_RUNNING;
 	return 0;
 }
+
+int hctx_check_record_here(const struct hostctx_sidecar *sc, struct hostctx_check_report **ret)
+{
+	struct hostctx_check_config *cfg = NULL;
+	enum hostctx_run_state state;
+	int r = hostctx_check_config_new(&cfg);
+
+	*ret = NULL;
+	if (r < 0)
+		return r;
+	if (hostctx_sidecar_probe(sc, &state) == 0)
+		hostctx_check_config_set_run_state(cfg, state);
+	r = hostctx_check_sidecar(cfg, sc, ret);
+	hostctx_check_config_free(cfg);
+	return r == -ENODATA ? 0 : r;	/* no pre snapshot: nothing to check */
+}

@@ -584,27 +584,20 @@ static int check_part(struct summary *sm, const struct record_job *job)
 {
 	struct hostctx_check_config *cfg = NULL;
 	struct hostctx_check_report *rep = NULL;
-	int r = hostctx_check_config_new(&cfg);
+	int r;
 
-	if (r < 0)
-		return r;
 	if (job->sc) {
-		enum hostctx_run_state state;
-
-		if (hostctx_sidecar_probe(job->sc, &state) == 0)
-			hostctx_check_config_set_run_state(cfg, state);
-		r = hostctx_check_sidecar(cfg, job->sc, &rep);
+		r = hctx_check_record_here(job->sc, &rep);
 	} else {
-		r = hostctx_check_snapshot(cfg, job->s, NULL, &rep);
+		r = hostctx_check_config_new(&cfg);
+		if (r == 0)
+			r = hostctx_check_snapshot(cfg, job->s, NULL, &rep);
+		hostctx_check_config_free(cfg);
 	}
-	hostctx_check_config_free(cfg);
-	if (r == -ENODATA)	/* a record without its pre snapshot */
-		return 0;
-	if (r < 0)
-		return r;
-	check_section(sm, rep);
+	if (r >= 0 && rep)
+		check_section(sm, rep);
 	hostctx_check_report_free(rep);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int record_main(struct summary *sm, const void *arg)
