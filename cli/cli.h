@@ -106,6 +106,25 @@ int cli_read_fd(int fd, size_t limit, char **ret_text, size_t *ret_len);
  */
 int cli_read_file(const char *path, char **ret_text, size_t *ret_len);
 
+/* ---- walk.c: PATH operands --------------------------------------- */
+
+/* What a directory operand's walk visits. */
+#define CLI_RECORD_SUFFIX ".hostctx.json"
+
+/* Called for each file to read; 0, or -1 when it reported a problem. */
+typedef int cli_visit_fn(const char *path, void *data);
+/* name ends in CLI_RECORD_SUFFIX (and is more than it). */
+bool cli_is_record_name(const char *name);
+/* path is a directory ("-" never is; a symlink to one is). */
+bool cli_is_directory(const char *path);
+/*
+ * Visit the operand: a file or '-' as it is; a directory's records
+ * below it in sorted order, symlinked directories below it not
+ * followed (docs/fleet.md).  -1 when anything was reported (the walk
+ * still visits the rest), else 0.
+ */
+int cli_walk_operand(const char *path, cli_visit_fn *visit, void *data);
+
 /* ---- render.c ------------------------------------------------------ */
 
 /* Print a sidecar for humans: header, pre, post, changes. */

@@ -2,32 +2,24 @@
 /*
  * cmd_export.c - `hostctx export PATH...`: records as flat rows, NDJSON
  * or CSV, for DuckDB, ClickHouse, BigQuery or sqlite (docs/fleet.md).
- * The library formats each row; this file walks the inputs: files,
- * directories (every *.hostctx.json below them, in sorted order,
- * symlinked directories not followed, so a link loop cannot hold it)
- * and '-'.  One record is loaded at a time.  A file that cannot be
+ * The library formats each row; walk.c visits the inputs (files,
+ * directories, '-').  One record is loaded at a time.  A file that cannot be
  * read is reported and left out, like cat(1): the others are still
  * exported, and the exit status says so.
  */
 #include "cli.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#define RECORD_SUFFIX ".hostctx.json"
-/* Deeper trees are refused: bind mounts can loop where symlinks cannot. */
-#define EXPORT_MAX_DEPTH 64
 
 static const char export_usage[] =
 	"Usage: " PROGRAM_NAME " export [--format=ndjson|csv] [--snapshots] [--no-sandbox] PATH...\n"
 	"Print records as flat rows for fleet databases (docs/fleet.md): one row\n"
 	"per record with the same columns for every row (file, run_*, pre_FIELD,\n"
 	"post_FIELD, changes_count, deltas_*).  A PATH is a file, a directory\n"
-	"(every *" RECORD_SUFFIX " below it, in sorted order; symlinked\n"
+	"(every *" CLI_RECORD_SUFFIX " below it, in sorted order; symlinked\n"
 	"directories are not followed) or '-' (standard input).\n"
 	"\n"
 	"  -f, --format=NAME  ndjson (default; one JSON object a line) or csv\n"
@@ -126,145 +118,9 @@ static int export_file(const char *path, const struct export_opts *o)
 	return 0;
 }
 
-static bool is_record_name(const char *name)
+static int visit_record(const char *path, void *data)
 {
-	size_t n = strlen(name), k = strlen(RECORD_SUFFIX);
-
-	return n > k && strcmp(name + n - k, RECORD_SUFFIX) == 0;
-}
-
-/* The names of a directory: owned by *ret_names, each and the array. */
-struct names {
-	char **v;
-	size_t n, cap;
-};
-
-static void names_clear(struct names *ns)
-{
-	for (size_t i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
-	*ns = (struct names){ 0 };
-}
-
-static int names_add(struct names *ns, const char *name)
-{
-	char *copy;
-
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? ns->cap * 2 : 16;
-		char **v = realloc(ns->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ns->v = v;
-		ns->cap = cap;
-	}
-	copy = strdup(name);
-	if (!copy)
-		return -ENOMEM;
-	ns->v[ns->n++] = copy;
-	return 0;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The entries of dir, sorted, and the directory closed again before
- * any is visited: open descriptors do not grow with the depth.
- */
-static int list_sorted(const char *dir, struct names *ret)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int r = 0;
-
-	if (!d)
-		return -errno;
-	errno = 0;
-	while (r == 0 && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
-			r = names_add(ret, e->d_name);
-		errno = 0;
-	}
-	if (r == 0 && errno)
-		r = -errno;
-	closedir(d);
-	if (r == 0)
-		qsort(ret->v, ret->n, sizeof(*ret->v), compare_names);
-	return r;
-}
-
-static int export_tree(const char *dir, const struct export_opts *o, int depth);
-
-/*
- * One entry of a directory: a subdirectory is walked (a symlink to one
- * is not: that is how loops are avoided), a *.hostctx.json file (or a
- * symlink to one) is exported, anything else is passed over.
- */
-static int export_entry(const char *path, const char *name, const struct export_opts *o,
-			int depth)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0) {
-		cli_file_error(path, "%s", strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode))
-		return export_tree(path, o, depth + 1);
-	if (!is_record_name(name))
-		return 0;
-	if (S_ISLNK(st.st_mode) && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
-		return 0;	/* dangling, or a link to a directory */
-	return export_file(path, o);
-}
-
-/* Every record below dir; -1 when anything was reported. */
-static int export_tree(const char *dir, const struct export_opts *o, int depth)
-{
-	struct names ns = { 0 };
-	int failed = 0, r;
-
-	if (depth > EXPORT_MAX_DEPTH) {
-		cli_file_error(dir, "more than %d directories deep, not walked",
-			       EXPORT_MAX_DEPTH);
-		return -1;
-	}
-	r = list_sorted(dir, &ns);
-	if (r < 0) {
-		cli_file_error(dir, "%s", strerror(-r));
-		names_clear(&ns);
-		return -1;
-	}
-	for (size_t i = 0; i < ns.n; i++) {
-		_cleanup_free_ char *path = NULL;
-		size_t len = strlen(dir);
-
-		if (asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
-			     ns.v[i]) < 0) {
-			cli_error("out of memory");
-			failed = -1;
-			break;
-		}
-		if (export_entry(path, ns.v[i], o, depth) < 0)
-			failed = -1;
-	}
-	names_clear(&ns);
-	return failed;
-}
-
-/* A PATH operand: '-', a directory (named, so followed if a symlink) or a file. */
-static int export_operand(const char *path, const struct export_opts *o)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return export_tree(path, o, 0);
-	return export_file(path, o);
+	return export_file(path, data);
 }
 
 static int print_header(const struct export_opts *o)
@@ -293,7 +149,7 @@ int cmd_export(int argc, char **argv)
 	if (print_header(&o) < 0)
 		return EXIT_TROUBLE;
 	for (int k = optind; k < argc; k++)
-		if (export_operand(argv[k], &o) < 0)
+		if (cli_walk_operand(argv[k], visit_record, &o) < 0)
 			failed = 1;
 	return failed ? EXIT_TROUBLE : EXIT_SAME;
 }
