@@ -121,7 +121,8 @@ bool cli_is_directory(const char *path);
  * Visit the operand: a file or '-' as it is; a directory's records
  * below it in sorted order, symlinked directories below it not
  * followed (docs/fleet.md).  -1 when anything was reported (the walk
- * still visits the rest), else 0.
+ * still visits the rest; a directory without a record is reported),
+ * else 0.
  */
 int cli_walk_operand(const char *path, cli_visit_fn *visit, void *data);
 

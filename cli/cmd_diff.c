@@ -1,165 +1,297 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_diff.c - `hostctx diff FILE` (pre vs post of one record) and
- * `hostctx diff A B` (two records' post snapshots, or snapshots).
- * Exit status as diff(1): 0 same, 1 different, 2 trouble.
+ * `hostctx diff A B` (two records' post snapshots, or snapshots), with
+ * classes, tolerances and "not comparable" (the library's compare.c;
+ * docs/hostctx.1).  Exit status as diff(1): 0 same, 1 different, 2
+ * trouble; over many records the worst one's.
  */
 #include "cli.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
 
 static const char diff_usage[] =
-	"Usage: " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... [--all] FILE\n"
-	"       " PROGRAM_NAME " diff [--json] [--ignore=GLOB]... A B\n"
-	"Compare the pre and post snapshots of one sidecar record, or two\n"
-	"files: a sidecar stands for its post snapshot.  FILE '-' reads\n"
-	"standard input.\n"
+	"Usage: " PROGRAM_NAME " diff [OPTION]... PATH\n"
+	"       " PROGRAM_NAME " diff [OPTION]... A B\n"
+	"Compare the pre and post snapshots of a record (each record below a\n"
+	"directory PATH), or two files: a record stands for its post snapshot\n"
+	"(--pre: its pre), and B may be a directory of records to compare\n"
+	"with A one by one.  '-' reads standard input.  The differences are\n"
+	"grouped by class: identity, instance, config, telemetry.\n"
 	"\n"
-	"  -j, --json         print the changes as a JSON array of\n"
-	"                     {\"field\", \"before\", \"after\"}\n"
-	"  -i, --ignore=GLOB  drop changes whose field path matches the shell\n"
-	"                     glob (e.g. 'hugepages_*', 'sched_tunables.*');\n"
-	"                     may be repeated\n"
-	"  -a, --all          FILE: also what happened on the host during the run\n"
-	"                     (the deltas of its counters; they never change the\n"
-	"                     exit status); with --json an object\n"
-	"                     {\"changes\": [...], \"deltas\": {...}}\n"
-	"      --no-sandbox   parse without the seccomp sandbox\n"
-	"  -h, --help         show this help and exit\n"
+	"  -j, --json[=SHAPE]     SHAPE array (default): the differences as a JSON\n"
+	"                         array of {\"field\", \"class\", \"before\", \"after\"};\n"
+	"                         grouped: an object by class (docs/json-format.md)\n"
+	"  -i, --ignore=GLOB      drop differences whose field path matches the\n"
+	"                         shell glob (e.g. 'sched_tunables.*'); repeatable\n"
+	"  -a, --all              also the telemetry class; for one record, also\n"
+	"                         what happened on the host during the run (the\n"
+	"                         deltas; with --json an object {\"changes\", \"deltas\"})\n"
+	"  -c, --class=LIST       compare these classes only (comma list of\n"
+	"                         identity, instance, config, telemetry)\n"
+	"  -t, --tolerance=GLOB=SPEC\n"
+	"                         let matching fields differ: SPEC N (absolute), N%\n"
+	"                         (relative to A), any, or 0 (exact); repeatable,\n"
+	"                         the last match wins\n"
+	"      --tolerances=FILE  tolerances from FILE, lines 'GLOB SPEC', '#' comments\n"
+	"      --no-default-tolerances\n"
+	"                         A B: drop the built-in total_memory_kib=1%\n"
+	"      --pre              A B: compare the records' pre snapshots\n"
+	"  -v, --verbose          also list what is within tolerance, not\n"
+	"                         comparable, and A B's instance fields\n"
+	"      --no-sandbox       parse without the seccomp sandbox\n"
+	"  -h, --help             show this help and exit\n"
 	"\n"
-	"Exit status: 0 no differences, 1 differences, 2 trouble.\n"
-	"heap_state is shown but never compared.\n";
+	"Exit status: 0 no difference that counts, 1 differences, 2 trouble.\n"
+	"Within a tolerance, not comparable or not compared never counts; an\n"
+	"instance difference counts for one record only.  heap_state is never\n"
+	"compared.\n";
+
+enum {
+	OPT_TOLERANCES = 0x200,
+	OPT_NO_DEFAULT_TOLERANCES,
+	OPT_PRE,
+};
+
+enum json_shape { JSON_NONE, JSON_ARRAY, JSON_GROUPED };
 
 struct diff_opts {
-	bool json;
-	bool all;
-	bool no_sandbox;
-	size_t n_globs;
-	const char **globs;	/* points into argv */
+	enum json_shape json;
+	bool all, pre, verbose, no_sandbox, no_defaults, class_given;
+	unsigned classes;
+	/* points into argv; applied in the order given */
+	size_t n_ignore, n_tolerance;
+	const char **ignore, **tolerance;
+	const char *tolerances_file;
+	struct hostctx_compare *cmp;	/* made from the above, once */
+	size_t n_records;	/* compared so far: headings from the second on */
+	bool headings;		/* a directory operand: "==> FILE <==" each */
 };
+
+static int parse_classes(const char *list, unsigned *ret)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *save = NULL;
+	unsigned mask = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int cls = 0;
+
+		while (hostctx_class_name(cls) && strcmp(hostctx_class_name(cls), w) != 0)
+			cls++;
+		if (!hostctx_class_name(cls))
+			return -EINVAL;
+		mask |= 1u << cls;
+	}
+	if (!mask)
+		return -EINVAL;
+	*ret = mask;
+	return 0;
+}
+
+static int parse_json_shape(const char *arg, enum json_shape *ret)
+{
+	if (!arg || strcmp(arg, "array") == 0)
+		*ret = JSON_ARRAY;
+	else if (strcmp(arg, "grouped") == 0)
+		*ret = JSON_GROUPED;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* One option; -1 to go on, else the exit status. */
+static int take_option(int c, char **argv, struct diff_opts *o)
+{
+	switch (c) {
+	case 'j':
+		if (parse_json_shape(optarg, &o->json) < 0)
+			return cli_usage_error("diff: --json=%s: expected array or grouped", optarg);
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'i':
+		o->ignore[o->n_ignore++] = optarg;
+		break;
+	case 'c':
+		if (parse_classes(optarg, &o->classes) < 0)
+			return cli_usage_error("diff: --class=%s: expected a comma list of "
+					       "identity, instance, config, telemetry", optarg);
+		o->class_given = true;
+		break;
+	case 't':
+		o->tolerance[o->n_tolerance++] = optarg;
+		break;
+	case OPT_TOLERANCES:
+		o->tolerances_file = optarg;
+		break;
+	case OPT_NO_DEFAULT_TOLERANCES:
+		o->no_defaults = true;
+		break;
+	case OPT_PRE:
+		o->pre = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case OPT_NO_SANDBOX:
+		o->no_sandbox = true;
+		break;
+	case 'h':
+		cli_print(diff_usage);
+		return EXIT_SAME;
+	default:
+		return cli_option_error("diff", argv, c);
+	}
+	return -1;
+}
 
 /* Returns -1 to go on, else the exit status. */
 static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", optional_argument, NULL, 'j' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "ignore", required_argument, NULL, 'i' },
+		{ "class", required_argument, NULL, 'c' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "tolerances", required_argument, NULL, OPT_TOLERANCES },
+		{ "no-default-tolerances", no_argument, NULL, OPT_NO_DEFAULT_TOLERANCES },
+		{ "pre", no_argument, NULL, OPT_PRE },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, status = -1;
 
-	/* No more globs than arguments: one allocation up front. */
-	o->globs = calloc((size_t)argc + 1, sizeof(*o->globs));
-	if (!o->globs) {
+	/* No more globs than arguments: one allocation each, up front. */
+	o->ignore = calloc((size_t)argc + 1, sizeof(*o->ignore));
+	o->tolerance = calloc((size_t)argc + 1, sizeof(*o->tolerance));
+	if (!o->ignore || !o->tolerance) {
 		cli_error("%s", strerror(ENOMEM));
 		return EXIT_TROUBLE;
 	}
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":jai:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		case 'i':
-			o->globs[o->n_globs++] = optarg;
-			break;
-		case OPT_NO_SANDBOX:
-			o->no_sandbox = true;
-			break;
-		case 'h':
-			cli_print(diff_usage);
-			return EXIT_SAME;
-		default:
-			return cli_option_error("diff", argv, c);
-		}
-	}
+	while (status < 0 && (c = getopt_long(argc, argv, ":j::ai:c:t:vh", longopts, NULL)) != -1)
+		status = take_option(c, argv, o);
+	if (status >= 0)
+		return status;
 	if (optind >= argc)
 		return cli_usage_error("diff: missing FILE operand");
 	if (argc - optind > 2)
-		return cli_usage_error("diff: unexpected operand '%s'",
-				       argv[optind + 2]);
-	if (o->all && argc - optind == 2)
-		return cli_usage_error("diff: --all shows one record's run: give one FILE");
+		return cli_usage_error("diff: unexpected operand '%s'", argv[optind + 2]);
+	if (o->pre && argc - optind == 1)
+		return cli_usage_error("diff: --pre compares two files: give A and B");
+	if (o->all)
+		o->classes |= 1u << HOSTCTX_CLASS_TELEMETRY;
 	return -1;
+}
+
+/* ---- the options as the library takes them ----------------------------- */
+
+static int add_tolerances_file(struct hostctx_compare *cmp, const char *path)
+{
+	struct hostctx_error err = { .message = "" };
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (cli_read_file(path, &text, &len) < 0)
+		return -1;
+	r = hostctx_compare_load_tolerances(cmp, text, len, &err);
+	if (r < 0) {
+		cli_file_error(path, "%s", err.message[0] ? err.message : strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+/* Built-in defaults first, the file, then the flags: the last match wins. */
+static int make_compare(const struct diff_opts *o, enum hostctx_compare_form form,
+			struct hostctx_compare **ret)
+{
+	struct hostctx_compare *cmp = NULL;
+	int r = hostctx_compare_new(form, &cmp);
+
+	if (r == 0 && form == HOSTCTX_COMPARE_FILES && !o->no_defaults)
+		r = hostctx_compare_add_default_tolerances(cmp);
+	if (r == 0 && o->tolerances_file && add_tolerances_file(cmp, o->tolerances_file) < 0) {
+		hostctx_compare_free(cmp);
+		return -1;
+	}
+	for (size_t i = 0; r == 0 && i < o->n_tolerance; i++) {
+		r = hostctx_compare_add_tolerance_arg(cmp, o->tolerance[i]);
+		if (r == -EINVAL) {
+			hostctx_compare_free(cmp);
+			cli_usage_error("diff: --tolerance=%s: expected GLOB=SPEC "
+					"(SPEC: N, N%%, any or 0)", o->tolerance[i]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; r == 0 && i < o->n_ignore; i++)
+		r = hostctx_compare_add_ignore(cmp, o->ignore[i]);
+	if (r < 0) {
+		cli_error("%s", strerror(-r));
+		hostctx_compare_free(cmp);
+		return -1;
+	}
+	if (o->class_given)
+		hostctx_compare_set_classes(cmp, o->classes);
+	else if (o->all)
+		hostctx_compare_set_classes(cmp, o->classes | (1u << HOSTCTX_CLASS_IDENTITY) |
+						      (1u << HOSTCTX_CLASS_INSTANCE) |
+						      (1u << HOSTCTX_CLASS_CONFIG));
+	*ret = cmp;
+	return 0;
+}
+
+/* ---- which snapshots ---------------------------------------------------- */
+
+static const char *missing_side_reason(const struct hostctx_sidecar *sc)
+{
+	if (!hostctx_sidecar_complete(sc))
+		return " (incomplete)";
+	if (hostctx_sidecar_exec_error(sc))
+		return " (the command did not start)";
+	return "";
 }
 
 /* The snapshot that stands for a file in `diff A B`. */
 static const struct hostctx_snapshot *
-compared_snapshot(const char *path, const struct hostctx_document *doc)
+compared_snapshot(const char *path, const struct hostctx_document *doc, bool pre)
 {
 	const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
-	const struct hostctx_snapshot *post;
+	enum hostctx_phase phase = pre ? HOSTCTX_PRE : HOSTCTX_POST;
+	const struct hostctx_snapshot *s;
 
 	if (!sc)
 		return hostctx_document_snapshot(doc);
-	post = hostctx_sidecar_snapshot(sc, HOSTCTX_POST);
-	if (post)
-		return post;
-	if (!hostctx_sidecar_complete(sc))
-		cli_file_error(cli_display_name(path),
-			       "record has no post snapshot (incomplete)");
-	else if (hostctx_sidecar_exec_error(sc))
-		cli_file_error(cli_display_name(path),
-			       "record has no post snapshot (the command did not start: %s)",
-			       hostctx_sidecar_exec_error(sc));
-	else
-		cli_file_error(cli_display_name(path),
-			       "record has no post snapshot");
-	return NULL;
+	s = hostctx_sidecar_snapshot(sc, phase);
+	if (!s)
+		cli_file_error(cli_display_name(path), "record has no %s snapshot%s",
+			       pre ? "pre" : "post", missing_side_reason(sc));
+	return s;
 }
 
-/* pre of the record in `diff FILE`; post comes from compared_snapshot. */
-static const struct hostctx_snapshot *
-record_pre(const char *path, const struct hostctx_document *doc)
+/* ---- printing ----------------------------------------------------------- */
+
+static void print_heading(struct diff_opts *o, const char *label)
 {
-	const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
-
-	if (!sc) {
-		cli_file_error(cli_display_name(path),
-			       "a snapshot, not a sidecar record: give a second file to compare it with");
-		return NULL;
-	}
-	if (!hostctx_sidecar_snapshot(sc, HOSTCTX_PRE)) {
-		cli_file_error(cli_display_name(path),
-			       "record has no pre snapshot");
-		return NULL;
-	}
-	return hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
+	if (o->headings)
+		printf("%s==> %s <==\n", o->n_records ? "\n" : "", label);
+	o->n_records++;
 }
 
-/*
- * Only the changes are printed: heap_state is never compared (show
- * renders it), so what is printed is exactly what sets the status.
- */
-static int print_changes(const struct diff_opts *o,
-			 const struct hostctx_changes *changes)
-{
-	_cleanup_free_ char *text = NULL;
-	int r;
-
-	if (o->json)
-		r = hostctx_changes_to_json(changes, &text, NULL);
-	else
-		r = hostctx_changes_format_human(changes, &text);
-	if (r < 0)
-		return r;
-	cli_print(text);
-	return 0;
-}
-
-/* --all, human: the run's evidence under a heading, when there is any. */
-static int print_evidence(const struct hostctx_snapshot *pre,
+/* --all, human: a run's evidence under a heading, when there is any. */
+static int print_evidence(const char *whose, const struct hostctx_snapshot *pre,
 			  const struct hostctx_snapshot *post)
 {
 	_cleanup_free_ char *text = NULL;
@@ -168,13 +300,13 @@ static int print_evidence(const struct hostctx_snapshot *pre,
 	if (r < 0)
 		return r;
 	if (text[0]) {
-		cli_print("on the host during the run:\n");
+		printf("on the host during %s:\n", whose);
 		cli_print(text);
 	}
 	return 0;
 }
 
-/* --all --json: {"changes": [...], "deltas": {...}} from the two texts. */
+/* --all --json on one record: {"changes": [...], "deltas": {...}}. */
 static int print_json_all(const struct hostctx_changes *changes,
 			  const struct hostctx_snapshot *pre,
 			  const struct hostctx_snapshot *post)
@@ -194,80 +326,211 @@ static int print_json_all(const struct hostctx_changes *changes,
 	return 0;
 }
 
-static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
-		   const struct hostctx_snapshot *b)
+static int print_comparison(const struct diff_opts *o, const struct hostctx_changes *c,
+			    const struct hostctx_snapshot *pre,
+			    const struct hostctx_snapshot *post)
 {
-	_cleanup_changes_ struct hostctx_changes *changes = NULL;
+	_cleanup_free_ char *text = NULL;
 	int r;
 
-	r = hostctx_diff(a, b, &changes);
+	if (o->json == JSON_ARRAY && o->all && pre)
+		return print_json_all(c, pre, post);
+	if (o->json == JSON_ARRAY)
+		r = hostctx_changes_to_json(c, &text, NULL);
+	else if (o->json == JSON_GROUPED)
+		r = hostctx_changes_to_grouped_json(c, &text, NULL);
+	else
+		r = hostctx_changes_format_grouped(c, o->verbose ? HOSTCTX_GROUPED_VERBOSE : 0,
+						   &text);
+	if (r < 0)
+		return r;
+	cli_print(text);
+	if (o->json == JSON_NONE && o->all && pre)
+		return print_evidence("the run", pre, post);
+	return 0;
+}
+
+/* ---- the two forms ------------------------------------------------------ */
+
+static int compare(const struct diff_opts *o, const struct hostctx_snapshot *a,
+		   const struct hostctx_snapshot *b, const struct hostctx_snapshot *run_pre)
+{
+	_cleanup_changes_ struct hostctx_changes *changes = NULL;
+	int r = hostctx_compare_snapshots(o->cmp, a, b, &changes);
+
 	if (r >= 0)
-		hostctx_changes_filter(changes, o->globs, o->n_globs);
-	if (r >= 0 && o->all && o->json) {
-		r = print_json_all(changes, a, b);
-	} else if (r >= 0) {
-		r = print_changes(o, changes);
-		if (r >= 0 && o->all)
-			r = print_evidence(a, b);
-	}
+		r = print_comparison(o, changes, run_pre, run_pre ? b : NULL);
 	if (r < 0) {
 		cli_error("cannot compare: %s", strerror(-r));
 		return EXIT_TROUBLE;
 	}
-	return hostctx_changes_count(changes) > 0 ? EXIT_DIFFERENT : EXIT_SAME;
+	return hostctx_changes_differ(changes) ? EXIT_DIFFERENT : EXIT_SAME;
 }
 
-static int diff_one_record(const struct diff_opts *o, const char *path)
+static int diff_one_record(struct diff_opts *o, const char *path)
 {
 	_cleanup_document_ struct hostctx_document *doc = NULL;
+	const struct hostctx_sidecar *sc;
 	const struct hostctx_snapshot *pre, *post;
 
 	if (cli_load_document(path, &doc) < 0)
 		return EXIT_TROUBLE;
-	pre = record_pre(path, doc);
-	if (!pre)
+	sc = hostctx_document_sidecar(doc);
+	if (!sc) {
+		cli_file_error(cli_display_name(path),
+			       "a snapshot, not a sidecar record: give a second file to compare it with");
 		return EXIT_TROUBLE;
-	post = compared_snapshot(path, doc);
+	}
+	pre = hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
+	if (!pre) {
+		cli_file_error(cli_display_name(path), "record has no pre snapshot");
+		return EXIT_TROUBLE;
+	}
+	post = compared_snapshot(path, doc, false);
 	if (!post)
 		return EXIT_TROUBLE;
-	return compare(o, pre, post);
+	print_heading(o, cli_display_name(path));
+	return compare(o, pre, post, pre);
 }
 
-static int diff_two_files(const struct diff_opts *o, const char *path_a,
-			  const char *path_b)
+/* A's producer beside B's: presence differences count only between equals. */
+static int set_producers(struct hostctx_compare *cmp, const struct hostctx_document *a,
+			 const struct hostctx_document *b)
+{
+	_cleanup_free_ char *pa = NULL, *pb = NULL;
+	int r = hostctx_document_producer(a, &pa);
+
+	if (r == 0)
+		r = hostctx_document_producer(b, &pb);
+	if (r == 0)
+		r = hostctx_compare_set_producers(cmp, pa, pb);
+	return r;
+}
+
+/* --all, human, two files: each record's own run evidence. */
+static int print_files_evidence(const struct hostctx_document *doc, const char *name)
+{
+	const struct hostctx_sidecar *sc = hostctx_document_sidecar(doc);
+	_cleanup_free_ char *whose = NULL;
+
+	if (!sc || !hostctx_sidecar_snapshot(sc, HOSTCTX_PRE) ||
+	    !hostctx_sidecar_snapshot(sc, HOSTCTX_POST))
+		return 0;
+	if (asprintf(&whose, "%s's run", name) < 0)
+		return -ENOMEM;
+	return print_evidence(whose, hostctx_sidecar_snapshot(sc, HOSTCTX_PRE),
+			      hostctx_sidecar_snapshot(sc, HOSTCTX_POST));
+}
+
+struct files_job {
+	struct diff_opts *o;
+	const char *path_a;
+	const struct hostctx_document *doc_a;
+	const struct hostctx_snapshot *a;
+	int status;
+};
+
+/* Keep the worst status of the walk; -1 (reported) for trouble. */
+static int keep_worst(int *status, int this_one)
+{
+	if (this_one > *status)
+		*status = this_one;
+	return this_one == EXIT_TROUBLE ? -1 : 0;
+}
+
+static int worse(struct files_job *job, int status)
+{
+	return keep_worst(&job->status, status);
+}
+
+static int compare_with_a(const char *path_b, void *data)
+{
+	struct files_job *job = data;
+	_cleanup_document_ struct hostctx_document *doc_b = NULL;
+	const struct hostctx_snapshot *b;
+	int status, r;
+
+	if (cli_load_document(path_b, &doc_b) < 0)
+		return worse(job, EXIT_TROUBLE);
+	b = compared_snapshot(path_b, doc_b, job->o->pre);
+	if (!b)
+		return worse(job, EXIT_TROUBLE);
+	r = set_producers(job->o->cmp, job->doc_a, doc_b);
+	if (r < 0) {
+		cli_error("%s", strerror(-r));
+		return worse(job, EXIT_TROUBLE);
+	}
+	print_heading(job->o, cli_display_name(path_b));
+	status = compare(job->o, job->a, b, NULL);
+	if (status != EXIT_TROUBLE && job->o->all && job->o->json == JSON_NONE &&
+	    (print_files_evidence(job->doc_a, "A") < 0 || print_files_evidence(doc_b, "B") < 0))
+		status = EXIT_TROUBLE;
+	return worse(job, status);
+}
+
+static int diff_two_files(struct diff_opts *o, const char *path_a, const char *path_b)
 {
 	_cleanup_document_ struct hostctx_document *doc_a = NULL;
-	_cleanup_document_ struct hostctx_document *doc_b = NULL;
-	const struct hostctx_snapshot *a, *b;
+	struct files_job job = { .o = o, .path_a = path_a };
 
+	if (cli_is_directory(path_a)) {
+		cli_file_error(path_a, "a directory: A is the one file the others are compared with");
+		return EXIT_TROUBLE;
+	}
 	if (cli_load_document(path_a, &doc_a) < 0)
 		return EXIT_TROUBLE;
-	a = compared_snapshot(path_a, doc_a);
-	if (!a)
+	job.doc_a = doc_a;
+	job.a = compared_snapshot(path_a, doc_a, o->pre);
+	if (!job.a)
 		return EXIT_TROUBLE;
-	if (cli_load_document(path_b, &doc_b) < 0)
+	o->headings = cli_is_directory(path_b);
+	if (cli_walk_operand(path_b, compare_with_a, &job) < 0)
 		return EXIT_TROUBLE;
-	b = compared_snapshot(path_b, doc_b);
-	if (!b)
+	return job.status;
+}
+
+struct records_job {
+	struct diff_opts *o;
+	int status;
+};
+
+static int diff_visited_record(const char *path, void *data)
+{
+	struct records_job *job = data;
+
+	return keep_worst(&job->status, diff_one_record(job->o, path));
+}
+
+static int diff_records(struct diff_opts *o, const char *path)
+{
+	struct records_job job = { .o = o };
+
+	o->headings = cli_is_directory(path);
+	if (cli_walk_operand(path, diff_visited_record, &job) < 0)
 		return EXIT_TROUBLE;
-	return compare(o, a, b);
+	return job.status;
 }
 
 int cmd_diff(int argc, char **argv)
 {
-	struct diff_opts o = { 0 };
+	struct diff_opts o = { .classes = 0 };
 	int status;
 
 	status = parse_diff_opts(argc, argv, &o);
-	if (status < 0 && !o.no_sandbox && cli_sandbox_parsing() < 0)
+	if (status < 0 && !o.no_sandbox && cli_sandbox_listing() < 0)
+		status = EXIT_TROUBLE;
+	if (status < 0 && make_compare(&o, argc - optind == 1 ? HOSTCTX_COMPARE_RUN
+							       : HOSTCTX_COMPARE_FILES,
+				       &o.cmp) < 0)
 		status = EXIT_TROUBLE;
 	if (status < 0) {
 		if (argc - optind == 1)
-			status = diff_one_record(&o, argv[optind]);
+			status = diff_records(&o, argv[optind]);
 		else
-			status = diff_two_files(&o, argv[optind],
-						argv[optind + 1]);
+			status = diff_two_files(&o, argv[optind], argv[optind + 1]);
 	}
-	free(o.globs);
+	hostctx_compare_free(o.cmp);
+	free(o.ignore);
+	free(o.tolerance);
 	return status;
 }

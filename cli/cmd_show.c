@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_show.c - `hostctx show FILE`: render a sidecar or a snapshot file
- * for humans.
+ * cmd_show.c - `hostctx show PATH...`: render sidecar records and
+ * snapshot files for humans (every record below a directory).
  */
 #include "cli.h"
 
@@ -9,12 +9,22 @@
 #include <string.h>
 
 static const char show_usage[] =
-	"Usage: " PROGRAM_NAME " show [--no-sandbox] FILE\n"
-	"Render a sidecar record or a snapshot file for humans.\n"
-	"FILE '-' reads standard input.\n"
+	"Usage: " PROGRAM_NAME " show [--no-sandbox] PATH...\n"
+	"Render sidecar records and snapshot files for humans.  A PATH is a\n"
+	"file, a directory (every *" CLI_RECORD_SUFFIX " below it, in sorted order)\n"
+	"or '-' (standard input).  With more than one file, each starts with\n"
+	"a line '==> FILE <=='.\n"
 	"\n"
 	"      --no-sandbox  parse without the seccomp sandbox\n"
-	"  -h, --help        show this help and exit\n";
+	"  -h, --help        show this help and exit\n"
+	"\n"
+	"Exit status: 0 every file shown, 2 trouble (a file that cannot be read\n"
+	"is reported and passed over; the others are still shown).\n";
+
+struct show_job {
+	bool headings;
+	size_t shown;
+};
 
 static int render_snapshot(const struct hostctx_snapshot *s)
 {
@@ -28,30 +38,44 @@ static int render_snapshot(const struct hostctx_snapshot *s)
 	return 0;
 }
 
-int cmd_show(int argc, char **argv)
+static int show_file(const char *path, void *data)
 {
 	_cleanup_document_ struct hostctx_document *doc = NULL;
-	const char *path;
-	bool sandbox;
-	int status, r;
-
-	status = cli_parse_one_file(argc, argv, "show", show_usage, &sandbox);
-	if (status >= 0)
-		return status;
-	path = argv[optind];
-	if (sandbox && cli_sandbox_parsing() < 0)
-		return EXIT_TROUBLE;
+	struct show_job *job = data;
+	int r;
 
 	if (cli_load_document(path, &doc) < 0)
-		return EXIT_TROUBLE;
+		return -1;
+	if (job->headings)
+		printf("%s==> %s <==\n", job->shown ? "\n" : "", cli_display_name(path));
+	job->shown++;
 	if (hostctx_document_is_sidecar(doc))
 		r = cli_render_sidecar(hostctx_document_sidecar(doc));
 	else
 		r = render_snapshot(hostctx_document_snapshot(doc));
 	if (r < 0) {
-		cli_file_error(cli_display_name(path), "cannot render: %s",
-			       strerror(-r));
-		return EXIT_TROUBLE;
+		cli_file_error(cli_display_name(path), "cannot render: %s", strerror(-r));
+		return -1;
 	}
-	return EXIT_SAME;
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct show_job job = { 0 };
+	bool sandbox;
+	int status, failed = 0;
+
+	status = cli_parse_sandbox_opts(argc, argv, "show", show_usage, &sandbox);
+	if (status >= 0)
+		return status;
+	if (optind >= argc)
+		return cli_usage_error("show: missing FILE operand");
+	if (sandbox && cli_sandbox_listing() < 0)
+		return EXIT_TROUBLE;
+	job.headings = argc - optind > 1 || cli_is_directory(argv[optind]);
+	for (int k = optind; k < argc; k++)
+		if (cli_walk_operand(argv[k], show_file, &job) < 0)
+			failed = 1;
+	return failed ? EXIT_TROUBLE : EXIT_SAME;
 }

@@ -292,7 +292,12 @@ int cli_render_sidecar(const struct hostctx_sidecar *sc)
 	const struct hostctx_snapshot *post = hostctx_sidecar_snapshot(sc, HOSTCTX_POST);
 	int r;
 
-	print_header(sc);
+	if (hostctx_sidecar_is_reference_pair(sc)) {
+		label("format");
+		puts("the reference's pre/post pair (no record of the run)");
+	} else {
+		print_header(sc);
+	}
 	putchar('\n');
 	if (pre) {
 		r = print_snapshot_block("pre", pre);

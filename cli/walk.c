@@ -89,16 +89,17 @@ static int list_sorted(const char *dir, struct names *ret)
 struct walk {
 	cli_visit_fn *visit;
 	void *data;
+	size_t visited;
 };
 
-static int walk_tree(const struct walk *w, const char *dir, int depth);
+static int walk_tree(struct walk *w, const char *dir, int depth);
 
 /*
  * One entry of a directory: a subdirectory is walked (a symlink to one
  * is not), a *.hostctx.json file (or a symlink to one) is visited,
  * anything else is passed over.
  */
-static int walk_entry(const struct walk *w, const char *path, const char *name,
+static int walk_entry(struct walk *w, const char *path, const char *name,
 		      int depth)
 {
 	struct stat st;
@@ -113,11 +114,12 @@ static int walk_entry(const struct walk *w, const char *path, const char *name,
 		return 0;
 	if (S_ISLNK(st.st_mode) && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
 		return 0;	/* dangling, or a link to a directory */
+	w->visited++;
 	return w->visit(path, w->data);
 }
 
 /* Every record below dir; -1 when anything was reported. */
-static int walk_tree(const struct walk *w, const char *dir, int depth)
+static int walk_tree(struct walk *w, const char *dir, int depth)
 {
 	struct names ns = { 0 };
 	int failed = 0, r;
@@ -159,9 +161,16 @@ bool cli_is_directory(const char *path)
 
 int cli_walk_operand(const char *path, cli_visit_fn *visit, void *data)
 {
-	const struct walk w = { .visit = visit, .data = data };
+	struct walk w = { .visit = visit, .data = data };
+	int r;
 
-	if (cli_is_directory(path))
-		return walk_tree(&w, path, 0);
-	return visit(path, data);
+	if (!cli_is_directory(path))
+		return visit(path, data);
+	r = walk_tree(&w, path, 0);
+	if (r == 0 && w.visited == 0) {
+		/* most likely the wrong directory: say so rather than print nothing */
+		cli_file_error(path, "no *%s file below it", CLI_RECORD_SUFFIX);
+		return -1;
+	}
+	return r;
 }

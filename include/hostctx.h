@@ -269,6 +269,96 @@ int hostctx_change_value_json(const struct hostctx_changes *c, size_t i,
 void hostctx_changes_filter(struct hostctx_changes *c,
 			    const char *const *globs, size_t n_globs);
 
+/*
+ * Comparing with classes and tolerances (docs/json-format.md,
+ * "Comparing"): what `hostctx diff` does.  The options are opaque; a
+ * comparison is a struct hostctx_changes whose entries carry flags.
+ */
+struct hostctx_compare;
+struct hostctx_error;
+
+/* How the two snapshots relate: one record's pre and post, or two files. */
+enum hostctx_compare_form {
+	HOSTCTX_COMPARE_RUN = 0,	/* an instance difference counts */
+	HOSTCTX_COMPARE_FILES,		/* it never does; defaults apply */
+};
+
+int hostctx_compare_new(enum hostctx_compare_form form, struct hostctx_compare **ret);
+void hostctx_compare_free(struct hostctx_compare *o);	/* NULL is fine */
+/*
+ * The classes compared, a mask of 1u << HOSTCTX_CLASS_*: by default
+ * identity, instance and config.  The other classes' differences are
+ * still counted (hostctx_changes_class_count), never listed.
+ */
+void hostctx_compare_set_classes(struct hostctx_compare *o, unsigned mask);
+/*
+ * A tolerance: glob (fnmatch(3)) on a field path, matching the path or
+ * one of its dotted prefixes; spec "N" (absolute, the field's unit),
+ * "N%" (relative to the first value), "any" (values may differ,
+ * presence must match) or "0" (exact).  The last added that matches
+ * wins.  -EINVAL for a spec of none of these forms.
+ */
+int hostctx_compare_add_tolerance(struct hostctx_compare *o, const char *glob,
+				  const char *spec);
+/* The same from "GLOB=SPEC", as --tolerance takes it. */
+int hostctx_compare_add_tolerance_arg(struct hostctx_compare *o, const char *arg);
+/*
+ * Lines "GLOB SPEC" ('#' starts a comment, blank lines are skipped),
+ * as --tolerances=FILE reads them.  On -EINVAL, err says which line.
+ */
+int hostctx_compare_load_tolerances(struct hostctx_compare *o, const char *text,
+				    size_t len, struct hostctx_error *err);
+/* The built-in defaults (total_memory_kib=1%); the two-file form's. */
+int hostctx_compare_add_default_tolerances(struct hostctx_compare *o);
+/* Leave out the differences of the paths matching glob (--ignore). */
+int hostctx_compare_add_ignore(struct hostctx_compare *o, const char *glob);
+/*
+ * The producers of the two sides (hostctx_document_producer): when
+ * they differ, a field present on one side only is "not comparable"
+ * (its producer may not have it) and does not count.
+ */
+int hostctx_compare_set_producers(struct hostctx_compare *o, const char *a,
+				  const char *b);
+
+int hostctx_compare_snapshots(const struct hostctx_compare *o,
+			      const struct hostctx_snapshot *a,
+			      const struct hostctx_snapshot *b,
+			      struct hostctx_changes **ret);
+
+/* Flags of a change (hostctx_change_flags). */
+enum {
+	HOSTCTX_CHANGE_WITHIN_TOLERANCE = 1u << 0,
+	HOSTCTX_CHANGE_NOT_COMPARABLE = 1u << 1,
+	/* its class was not compared: counted, not listed */
+	HOSTCTX_CHANGE_NOT_COMPARED = 1u << 2,
+	/* one of the reference's fields (its diff lines) */
+	HOSTCTX_CHANGE_REFERENCE = 1u << 3,
+};
+unsigned hostctx_change_flags(const struct hostctx_changes *c, size_t i);
+/*
+ * Whether the comparison finds a difference that counts: outside any
+ * tolerance, comparable, in a compared class; an instance difference
+ * only in the run form (docs/hostctx.1, diff's exit status).
+ */
+bool hostctx_changes_differ(const struct hostctx_changes *c);
+/*
+ * Grouped text (docs/hostctx.1, "diff"): per class, a heading and the
+ * differences.  The run form starts with the reference's lines for its
+ * fields, unchanged, and gives a heading only to a class with
+ * differences.  HOSTCTX_GROUPED_VERBOSE lists what is within
+ * tolerance, not comparable and, across files, the instance fields.
+ */
+enum { HOSTCTX_GROUPED_VERBOSE = 1u << 0 };
+int hostctx_changes_format_grouped(const struct hostctx_changes *c, unsigned flags,
+				   char **ret_text);
+/*
+ * {"same", "classes": {CLASS: {"same", "differences": [{"field", "a",
+ * "b"}...]} or {"compared": false, "differing": N}}, "not_comparable":
+ * [...], "producers": {"a", "b"}} (docs/schema/hostctx-diff-1.schema.json).
+ */
+int hostctx_changes_to_grouped_json(const struct hostctx_changes *c, char **ret_text,
+				    size_t *ret_len);
+
 /* ------------------------------------------------------------------ */
 /* Human text (not a stable format; machines read the JSON)            */
 /* ------------------------------------------------------------------ */
@@ -551,6 +641,21 @@ const struct hostctx_snapshot *
 hostctx_document_snapshot(const struct hostctx_document *d);
 /* Hand the sidecar over to the caller (NULL when not a sidecar). */
 struct hostctx_sidecar *hostctx_document_take_sidecar(struct hostctx_document *d);
+/*
+ * Who wrote the document, as far as it tells: "hostctx-run VERSION"
+ * for a record, "hostctx (a snapshot)" for a bare snapshot holding a
+ * field beyond the reference's, "the reference" for the reference's
+ * own formats (a ktstr sidecar, a pre/post pair, a snapshot of its
+ * fields only).  Two documents of one producer hold the same fields
+ * when the host has them (docs/json-format.md, "Comparing").  free()
+ * the text.
+ */
+int hostctx_document_producer(const struct hostctx_document *d, char **ret_text);
+/*
+ * The record was read from the reference's {"pre": {...}, "post":
+ * {...}} pair: it has both snapshots (or one) and nothing of a run.
+ */
+bool hostctx_sidecar_is_reference_pair(const struct hostctx_sidecar *sc);
 
 /*
  * Parse text of len bytes.  Unknown keys are ignored; a reference

@@ -225,6 +225,8 @@ static int push_groups(struct hctx_changes_builder *cb, const char *path,
 		if (snprintf(name, sizeof(name), "%s.cpu%s", path, list) >= (int)sizeof(name))
 			continue;	/* a list too long to name */
 		r = hctx_push_change(cb, name, spec->elem, groups[i].a, groups[i].b, true);
+		if (r == 0)
+			cb->c->items[cb->c->n - 1].is_cpu_entry = true;
 	}
 	return r;
 }

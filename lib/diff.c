@@ -46,10 +46,23 @@ int hctx_push_change(struct hctx_changes_builder *cb, const char *path,
 		.before = a,
 		.after = b,
 		.is_map_entry = is_map_entry,
+		.flags = cb->seed ? HOSTCTX_CHANGE_REFERENCE : 0,
 	};
 	return 0;
 }
 
+int hctx_diff_field(struct hctx_changes_builder *cb, size_t row,
+		    const struct hostctx_snapshot *a, const struct hostctx_snapshot *b)
+{
+	const struct hctx_field *f = &hctx_fields[row];
+
+	cb->cls = f->cls;
+	cb->seed = f->seed;
+	return hctx_kind_ops[f->spec->kind].diff(cb, f->name, f->spec,
+						 a->values[row], b->values[row]);
+}
+
+/* A record's "changes" (docs/json-format.md): what compare.c's run form lists. */
 HCTX_EXPORT int hostctx_diff(const struct hostctx_snapshot *a,
 			     const struct hostctx_snapshot *b,
 			     struct hostctx_changes **ret)
@@ -59,6 +72,8 @@ HCTX_EXPORT int hostctx_diff(const struct hostctx_snapshot *a,
 
 	if (!c)
 		return -ENOMEM;
+	c->form = HOSTCTX_COMPARE_RUN;
+	c->classes = HCTX_DEFAULT_CLASSES;
 	for (size_t i = 0; i < hctx_n_fields; i++) {
 		const struct hctx_field *f = &hctx_fields[i];
 		int r;
@@ -69,9 +84,7 @@ HCTX_EXPORT int hostctx_diff(const struct hostctx_snapshot *a,
 		 * the reference's own hugepages_free, which keeps its place */
 		if (f->cls == HOSTCTX_CLASS_TELEMETRY && !f->seed)
 			continue;
-		cb.cls = f->cls;
-		r = hctx_kind_ops[f->spec->kind].diff(&cb, f->name, f->spec,
-						      a->values[i], b->values[i]);
+		r = hctx_diff_field(&cb, i, a, b);
 		if (r < 0) {
 			hostctx_changes_free(c);
 			return r;
@@ -88,6 +101,8 @@ HCTX_EXPORT void hostctx_changes_free(struct hostctx_changes *c)
 	for (size_t i = 0; i < c->n; i++)
 		free(c->items[i].field);
 	free(c->items);
+	free(c->producer[0]);
+	free(c->producer[1]);
 	free(c);
 }
 

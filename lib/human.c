@@ -134,7 +134,8 @@ HCTX_EXPORT int hostctx_changes_format_human(const struct hostctx_changes *c,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c->n; i++)
-		hctx_change_lines(&o.h, &c->items[i]);
+		if (!(c->items[i].flags & HOSTCTX_CHANGE_NOT_COMPARED))
+			hctx_change_lines(&o.h, &c->items[i]);
 	return hctx_out_finish(&o, ret_text);
 }
 

@@ -975,11 +975,21 @@ struct hostctx_sidecar {
 	const char *refused;		/* run.refused, a static string; NULL: ran */
 	struct hostctx_check_report *check;	/* written as "check"; owned */
 	struct hostctx_snapshot *pre, *post;
+	bool reference_pair;	/* read from the reference's {"pre", "post"} */
+};
+
+/* What wrote a document, as far as its shape tells. */
+enum hctx_origin {
+	HCTX_ORIGIN_RECORD,	/* a hostctx record: its "tool" says which */
+	HCTX_ORIGIN_SNAPSHOT,	/* a bare snapshot: hostctx's or the reference's */
+	HCTX_ORIGIN_KTSTR,	/* the reference's sidecar: its "host" object */
+	HCTX_ORIGIN_PAIR,	/* the reference's {"pre", "post"} pair */
 };
 
 struct hostctx_document {
-	struct hostctx_sidecar *sidecar;	/* a sidecar, or */
+	struct hostctx_sidecar *sidecar;	/* a sidecar (or a pair), or */
 	struct hostctx_snapshot *snapshot;	/* a bare snapshot */
+	enum hctx_origin origin;
 };
 
 /* The run.rusage blocks' JSON rows: a double (seconds) or a uint64_t each. */
@@ -999,17 +1009,52 @@ struct hctx_change {
 	const struct hctx_spec *spec;	/* of before and after */
 	const struct hctx_value *before, *after;
 	bool is_map_entry;	/* a member of a map present on both sides */
+	bool is_cpu_entry;	/* of a CPU-keyed map: the host's CPUs, not a producer's choice */
+	unsigned flags;		/* HOSTCTX_CHANGE_* (compare.c) */
 };
 
 struct hostctx_changes {
 	size_t n, cap;
 	struct hctx_change *items;
+	/* what compare.c made it with; hostctx_diff(): the run form, defaults */
+	enum hostctx_compare_form form;
+	unsigned classes;	/* compared: 1u << HOSTCTX_CLASS_* */
+	char *producer[2];	/* when they differ; else NULL */
 };
 
 struct hctx_changes_builder {
 	struct hostctx_changes *c;
 	enum hostctx_class cls;
+	bool seed;		/* the field is one of the reference's */
 };
+/* ---- comparing (compare.c) ---------------------------------------- */
+
+struct hctx_tolerance {
+	enum {
+		HCTX_TOLERANCE_EXACT,
+		HCTX_TOLERANCE_ANY,	/* values may differ; presence must match */
+		HCTX_TOLERANCE_ABSOLUTE,	/* |b - a| <= n */
+		HCTX_TOLERANCE_RELATIVE,	/* |b - a| <= n% of |a| */
+	} kind;
+	double n;
+};
+/* "N", "N%", "any" or "0" (also "0%", "0.0"): -EINVAL for anything else. */
+int hctx_parse_tolerance(const char *spec, struct hctx_tolerance *ret);
+/* Two present values of spec differ within t (a numeric t: numbers only). */
+bool hctx_tolerance_allows(const struct hctx_tolerance *t, const struct hctx_spec *spec,
+			   const struct hctx_value *a, const struct hctx_value *b);
+/* The change sets diff's exit status (hostctx_changes_differ). */
+bool hctx_change_counts(const struct hostctx_changes *c, const struct hctx_change *ch);
+
+/* Diff one field of the table into cb (both values may be NULL). */
+int hctx_diff_field(struct hctx_changes_builder *cb, size_t row,
+		    const struct hostctx_snapshot *a, const struct hostctx_snapshot *b);
+/* "A → B" of a change, "(absent)" for a side that lacks it (kinds.c). */
+void hctx_change_sides(struct hctx_human *h, const struct hctx_change *c);
+/* Every class but telemetry: what `diff` compares by default. */
+#define HCTX_DEFAULT_CLASSES                                               \
+	((1u << HOSTCTX_CLASS_IDENTITY) | (1u << HOSTCTX_CLASS_INSTANCE) | \
+	 (1u << HOSTCTX_CLASS_CONFIG))
 int hctx_push_change(struct hctx_changes_builder *cb, const char *path,
 		     const struct hctx_spec *spec, const struct hctx_value *a,
 		     const struct hctx_value *b, bool is_map_entry);

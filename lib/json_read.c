@@ -964,6 +964,45 @@ static int parse_tree(const char *text, size_t len, struct hostctx_error *err,
 	return 0;
 }
 
+/* A key of the field table, even with a null value. */
+static bool has_known_field(const cJSON *obj)
+{
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (cJSON_GetObjectItemCaseSensitive(obj, hctx_fields[i].name))
+			return true;
+	return false;
+}
+
+/* The reference's HostContextSnapshots: {"pre": {...}, "post": {...}}. */
+static bool is_reference_pair(const cJSON *obj)
+{
+	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(obj, "pre")) ||
+	       cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(obj, "post"));
+}
+
+/*
+ * Read as a record with its two snapshots and nothing of a run, so
+ * that everything reading records reads it (docs/json-format.md,
+ * "What the reader accepts").
+ */
+static int read_reference_pair(const cJSON *root, struct hostctx_error *err,
+			       struct hostctx_document *doc)
+{
+	struct hostctx_sidecar *sc = NULL;
+	int r = hostctx_sidecar_new(&sc);
+
+	if (r < 0)
+		return r;
+	doc->sidecar = sc;
+	doc->origin = HCTX_ORIGIN_PAIR;
+	sc->reference_pair = true;
+	sc->complete = true;
+	r = read_side(root, "pre", err, &sc->pre);
+	if (r >= 0)
+		r = read_side(root, "post", err, &sc->post);
+	return r;
+}
+
 static int read_document(const cJSON *root, struct hostctx_error *err,
 			 struct hostctx_document *doc)
 {
@@ -979,13 +1018,23 @@ static int read_document(const cJSON *root, struct hostctx_error *err,
 		if (strcmp(schema->valuestring, HOSTCTX_SIDECAR_SCHEMA) != 0)
 			return fail(err, "unknown schema \"%.100s\" (expected \"%s\")",
 				    schema->valuestring, HOSTCTX_SIDECAR_SCHEMA);
+		doc->origin = HCTX_ORIGIN_RECORD;
 		r = hostctx_sidecar_new(&doc->sidecar);
 		return r < 0 ? r : read_sidecar(root, err, doc->sidecar);
 	}
 	/* A reference (ktstr) sidecar carries the snapshot as "host". */
 	host = cJSON_GetObjectItemCaseSensitive(root, "host");
-	if (cJSON_IsObject(host))
+	if (cJSON_IsObject(host)) {
+		doc->origin = HCTX_ORIGIN_KTSTR;
 		return read_snapshot(host, "host", err, &doc->snapshot);
+	}
+	if (!has_known_field(root)) {
+		if (is_reference_pair(root))
+			return read_reference_pair(root, err, doc);
+		if (root->child)
+			return fail(err, "not a hostctx snapshot or sidecar (no key of one)");
+	}
+	doc->origin = HCTX_ORIGIN_SNAPSHOT;
 	return read_snapshot(root, NULL, err, &doc->snapshot);
 }
 

@@ -518,12 +518,20 @@ static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes 
 {
 	jw_begin(w, '[');
 	for (size_t i = 0; i < c->n; i++) {
+		unsigned flags = c->items[i].flags;
+
+		if (flags & HOSTCTX_CHANGE_NOT_COMPARED)
+			continue;	/* counted by `diff`, never listed */
 		jw_next(w);
 		jw_begin(w, '{');
 		jw_string(w, "field", c->items[i].field);
 		jw_string(w, "class", hostctx_class_name((int)c->items[i].cls));
 		write_side(w, "before", c->items[i].spec, c->items[i].before);
 		write_side(w, "after", c->items[i].spec, c->items[i].after);
+		if (flags & HOSTCTX_CHANGE_WITHIN_TOLERANCE)
+			jw_bool(w, "within_tolerance", true);
+		if (flags & HOSTCTX_CHANGE_NOT_COMPARABLE)
+			jw_bool(w, "not_comparable", true);
 		jw_end(w, '}');
 	}
 	jw_end(w, ']');
@@ -589,11 +597,30 @@ struct sidecar_job {
 	const struct hctx_value *redacted;	/* pre's list, at the top too */
 };
 
+/* A pair read from the reference's format is written back in it. */
+static void write_reference_pair(struct hctx_jw *w, const struct hostctx_sidecar *sc)
+{
+	jw_begin(w, '{');
+	if (sc->pre) {
+		jw_key(w, "pre");
+		write_snapshot(w, sc->pre);
+	}
+	if (sc->post) {
+		jw_key(w, "post");
+		write_snapshot(w, sc->post);
+	}
+	jw_end(w, '}');
+}
+
 static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 {
 	const struct sidecar_job *job = arg;
 	const struct hostctx_sidecar *sc = job->sc;
 
+	if (sc->reference_pair) {
+		write_reference_pair(w, sc);
+		return;
+	}
 	jw_begin(w, '{');
 	jw_string(w, "schema", HOSTCTX_SIDECAR_SCHEMA);
 	jw_object(w, "tool");

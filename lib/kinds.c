@@ -145,6 +145,8 @@ static int diff_map(struct hctx_changes_builder *cb, const char *path,
 		if (!hctx_join_path(name, sizeof(name), path, sub))
 			continue;	/* a key too long to name: see docs/design.md */
 		r = hctx_push_change(cb, name, spec->elem, va, vb, true);
+		if (r == 0 && *prefix)
+			cb->c->items[cb->c->n - 1].is_cpu_entry = true;
 		if (r < 0)
 			return r;
 	}
@@ -416,6 +418,13 @@ static void change_line(struct hctx_human *h, const struct hctx_change *c)
 	hctx_human_text(h, " " ARROW " ");
 	put_side(h, c->spec, c->after, absent);
 	hctx_human_text(h, "\n");
+}
+
+void hctx_change_sides(struct hctx_human *h, const struct hctx_change *c)
+{
+	put_side(h, c->spec, c->before, "(absent)");
+	hctx_human_text(h, " " ARROW " ");
+	put_side(h, c->spec, c->after, "(absent)");
 }
 
 /*

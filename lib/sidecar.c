@@ -417,6 +417,47 @@ hostctx_document_snapshot(const struct hostctx_document *d)
 	return d->snapshot;
 }
 
+static bool has_beyond_reference_field(const struct hostctx_snapshot *s)
+{
+	for (size_t i = 0; i < hctx_n_fields; i++)
+		if (s->values[i] && !hctx_fields[i].seed)
+			return true;
+	return false;
+}
+
+HCTX_EXPORT int hostctx_document_producer(const struct hostctx_document *d,
+					  char **ret_text)
+{
+	const struct hostctx_sidecar *sc = d->sidecar;
+	char *text = NULL;
+	int n;
+
+	switch (d->origin) {
+	case HCTX_ORIGIN_RECORD:
+		n = asprintf(&text, "%s %s", sc->tool_name ? sc->tool_name : "hostctx-run",
+			     sc->tool_version ? sc->tool_version : "(version unknown)");
+		break;
+	case HCTX_ORIGIN_SNAPSHOT:
+		n = asprintf(&text, "%s", has_beyond_reference_field(d->snapshot)
+					  ? "hostctx (a snapshot)" : "the reference");
+		break;
+	case HCTX_ORIGIN_KTSTR:
+	case HCTX_ORIGIN_PAIR:
+	default:
+		n = asprintf(&text, "the reference");
+		break;
+	}
+	if (n < 0)
+		return -ENOMEM;
+	*ret_text = text;
+	return 0;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_is_reference_pair(const struct hostctx_sidecar *sc)
+{
+	return sc->reference_pair;
+}
+
 HCTX_EXPORT struct hostctx_sidecar *hostctx_document_take_sidecar(struct hostctx_document *d)
 {
 	return TAKE_PTR(d->sidecar);

@@ -170,6 +170,21 @@ write_fixtures() {
 	EOF
 }
 
+# What `diff A B` prints for two files with nothing different, and for
+# pre.json against post.json (docs/hostctx.1, "diff").
+SAME_FILES='identity: same machine type
+instance: same boot
+config: same
+telemetry: same'
+PRE_POST_FILES='identity: different machines: cpu_vendor (config differences below may be expected)
+  cpu_vendor   GenuineIntel → (absent)
+instance: same boot
+config: 3 differences
+  thp_enabled                              always [madvise] never → [always] madvise never
+  cpufreq_governor.cpu1                    performance → powersave
+  sched_tunables.sched_migration_cost_ns   500000 → 100000
+telemetry: 1 field differs (--all to list)'
+
 setup_file() {
 	export FX="$BATS_FILE_TMPDIR/fx"
 	write_fixtures "$FX"
@@ -257,8 +272,6 @@ setup() {
 	assert_usage_error
 	run --separate-stderr hx show
 	assert_usage_error
-	run --separate-stderr hx show "$FX/pre.json" "$FX/post.json"
-	assert_usage_error
 	run --separate-stderr hx diff
 	assert_usage_error
 	run --separate-stderr hx diff "$FX/pre.json" "$FX/post.json" "$FX/pre.json"
@@ -282,7 +295,7 @@ setup() {
 	run --separate-stderr hx diff -- --json "$FX/pre.json"
 	show_run
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	[ "$output" = "$SAME_FILES" ]
 }
 
 # ---- snapshot --------------------------------------------------------------
@@ -499,7 +512,7 @@ copy_beyond_sources() {
 	run --separate-stderr hx diff "$T/s.json" "$T/s.json"
 	show_run
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	[ "$output" = "$SAME_FILES" ]
 	[ -z "$stderr" ]
 }
 
@@ -628,17 +641,18 @@ copy_beyond_sources() {
 	run --separate-stderr hx diff "$FX/pre.json" "$FX/post.json"
 	show_run
 	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 5 ]
-	# complete.json's post is post.json
+	[ "$output" = "$PRE_POST_FILES" ]
+	# complete.json's post is post.json (a record beside a reference
+	# snapshot: the fields they both have are the same)
 	run --separate-stderr hx diff "$FX/complete.json" "$FX/post.json"
 	show_run
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	[ "$output" = "$SAME_FILES" ]
 	# same.json's post is pre.json
 	run --separate-stderr hx diff "$FX/same.json" "$FX/complete.json"
 	show_run
 	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 5 ]
+	[ "$output" = "$PRE_POST_FILES" ]
 	run --separate-stderr hx diff "$FX/signal.json" "$FX/pre.json"
 	[ "$status" -eq 0 ]
 }
@@ -684,7 +698,8 @@ assert got == [{"field": "sched_tunables", "class": "config", "before": None,
 '
 	run --separate-stderr hx diff "$FX/notunables.json" "$FX/pre.json"
 	[ "$status" -eq 1 ]
-	[ "$output" = "  sched_tunables: (unknown) → (2 entries)" ]
+	[ "${lines[2]}" = "config: 1 difference" ]
+	[ "${lines[3]}" = "  sched_tunables   (absent) → (2 entries)" ]
 }
 
 @test "diff --ignore: drops matching fields, exit 0 when all are ignored" {
@@ -751,7 +766,7 @@ assert got == [{"field": "sched_tunables", "class": "config", "before": None,
 	run --separate-stderr bash -c '${EXEC_PREFIX:-} "$HOSTCTX" diff <(cat "$FX/pre.json") <(cat "$FX/post.json")'
 	show_run
 	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 5 ]
+	[ "$output" = "$PRE_POST_FILES" ]
 }
 
 # ---- trouble: every bad input is one line naming the file, exit 2 ----------

@@ -88,7 +88,9 @@ make_tree() {
 	run --separate-stderr "$HOSTCTX" diff --all rec.json
 	[ "$status" -eq 0 ]	# counters moved, no setting did
 	[ -z "$stderr" ]
-	[ "${lines[0]}" = "on the host during the run:" ]
+	# the telemetry class is listed, then the evidence
+	[[ ${lines[0]} == "telemetry: "*" differences" ]]
+	[[ $output == *$'\n  uptime_seconds   '*$'\non the host during the run:\n'* ]]
 	[[ $output == *"  CPU time: 47.1% busy, 0.9% stolen by the hypervisor"*"over 12.34 s"* ]]
 	[[ $output == *"  swap: 4 pages in, 0 pages out"* ]]
 	[[ $output == *"  OOM kills: 1"* ]]
@@ -100,14 +102,16 @@ make_tree() {
 	python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
-assert d["changes"] == [] and d["deltas"]["vmstat"]["pswpin"] == 4, d
+assert d["changes"] and {c["class"] for c in d["changes"]} == {"telemetry"}, d
+assert d["deltas"]["vmstat"]["pswpin"] == 4, d
 assert d["deltas"] == json.load(open("rec.json"))["deltas"]' "$output"
 	# a setting changed too: listed first, and the status is 1
 	ROOT=$R hrun --root="$R" -o drift.json -- sh -c '
 		printf "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b\n" >$ROOT/proc/sys/kernel/random/boot_id'
 	run "$HOSTCTX" diff --all drift.json
 	[ "$status" -eq 1 ]
-	[[ ${lines[0]} == "  boot_id: "* ]]
+	[ "${lines[0]}" = "instance: different boot" ]
+	[[ ${lines[1]} == "  boot_id   "* ]]
 	[[ $output == *$'on the host during the run:\n  none: the host rebooted during the run'* ]]
 	run "$HOSTCTX" diff --all --json drift.json
 	[ "$status" -eq 1 ]
@@ -115,9 +119,20 @@ assert d["deltas"] == json.load(open("rec.json"))["deltas"]' "$output"
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["deltas_unavailable"] == "boot_changed" and "deltas" not in d, d
-assert [c["field"] for c in d["changes"]] == ["boot_id"], d' "$output"
-	# two files: --all is refused
+assert [c["field"] for c in d["changes"] if c["class"] != "telemetry"] == ["boot_id"], d' "$output"
+	# two files: --all compares telemetry too, and lists each record's evidence
+	run --separate-stderr "$HOSTCTX" diff rec.json drift.json
+	[ "$status" -eq 0 ]	# a boot differs across files by nature
+	[[ $output == *$'\ninstance: different boot\n'* ]]
 	run --separate-stderr "$HOSTCTX" diff --all rec.json drift.json
-	[ "$status" -eq 2 ]
-	[[ $stderr == *"--all shows one record's run"* ]]
+	[ "$status" -eq 0 ]	# nothing moved between the two posts
+	[[ $output == *$'\ntelemetry: same\n'* ]]
+	[[ $output == *$'on the host during A\'s run:\n'*$'on the host during B\'s run:\n  none: the host rebooted during the run'* ]]
+	# the pres differ in their counters: without --all counted only, with it a difference
+	run --separate-stderr "$HOSTCTX" diff --pre rec.json drift.json
+	[ "$status" -eq 0 ]
+	[[ $output == *$'\ntelemetry: '*" fields differ (--all to list)"* ]]
+	run --separate-stderr "$HOSTCTX" diff --pre --all rec.json drift.json
+	[ "$status" -eq 1 ]
+	[[ $output == *$'\n  uptime_seconds   '* ]]
 }
