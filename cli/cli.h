@@ -143,7 +143,7 @@ bool cli_sandbox_available(void);
  * nothing.  0, or -1 when the filter could not be installed (reported).
  */
 int cli_sandbox_parsing(void);
-/* Parsing and listing directories (getdents64): hostctx export's walk. */
+/* Parsing and listing directories (getdents64): the walks of export and report. */
 int cli_sandbox_listing(void);
 int cli_sandbox_snapshot(void);
 
@@ -171,5 +171,6 @@ int cmd_summary(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_junit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* HOSTCTX_CLI_H */

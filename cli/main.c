@@ -33,6 +33,9 @@ static const char main_usage[] =
 	"  export [--format=ndjson|csv] [--snapshots] PATH...\n"
 	"                                    records as flat rows for fleet\n"
 	"                                    databases (docs/fleet.md)\n"
+	"  report [--by=FIELD,...] [--command=GLOB] [--json] PATH...\n"
+	"                                    many records grouped by host\n"
+	"                                    configuration (docs/fleet.md)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     show this help and exit\n"
@@ -58,6 +61,7 @@ static const struct subcommand subcommands[] = {
 	{ "metrics", cmd_metrics },
 	{ "junit", cmd_junit },
 	{ "export", cmd_export },
+	{ "report", cmd_report },
 };
 
 /* Returns -1 to go on with the subcommand at argv[optind]. */

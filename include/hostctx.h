@@ -672,6 +672,67 @@ int hostctx_document_load(const char *path, struct hostctx_document **ret,
 			  struct hostctx_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Fleet reports: many records grouped by host (docs/fleet.md)          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What `hostctx report` prints: fed one document at a time, it groups
+ * the runs by host configuration (the identity and config fields of a
+ * record's pre snapshot, post when pre is missing; total_memory_kib
+ * within 1 %) or by chosen fields, and keeps per group the run count,
+ * the machine types (cpu_model) and kernels (kernel_release), the wall
+ * times and the exit statuses; then it names the fields that vary
+ * across the groups, and lists (the first 50 of each, and how many)
+ * the runs that drifted (changes), that have bad run evidence (a run
+ * check warns) and the incomplete records.  Its memory grows with the
+ * number of groups, and a double per run, never with the documents.
+ */
+struct hostctx_report;
+
+int hostctx_report_new(struct hostctx_report **ret);
+void hostctx_report_free(struct hostctx_report *rep);	/* NULL is fine */
+/*
+ * Group by the value of path (a snapshot path, "cpu_model",
+ * "sysctls.vm.swappiness"; a per-CPU map as its canonical text)
+ * instead of the host configuration; call once per field, before the
+ * first hostctx_report_add().  -EINVAL for a path no field allows,
+ * -EBUSY after a document was added.
+ */
+int hostctx_report_group_by(struct hostctx_report *rep, const char *path);
+/*
+ * Keep only the runs of a command: glob (fnmatch(3)) matches the
+ * command line (the argv words joined by spaces), argv[0] or its last
+ * component.  NULL keeps every run.  -EBUSY after a document was added.
+ */
+int hostctx_report_set_command(struct hostctx_report *rep, const char *glob);
+
+/* hostctx_report_add(): the record was left out by hostctx_report_set_command(). */
+#define HOSTCTX_REPORT_OTHER_COMMAND 1
+/*
+ * Add a document; name (may be NULL) is the file it came from, shown
+ * in the lists.  0: a run was added; HOSTCTX_REPORT_OTHER_COMMAND;
+ * -EMEDIUMTYPE: a bare snapshot, counted and left out; -ENODATA: a
+ * record with neither snapshot, counted and left out; -ENOMEM.
+ */
+int hostctx_report_add(struct hostctx_report *rep, const struct hostctx_document *doc,
+		       const char *name);
+/* Count a file that could not be read or parsed (the caller says why). */
+void hostctx_report_add_unreadable(struct hostctx_report *rep);
+
+size_t hostctx_report_run_count(const struct hostctx_report *rep);
+size_t hostctx_report_group_count(const struct hostctx_report *rep);
+/* The runs of group i, in order of appearance; 0 out of range. */
+size_t hostctx_report_group_runs(const struct hostctx_report *rep, size_t i);
+
+/*
+ * The report for humans (not a stable format), or as JSON
+ * (docs/schema/hostctx-report-1.schema.json).  free() the text.
+ */
+int hostctx_report_format_text(const struct hostctx_report *rep, char **ret_text);
+int hostctx_report_to_json(const struct hostctx_report *rep, char **ret_text,
+			   size_t *ret_len);
+
+/* ------------------------------------------------------------------ */
 /* Fitness checks: is the host fit to benchmark, was a run clean        */
 /* (docs/check.md)                                                      */
 /* ------------------------------------------------------------------ */

@@ -305,6 +305,66 @@ void hctx_export_cpumap(struct hctx_export *x, const struct hctx_spec *spec,
 	by_cpu_cells(x, spec, by);
 }
 
+/* ---- canonical text of one value --------------------------------------------- */
+
+/* v as compact JSON text, without the document's newline. */
+static int json_text(const struct hctx_spec *spec, const struct hctx_value *v, char **ret)
+{
+	char *text = NULL;
+	size_t len;
+	int r = hctx_jw_document_compact(write_json_cell, &(struct json_cell){ spec, v },
+					 &text, &len);
+
+	if (r < 0)
+		return r;
+	text[len - 1] = '\0';
+	*ret = text;
+	return 0;
+}
+
+/* A per-CPU map's "cpulist:value;..." text, CPUs with equal values together. */
+static int per_cpu_text(const struct hctx_spec *spec, const struct hctx_value *v, char **ret)
+{
+	_cleanup_value_ struct hctx_value *by = NULL;
+	struct hctx_export x = { .format = HOSTCTX_EXPORT_NDJSON };
+
+	if (v->node != HCTX_NODE_MAP)
+		return -EINVAL;
+	if (spec->kind == HCTX_KIND_CPUMAP) {
+		int r = group_by_value(spec, v, &by);
+
+		if (r < 0)
+			return r;
+		if (!by)
+			return (*ret = strdup("")) ? 0 : -ENOMEM;
+		v = by;
+	}
+	return canonical_text(&x, v, ret);
+}
+
+int hctx_value_canonical(const struct hctx_spec *spec, const struct hctx_value *v,
+			 char **ret)
+{
+	char buf[40];
+	const char *text;
+
+	if (!v) {
+		*ret = NULL;
+		return 0;
+	}
+	if (spec->kind == HCTX_KIND_CPUMAP || spec->kind == HCTX_KIND_BYCPU)
+		return per_cpu_text(spec, v, ret);
+	if (v->node == HCTX_NODE_RECORD || v->node == HCTX_NODE_MAP ||
+	    v->node == HCTX_NODE_ARRAY)
+		return json_text(spec, v, ret);
+	if (spec->kind == HCTX_KIND_LIMIT && v->node == HCTX_NODE_U64 && v->u == UINT64_MAX)
+		text = HCTX_UNLIMITED;
+	else
+		scalar_text(v, buf, sizeof(buf), &text);
+	*ret = strdup(text);
+	return *ret ? 0 : -ENOMEM;
+}
+
 /* ---- rows ------------------------------------------------------------------- */
 
 /* ts NULL: absent. */

@@ -499,6 +499,12 @@ hctx_snapshot_value(const struct hostctx_snapshot *s, size_t row)
 {
 	return s->values[row];
 }
+/*
+ * The value at path (a hostctx_snapshot_get_*() path) and its spec:
+ * *ret NULL when absent; -EINVAL for a path no row allows.
+ */
+int hctx_snapshot_lookup(const struct hostctx_snapshot *s, const char *path,
+			 const struct hctx_spec **ret_spec, const struct hctx_value **ret);
 /* Replace a field's value (taken). */
 void hctx_snapshot_put(struct hostctx_snapshot *s, size_t row,
 		       struct hctx_value *v);
@@ -930,6 +936,15 @@ void hctx_export_bycpu(struct hctx_export *x, const struct hctx_spec *spec,
 /* The cells of v by its spec's kind (kinds.c). */
 void hctx_export_walk(struct hctx_export *x, const struct hctx_spec *spec,
 		      const struct hctx_value *v);
+
+/*
+ * One value as the text export's cells and hostctx report show it: a
+ * scalar as its text (a LIMIT's maximum as "unlimited"), a per-CPU map
+ * as the canonical "cpulist:value;..." string, any other container as
+ * compact JSON.  *ret NULL (and 0) when v is NULL; free() the text.
+ */
+int hctx_value_canonical(const struct hctx_spec *spec, const struct hctx_value *v,
+			 char **ret);
 
 /* ---- checks (check.c) ------------------------------------------- */
 

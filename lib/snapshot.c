@@ -262,6 +262,25 @@ static int lookup(const struct hostctx_snapshot *s, const char *path,
 	return 0;
 }
 
+int hctx_snapshot_lookup(const struct hostctx_snapshot *s, const char *path,
+			 const struct hctx_spec **ret_spec, const struct hctx_value **ret)
+{
+	struct place p;
+	int r = s && path ? resolve(s, path, false, &p) : -EINVAL;
+
+	if (r == -ENOENT) {
+		/* an array index past the end: absent, of the element's spec */
+		*ret_spec = p.spec;
+		*ret = NULL;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*ret_spec = p.spec;
+	*ret = p.slot ? *p.slot : NULL;
+	return 0;
+}
+
 /* ---- getters ---------------------------------------------------------- */
 
 static const enum hostctx_type node_types[] = {

@@ -211,7 +211,7 @@ setup() {
 }
 
 @test "each subcommand has --help on stdout, exit 0" {
-	for sub in snapshot show diff check junit; do
+	for sub in snapshot show diff check junit export report; do
 		run --separate-stderr hx "$sub" --help
 		show_run
 		[ "$status" -eq 0 ]
@@ -912,7 +912,7 @@ json.dump(sc, open(sys.argv[2], "w"))' "$FX/complete.json" "$T/type3.json"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	text=$(groff -man -Tutf8 "$page" 2>/dev/null | sed 's/.\x08//g')
-	for word in snapshot show diff junit hostctx.governor --root --human --json --ignore HOSTCTX_ROOT \
+	for word in snapshot show diff junit export report --by=FIELD hostctx.governor --root --human --json --ignore HOSTCTX_ROOT \
 		"EXIT STATUS" "hostctx-run(1)" "libhostctx-preload(7)"; do
 		[[ $text == *"$word"* ]] || { echo "missing: $word"; false; }
 	done

@@ -19,7 +19,7 @@ complete_words() {
 @test "hostctx: subcommands, then each subcommand's options from its --help" {
 	run complete_words _hostctx hostctx ""
 	[ "$status" -eq 0 ]
-	for s in snapshot show diff --help --version; do
+	for s in snapshot show diff export report --help --version; do
 		printf '%s\n' "$output" | grep -qx -- "$s"
 	done
 	! printf '%s\n' "$output" | grep -qx or

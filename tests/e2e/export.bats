@@ -4,7 +4,8 @@
 # same fixed columns, valid against the export schema; directories
 # (nested, sorted, a bad file, a symlink loop); --snapshots; standard
 # input; and 1,000 records loaded into sqlite3 with the documented
-# commands, whose documented queries answer as python3 does.
+# commands, whose documented queries answer as python3 does and as
+# `hostctx report --json` does on the same files.
 
 bats_require_minimum_version 1.5.0
 
@@ -166,7 +167,7 @@ EOF
 	[[ $stderr == "hostctx: (standard input): "* ]]
 }
 
-@test "sqlite3: 1,000 records load with docs/fleet.md's commands, its queries answer as python3 does" {
+@test "sqlite3: 1,000 records load with docs/fleet.md's commands, its queries answer as python3 and hostctx report --json do" {
 	command -v sqlite3 >/dev/null || skip "no sqlite3 (Debian: apt-get install sqlite3)"
 	make_records
 	mkdir fleet
@@ -234,4 +235,34 @@ EOF
 	[ "$(grep -c . recipe.sql)" -gt 10 ]
 	sqlite3 fleet.db <recipe.sql >answers.txt
 	diff -u expected.txt answers.txt
+	# hostctx report --json on the same files answers the same two questions:
+	# the slowest configuration (its groups: by host configuration) and the
+	# drift count per machine type (the groups' machine types)
+	"$HOSTCTX" report --json fleet >report.json
+	python3 "$V" report report.json
+	python3 - report.json >from_report.txt <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["by"] is None and r["inputs"]["runs"] == 1000
+def key(g):
+    v = g["values"]
+    return (-g["wall_seconds"]["mean"], v["cpu_model"], v["cpufreq_governor"])
+slowest = min(r["groups"], key=key)
+v = slowest["values"]
+print(f'{v["cpu_model"]}|{v["cpufreq_governor"]}|{slowest["runs"]}|{slowest["wall_seconds"]["mean"]:.6f}')
+machines = {}
+for g in r["groups"]:
+    for m in g["machine_types"]:
+        d = machines.setdefault(m["value"], [0, 0])
+        d[0] += m["drift"]
+        d[1] += m["runs"]
+for model in sorted(machines):
+    print(f"{model}|{machines[model][0]}|{machines[model][1]}")
+EOF
+	{
+		fleet_block sqlite-slowest
+		fleet_block sqlite-drift
+	} | sqlite3 fleet.db >queries.txt
+	[ "$(wc -l <queries.txt)" -eq 4 ]
+	diff -u queries.txt from_report.txt
 }

@@ -57,7 +57,7 @@ assert_selftest_refused() {
 	[ ! -s "$T/fd3" ]
 }
 
-@test "show, diff and snapshot: writes, sockets and exec fail with EPERM inside" {
+@test "show, diff, snapshot, export and report: writes, sockets and exec fail with EPERM inside" {
 	not_under_valgrind
 	have_seccomp || skip "hostctx built without libseccomp"
 	hx snapshot >"$T/a.json"
@@ -89,6 +89,12 @@ assert_selftest_refused() {
 	assert_selftest_refused listing
 	[ "$status" -eq 0 ]
 	[[ $output == '{"file":"'"$T"'/recs/sub/r.hostctx.json",'* ]]
+	# so does report, whose incomplete records are asked of /proc read-only
+	run -127 "$HOSTCTX_RUN" -o "$T/recs/e.hostctx.json" -- /nonexistent/cmd
+	run --separate-stderr hx report "$T/recs" 3>"$T/fd3"
+	assert_selftest_refused listing
+	[ "$status" -eq 0 ]
+	[[ $output == "2 runs in 1 group, by host configuration"* ]]
 }
 
 @test "--no-sandbox: no filter is entered, the hook stays silent" {

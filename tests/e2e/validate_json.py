@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """validate_json.py KIND FILE...: each FILE against docs/schema's schema of
-KIND (snapshot, sidecar, check, diff or export), draft 2020-12, with Debian's
+KIND (snapshot, sidecar, check, diff, export or report), draft 2020-12, with Debian's
 python3-jsonschema.  An export FILE is NDJSON: each line is validated.
 Prints one line per invalid file (its path, the failing key path and why)
 and exits 1 if any is invalid, 2 on bad usage."""
@@ -19,6 +19,7 @@ FILES = {
     "check": "hostctx-check-1.schema.json",
     "diff": "hostctx-diff-1.schema.json",
     "export": "hostctx-export-1.schema.json",
+    "report": "hostctx-report-1.schema.json",
 }
 # Kinds whose files hold one document per line.
 LINES = {"export"}
