@@ -126,6 +126,31 @@ bool cli_is_directory(const char *path);
  */
 int cli_walk_operand(const char *path, cli_visit_fn *visit, void *data);
 
+/* ---- tolerance.c: --tolerance, --tolerances, --no-default-tolerances */
+
+/* getopt values of the long-only ones; --tolerance is 't'. */
+#define OPT_TOLERANCES 0x110
+#define OPT_NO_DEFAULT_TOLERANCES 0x111
+
+struct cli_tolerances {
+	const char **args;	/* --tolerance values, pointing into argv */
+	size_t n;
+	const char *file;	/* --tolerances */
+	bool no_defaults;
+};
+/* Room for argc flags; -1 (reported) when out of memory. */
+int cli_tolerances_init(struct cli_tolerances *t, int argc);
+void cli_tolerances_clear(struct cli_tolerances *t);
+/* Take getopt's c if it is one of the three options (true), else false. */
+bool cli_tolerances_option(struct cli_tolerances *t, int c, const char *arg);
+/*
+ * Add them to cmp: the built-in defaults (when defaults and not
+ * --no-default-tolerances), the file, the flags.  0, or -1 when a
+ * problem was reported (a bad flag is a usage error).
+ */
+int cli_tolerances_apply(const struct cli_tolerances *t, const char *subcommand,
+			 bool defaults, struct hostctx_compare *cmp);
+
 /* ---- render.c ------------------------------------------------------ */
 
 /* Print a sidecar for humans: header, pre, post, changes. */

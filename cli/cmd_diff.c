@@ -50,22 +50,17 @@ static const char diff_usage[] =
 	"instance difference counts for one record only.  heap_state is never\n"
 	"compared.\n";
 
-enum {
-	OPT_TOLERANCES = 0x200,
-	OPT_NO_DEFAULT_TOLERANCES,
-	OPT_PRE,
-};
+#define OPT_PRE 0x200
 
 enum json_shape { JSON_NONE, JSON_ARRAY, JSON_GROUPED };
 
 struct diff_opts {
 	enum json_shape json;
-	bool all, pre, verbose, no_sandbox, no_defaults, class_given;
+	bool all, pre, verbose, no_sandbox, class_given;
 	unsigned classes;
-	/* points into argv; applied in the order given */
-	size_t n_ignore, n_tolerance;
-	const char **ignore, **tolerance;
-	const char *tolerances_file;
+	size_t n_ignore;
+	const char **ignore;	/* points into argv */
+	struct cli_tolerances tolerances;
 	struct hostctx_compare *cmp;	/* made from the above, once */
 	size_t n_records;	/* compared so far: headings from the second on */
 	bool headings;		/* a directory operand: "==> FILE <==" each */
@@ -108,6 +103,8 @@ static int parse_json_shape(const char *arg, enum json_shape *ret)
 /* One option; -1 to go on, else the exit status. */
 static int take_option(int c, char **argv, struct diff_opts *o)
 {
+	if (cli_tolerances_option(&o->tolerances, c, optarg))
+		return -1;
 	switch (c) {
 	case 'j':
 		if (parse_json_shape(optarg, &o->json) < 0)
@@ -124,15 +121,6 @@ static int take_option(int c, char **argv, struct diff_opts *o)
 			return cli_usage_error("diff: --class=%s: expected a comma list of "
 					       "identity, instance, config, telemetry", optarg);
 		o->class_given = true;
-		break;
-	case 't':
-		o->tolerance[o->n_tolerance++] = optarg;
-		break;
-	case OPT_TOLERANCES:
-		o->tolerances_file = optarg;
-		break;
-	case OPT_NO_DEFAULT_TOLERANCES:
-		o->no_defaults = true;
 		break;
 	case OPT_PRE:
 		o->pre = true;
@@ -171,13 +159,14 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 	};
 	int c, status = -1;
 
-	/* No more globs than arguments: one allocation each, up front. */
+	/* No more globs than arguments: one allocation up front. */
 	o->ignore = calloc((size_t)argc + 1, sizeof(*o->ignore));
-	o->tolerance = calloc((size_t)argc + 1, sizeof(*o->tolerance));
-	if (!o->ignore || !o->tolerance) {
+	if (!o->ignore) {
 		cli_error("%s", strerror(ENOMEM));
 		return EXIT_TROUBLE;
 	}
+	if (cli_tolerances_init(&o->tolerances, argc) < 0)
+		return EXIT_TROUBLE;
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
 	while (status < 0 && (c = getopt_long(argc, argv, ":j::ai:c:t:vh", longopts, NULL)) != -1)
@@ -197,23 +186,6 @@ static int parse_diff_opts(int argc, char **argv, struct diff_opts *o)
 
 /* ---- the options as the library takes them ----------------------------- */
 
-static int add_tolerances_file(struct hostctx_compare *cmp, const char *path)
-{
-	struct hostctx_error err = { .message = "" };
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
-	int r;
-
-	if (cli_read_file(path, &text, &len) < 0)
-		return -1;
-	r = hostctx_compare_load_tolerances(cmp, text, len, &err);
-	if (r < 0) {
-		cli_file_error(path, "%s", err.message[0] ? err.message : strerror(-r));
-		return -1;
-	}
-	return 0;
-}
-
 /* Built-in defaults first, the file, then the flags: the last match wins. */
 static int make_compare(const struct diff_opts *o, enum hostctx_compare_form form,
 			struct hostctx_compare **ret)
@@ -221,25 +193,15 @@ static int make_compare(const struct diff_opts *o, enum hostctx_compare_form for
 	struct hostctx_compare *cmp = NULL;
 	int r = hostctx_compare_new(form, &cmp);
 
-	if (r == 0 && form == HOSTCTX_COMPARE_FILES && !o->no_defaults)
-		r = hostctx_compare_add_default_tolerances(cmp);
-	if (r == 0 && o->tolerances_file && add_tolerances_file(cmp, o->tolerances_file) < 0) {
-		hostctx_compare_free(cmp);
-		return -1;
-	}
-	for (size_t i = 0; r == 0 && i < o->n_tolerance; i++) {
-		r = hostctx_compare_add_tolerance_arg(cmp, o->tolerance[i]);
-		if (r == -EINVAL) {
-			hostctx_compare_free(cmp);
-			cli_usage_error("diff: --tolerance=%s: expected GLOB=SPEC "
-					"(SPEC: N, N%%, any or 0)", o->tolerance[i]);
-			return -1;
-		}
-	}
 	for (size_t i = 0; r == 0 && i < o->n_ignore; i++)
 		r = hostctx_compare_add_ignore(cmp, o->ignore[i]);
 	if (r < 0) {
 		cli_error("%s", strerror(-r));
+		hostctx_compare_free(cmp);
+		return -1;
+	}
+	if (cli_tolerances_apply(&o->tolerances, "diff", form == HOSTCTX_COMPARE_FILES,
+				 cmp) < 0) {
 		hostctx_compare_free(cmp);
 		return -1;
 	}
@@ -531,6 +493,6 @@ int cmd_diff(int argc, char **argv)
 	}
 	hostctx_compare_free(o.cmp);
 	free(o.ignore);
-	free(o.tolerance);
+	cli_tolerances_clear(&o.tolerances);
 	return status;
 }

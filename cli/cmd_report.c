@@ -15,7 +15,7 @@
 #include <string.h>
 
 static const char report_usage[] =
-	"Usage: " PROGRAM_NAME " report [--by=FIELD,...] [--command=GLOB] [--json] [--no-sandbox] PATH...\n"
+	"Usage: " PROGRAM_NAME " report [--by=FIELD,...] [--command=GLOB] [--json] [--tolerance=GLOB=SPEC]... PATH...\n"
 	"Group the runs of many records by host configuration (the identity and\n"
 	"config fields of each record's pre snapshot) and print, per group, its\n"
 	"runs, machine types, kernels, wall times and exit statuses; then the\n"
@@ -29,6 +29,11 @@ static const char report_usage[] =
 	"  -c, --command=GLOB  keep only the runs of a command: GLOB matches the\n"
 	"                      command line, its program or the program's name\n"
 	"  -j, --json          print JSON (docs/schema/hostctx-report-1.schema.json)\n"
+	"  -t, --tolerance=GLOB=SPEC\n"
+	"                      runs whose values differ within it share a group\n"
+	"                      (SPEC N, N%, any or 0, as diff takes it); repeatable\n"
+	"      --tolerances=FILE   tolerances from FILE, lines 'GLOB SPEC'\n"
+	"      --no-default-tolerances   drop the built-in total_memory_kib=1%\n"
 	"      --no-sandbox    parse without the seccomp sandbox\n"
 	"  -h, --help          show this help and exit\n"
 	"\n"
@@ -41,6 +46,7 @@ struct report_opts {
 	const char *command;
 	bool json;
 	bool sandbox;
+	struct cli_tolerances tolerances;
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -50,6 +56,9 @@ static int parse_report_opts(int argc, char **argv, struct report_opts *o)
 		{ "by", required_argument, NULL, 'b' },
 		{ "command", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "tolerances", required_argument, NULL, OPT_TOLERANCES },
+		{ "no-default-tolerances", no_argument, NULL, OPT_NO_DEFAULT_TOLERANCES },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -57,9 +66,13 @@ static int parse_report_opts(int argc, char **argv, struct report_opts *o)
 	int c;
 
 	*o = (struct report_opts){ .sandbox = true };
+	if (cli_tolerances_init(&o->tolerances, argc) < 0)
+		return EXIT_TROUBLE;
 	opterr = 0;	/* cli_option_error() names the subcommand */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":b:c:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":b:c:jt:h", longopts, NULL)) != -1) {
+		if (cli_tolerances_option(&o->tolerances, c, optarg))
+			continue;
 		switch (c) {
 		case 'b':
 			o->by = optarg;
@@ -111,9 +124,34 @@ static int set_group_by(struct hostctx_report *rep, const char *list)
 	return -1;
 }
 
+/* The tolerances of the grouping: EXIT_TROUBLE (reported) or -1 to go on. */
+static int set_tolerances(struct hostctx_report *rep, const struct report_opts *o)
+{
+	struct hostctx_compare *cmp = NULL;
+	int r = hostctx_compare_new(HOSTCTX_COMPARE_FILES, &cmp);
+
+	if (r < 0) {
+		cli_error("%s", strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	if (cli_tolerances_apply(&o->tolerances, "report", true, cmp) < 0) {
+		hostctx_compare_free(cmp);
+		return EXIT_TROUBLE;
+	}
+	r = hostctx_report_set_compare(rep, cmp);
+	if (r < 0) {
+		cli_error("%s", strerror(-r));
+		return EXIT_TROUBLE;
+	}
+	return -1;
+}
+
 static int configure(struct hostctx_report *rep, const struct report_opts *o)
 {
 	int status = o->by ? set_group_by(rep, o->by) : -1;
+
+	if (status < 0)
+		status = set_tolerances(rep, o);
 
 	if (status < 0 && o->command && hostctx_report_set_command(rep, o->command) < 0) {
 		cli_error("out of memory");
@@ -164,28 +202,35 @@ static void report_freep(struct hostctx_report **rep)
 	hostctx_report_free(*rep);
 }
 
-int cmd_report(int argc, char **argv)
+static int run_report(const struct report_opts *o, int argc, char **argv)
 {
 	__attribute__((cleanup(report_freep))) struct hostctx_report *rep = NULL;
-	struct report_opts o;
-	int status = parse_report_opts(argc, argv, &o);
-	int failed = 0;
+	int status, failed = 0;
 
-	if (status >= 0)
-		return status;
 	if (hostctx_report_new(&rep) < 0) {
 		cli_error("out of memory");
 		return EXIT_TROUBLE;
 	}
-	status = configure(rep, &o);
+	status = configure(rep, o);
 	if (status >= 0)
 		return status;
-	if (o.sandbox && cli_sandbox_listing() < 0)
+	if (o->sandbox && cli_sandbox_listing() < 0)
 		return EXIT_TROUBLE;
 	for (int k = optind; k < argc; k++)
 		if (cli_walk_operand(argv[k], visit_record, rep) < 0)
 			failed = 1;
-	if (print_report(rep, o.json) < 0)
+	if (print_report(rep, o->json) < 0)
 		return EXIT_TROUBLE;
 	return failed ? EXIT_TROUBLE : EXIT_SAME;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o;
+	int status = parse_report_opts(argc, argv, &o);
+
+	if (status < 0)
+		status = run_report(&o, argc, argv);
+	cli_tolerances_clear(&o.tolerances);
+	return status;
 }

@@ -700,6 +700,14 @@ void hostctx_report_free(struct hostctx_report *rep);	/* NULL is fine */
  */
 int hostctx_report_group_by(struct hostctx_report *rep, const char *path);
 /*
+ * The comparison that tells two host configurations apart (taken:
+ * freed with the report, or here on error): its tolerances are used,
+ * its classes set to identity and config.  By default the two-file
+ * form with the built-in tolerances.  -EBUSY after the first
+ * hostctx_report_add().
+ */
+int hostctx_report_set_compare(struct hostctx_report *rep, struct hostctx_compare *cmp);
+/*
  * Keep only the runs of a command: glob (fnmatch(3)) matches the
  * command line (the argv words joined by spaces), argv[0] or its last
  * component.  NULL keeps every run.  -EBUSY after a document was added.

@@ -28,8 +28,9 @@
 #define LISTED_RUNS 50		/* runs listed per section, then only counted */
 #define LISTED_ITEMS 5		/* changed fields (or checks) named per listed run */
 #define TALLY_VALUES 32		/* distinct values kept per tally, then "other" */
-#define MEMORY_TOLERANCE 0.01	/* total_memory_kib within 1 % is the same host */
 #define REPORT_SCHEMA "hostctx-report/1"
+/* What tells two host configurations apart (docs/fleet.md, "Groups"). */
+#define REPORT_CLASSES ((1u << HOSTCTX_CLASS_IDENTITY) | (1u << HOSTCTX_CLASS_CONFIG))
 
 /* ---- data ------------------------------------------------------------ */
 
@@ -83,6 +84,7 @@ struct hostctx_report {
 	struct section drift, bad, incomplete;
 	size_t records, runs, other_command, snapshots, no_snapshot, unreadable;
 	struct hostctx_check_config *run_checks;	/* the run checks alone */
+	struct hostctx_compare *cmp;	/* identity and config, with tolerances */
 	bool started;
 };
 
@@ -234,11 +236,29 @@ HCTX_EXPORT int hostctx_report_new(struct hostctx_report **ret)
 	if (!rep)
 		return -ENOMEM;
 	r = run_checks_config(&rep->run_checks);
+	if (r == 0)
+		r = hostctx_compare_new(HOSTCTX_COMPARE_FILES, &rep->cmp);
+	if (r == 0)
+		r = hostctx_compare_add_default_tolerances(rep->cmp);
 	if (r < 0) {
-		free(rep);
+		hostctx_report_free(rep);
 		return r;
 	}
+	hostctx_compare_set_classes(rep->cmp, REPORT_CLASSES);
 	*ret = rep;
+	return 0;
+}
+
+HCTX_EXPORT int hostctx_report_set_compare(struct hostctx_report *rep,
+					   struct hostctx_compare *cmp)
+{
+	if (rep->started) {
+		hostctx_compare_free(cmp);
+		return -EBUSY;
+	}
+	hostctx_compare_free(rep->cmp);
+	rep->cmp = cmp;
+	hostctx_compare_set_classes(cmp, REPORT_CLASSES);
 	return 0;
 }
 
@@ -257,6 +277,7 @@ HCTX_EXPORT void hostctx_report_free(struct hostctx_report *rep)
 	section_clear(&rep->bad);
 	section_clear(&rep->incomplete);
 	hostctx_check_config_free(rep->run_checks);
+	hostctx_compare_free(rep->cmp);
 	free(rep);
 }
 
@@ -324,46 +345,26 @@ HCTX_EXPORT size_t hostctx_report_group_runs(const struct hostctx_report *rep, s
 
 /* ---- which runs share a host configuration ------------------------------ */
 
-/* b within MEMORY_TOLERANCE of a (both numbers). */
-static bool memory_within(const struct hctx_value *a, const struct hctx_value *b)
-{
-	double x, y;
-
-	if (!a || !b || a->node != HCTX_NODE_U64 || b->node != HCTX_NODE_U64)
-		return false;
-	x = (double)a->u;
-	y = (double)b->u;
-	return fabs(y - x) <= MEMORY_TOLERANCE * x;
-}
-
-/* Whether a change between two snapshots tells two host configurations apart. */
-static bool config_change(const struct hctx_change *ch)
-{
-	if (ch->cls != HOSTCTX_CLASS_IDENTITY && ch->cls != HOSTCTX_CLASS_CONFIG)
-		return false;	/* instance (boot_id, cgroup.id) and telemetry */
-	if (strcmp(ch->field, "total_memory_kib") == 0)
-		return !memory_within(ch->before, ch->after);
-	return true;
-}
-
 /*
  * The changes from a group's representative rep to the snapshot s that
- * make them two host configurations: hostctx_diff()'s changes of the
- * identity and config classes, but total_memory_kib within 1 %.  The
- * one place that says so: membership and the varying fields both ask it.
+ * make them two host configurations: the differences that count when
+ * the two are compared as two files by identity and config, with the
+ * tolerances (by default total_memory_kib=1%).  The one place that
+ * says so: membership and the varying fields both ask it.
  */
-static int host_config_changes(const struct hostctx_snapshot *rep,
+static int host_config_changes(const struct hostctx_report *report,
+			       const struct hostctx_snapshot *rep,
 			       const struct hostctx_snapshot *s,
 			       struct hostctx_changes **ret)
 {
 	struct hostctx_changes *c = NULL;
 	size_t kept = 0;
-	int r = hostctx_diff(rep, s, &c);
+	int r = hostctx_compare_snapshots(report->cmp, rep, s, &c);
 
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c->n; i++) {
-		if (!config_change(&c->items[i])) {
+		if (!hctx_change_counts(c, &c->items[i])) {
 			free(c->items[i].field);
 			continue;
 		}
@@ -375,11 +376,12 @@ static int host_config_changes(const struct hostctx_snapshot *rep,
 }
 
 /* 1: s runs on rep's host configuration; 0: another; or -ENOMEM. */
-static int same_host_config(const struct hostctx_snapshot *rep,
+static int same_host_config(const struct hostctx_report *report,
+			    const struct hostctx_snapshot *rep,
 			    const struct hostctx_snapshot *s)
 {
 	struct hostctx_changes *c = NULL;
-	int r = host_config_changes(rep, s, &c);
+	int r = host_config_changes(report, rep, s, &c);
 
 	if (r < 0)
 		return r;
@@ -440,7 +442,7 @@ static int group_matches(const struct hostctx_report *rep, const struct group *g
 {
 	if (rep->n_by)
 		return same_key(rep, g->key, key);
-	return same_host_config(g->rep, s);
+	return same_host_config(rep, g->rep, s);
 }
 
 static int group_new(struct hostctx_report *rep, const struct hostctx_snapshot *s,
@@ -834,7 +836,7 @@ static int varying_fields(struct view *v)
 	for (size_t i = 1; r == 0 && i < rep->n_groups; i++) {
 		struct hostctx_changes *c = NULL;
 
-		r = host_config_changes(rep->groups[0]->rep, rep->groups[i]->rep, &c);
+		r = host_config_changes(rep, rep->groups[0]->rep, rep->groups[i]->rep, &c);
 		for (size_t j = 0; r == 0 && j < c->n; j++)
 			r = add_field(v, c->items[j].field);
 		hostctx_changes_free(c);

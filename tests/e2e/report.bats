@@ -206,3 +206,26 @@ assert i == {"records": 2, "runs": 2, "other_command": 0, "snapshots": 1, "no_sn
 	[[ $stderr == "hostctx: (standard input): "* ]]
 	python3 -c 'import json, sys; assert json.loads(sys.argv[1])["inputs"]["unreadable"] == 1' "$output"
 }
+
+@test "tolerances group as diff compares: MemTotal within 1% by default, --tolerance, --no-default-tolerances" {
+	cd "$T"
+	for n in a b; do
+		mem=65536000
+		[ "$n" = b ] && mem=65404928	# 0.2 % less: the same machine type
+		"$MKROOT" "$n" --cpus 4 --model X --memtotal "$mem" >/dev/null
+		"$HOSTCTX_RUN" --root="$T/$n" -o "$n.hostctx.json" -- true
+	done
+	groups() {
+		hx report --json "$@" a.hostctx.json b.hostctx.json |
+			python3 -c 'import json, sys; print(len(json.load(sys.stdin)["groups"]))'
+	}
+	[ "$(groups)" = 1 ]
+	[ "$(groups --no-default-tolerances)" = 2 ]
+	[ "$(groups --tolerance=total_memory_kib=0.1%)" = 2 ]
+	[ "$(groups --no-default-tolerances -t total_memory_kib=any)" = 1 ]
+	printf 'total_memory_kib 0\n' >tol
+	[ "$(groups --tolerances=tol)" = 2 ]
+	run --separate-stderr hx report --tolerance=bogus a.hostctx.json
+	[ "$status" -eq 2 ]
+	[[ ${stderr_lines[0]} == "hostctx: report: --tolerance=bogus: expected GLOB=SPEC"* ]]
+}
