@@ -116,6 +116,11 @@ valid() {	# KIND FILE...: each one valid, and at least one given
 	hx diff --json "$T/drift.json" >"$T/out/drift.json" || [ $? -eq 1 ]
 	hx diff --json --all "$T/drift.json" >"$T/out/drift-all.json" || [ $? -eq 1 ]
 	hx diff --json --all "$T/live.json" >"$T/out/live-all.json" || [ $? -eq 1 ]
+	hx diff --json=grouped "$T/a.json" "$T/b.json" >"$T/out/trees-grouped.json" || [ $? -eq 1 ]
+	hx diff --json=grouped --all "$T/drift.json" >"$T/out/drift-grouped.json" || [ $? -eq 1 ]
+	hx diff --json=grouped "$T/live.json" "$T/a.json" >"$T/out/producers-grouped.json" || [ $? -eq 1 ]
+	hx diff --json -t 'cpufreq_*=any' "$T/live.json" "$T/a.json" >"$T/out/marks.json" || [ $? -eq 1 ]
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["producers"], d' "$T/out/producers-grouped.json"
 	hx diff --json "$T/a.json" "$T/a.json" >"$T/out/same.json"
 	[ "$(cat "$T/out/same.json")" = "[]" ]
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert "deltas" in d, d' "$T/out/live-all.json"
@@ -124,6 +129,9 @@ valid() {	# KIND FILE...: each one valid, and at least one given
 	run python3 "$V" diff "$T/bad.json"
 	[ "$status" -eq 1 ]
 	echo '{"changes": [], "deltas": {}, "deltas_unavailable": "boot_changed"}' >"$T/bad.json"
+	run python3 "$V" diff "$T/bad.json"
+	[ "$status" -eq 1 ]
+	echo '{"same": true, "form": "files", "classes": {}, "not_comparable": []}' >"$T/bad.json"
 	run python3 "$V" diff "$T/bad.json"
 	[ "$status" -eq 1 ]
 }
