@@ -81,7 +81,7 @@ static int list_sorted(const char *dir, struct names *ret)
 	if (r == 0 && errno)
 		r = -errno;
 	closedir(d);
-	if (r == 0)
+	if (r == 0 && ret->n > 1)	/* an empty list has no array to sort */
 		qsort(ret->v, ret->n, sizeof(*ret->v), compare_names);
 	return r;
 }
