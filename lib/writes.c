@@ -692,6 +692,23 @@ int hctx_write_log_event(struct hctx_write_log *log, struct hostctx_sidecar *sc,
 	return add_pending(log, sc, ev);
 }
 
+/*
+ * In time order: a write listed at its close may have begun before one
+ * listed earlier.  Insertion sort, stable: the list is short (capped)
+ * and nearly sorted.
+ */
+static void sort_by_time(struct hctx_writes *w)
+{
+	for (size_t i = 1; i < w->n; i++) {
+		struct hctx_write e = w->items[i];
+		size_t k = i;
+
+		for (; k > 0 && w->items[k - 1].seconds > e.seconds; k--)
+			w->items[k] = w->items[k - 1];
+		w->items[k] = e;
+	}
+}
+
 int hctx_write_log_finish(struct hctx_write_log *log, struct hostctx_sidecar *sc)
 {
 	int r = 0;
@@ -702,6 +719,7 @@ int hctx_write_log_finish(struct hctx_write_log *log, struct hostctx_sidecar *sc
 		if (k < 0 && r == 0)
 			r = k;
 	}
+	sort_by_time(&sc->writes);
 	return r;
 }
 
@@ -763,14 +781,35 @@ static void human_writer(struct hctx_human *h, const struct hctx_write *e)
 			   ", gone before it was looked up");
 }
 
-/* "[field: changed]", "[field: no net change]"; nothing for other files. */
-static void human_field(struct hctx_human *h, const struct hctx_write *e,
-			const struct hostctx_changes *changes)
+/* Whether a source's field is in s: a per-CPU one by its name alone. */
+static bool field_in(const struct hostctx_snapshot *s, const char *field)
+{
+	char base[HCTX_PATH_MAX];
+	const char *key = strstr(field, ".cpu");
+
+	if (!s)
+		return false;
+	if (hostctx_snapshot_type(s, field) != HOSTCTX_TYPE_ABSENT)
+		return true;
+	if (!key || (size_t)(key - field) >= sizeof(base))
+		return false;
+	memcpy(base, field, (size_t)(key - field));
+	base[key - field] = '\0';
+	return hostctx_snapshot_type(s, base) != HOSTCTX_TYPE_ABSENT;
+}
+
+/*
+ * "[field: changed]", "[field: no net change]" for a field the record
+ * holds; nothing for other files (a sysctl outside the allowlist).
+ */
+static void human_field(struct hctx_human *h, const struct hostctx_sidecar *sc,
+			const struct hctx_write *e, const struct hostctx_changes *changes)
 {
 	char field[HCTX_PATH_MAX];
 	bool changed = false;
 
-	if (hostctx_write_source_field(e->path, field, sizeof(field)) < 0)
+	if (hostctx_write_source_field(e->path, field, sizeof(field)) < 0 ||
+	    !(field_in(sc->pre, field) || field_in(sc->post, field)))
 		return;
 	for (size_t i = 0; changes && i < changes->n && !changed; i++)
 		changed = hostctx_write_touches(e->path, changes->items[i].field);
@@ -792,7 +831,7 @@ static void human_writes(struct hctx_human *h, const struct hostctx_sidecar *sc,
 		hctx_human_value(h, w->items[i].path);
 		hctx_human_text(h, "  ");
 		human_writer(h, &w->items[i]);
-		human_field(h, &w->items[i], changes);
+		human_field(h, sc, &w->items[i], changes);
 		hctx_human_text(h, "\n");
 	}
 	if (w->omitted)

@@ -61,7 +61,8 @@ struct hctx_write_event {
  * its close waits here, keyed by (path, pid), so that the entry carries
  * the writer as first seen and the time of the first write; one whose
  * close never came (a writer that still holds the file) becomes an
- * entry at hctx_write_log_finish().  At most HCTX_WRITE_LOG_PENDING wait;
+ * entry at hctx_write_log_finish(), which then puts the entries in time
+ * order.  At most HCTX_WRITE_LOG_PENDING wait;
  * past that the oldest is listed at once.
  */
 #define HCTX_WRITE_LOG_PENDING 32
