@@ -147,6 +147,15 @@ static void events_become_one_entry_per_write_close(void **state)
 	}
 	assert_int_equal(hostctx_sidecar_write_count(sc), 7);
 	assert_int_equal(hostctx_sidecar_write_pid(sc, 4), 100);
+	/* a write listed at its close goes back to when it began */
+	ev = event("proc/sys/vm/swappiness", 200, false, true, 0.1);
+	assert_int_equal(hctx_write_log_event(&log, sc, &ev), 0);
+	hctx_write_log_clear(&log);
+	assert_int_equal(hctx_write_log_finish(&log, sc), 0);
+	assert_int_equal(hostctx_sidecar_write_pid(sc, 0), 200);
+	for (size_t i = 1; i < hostctx_sidecar_write_count(sc); i++)
+		assert_true(hostctx_sidecar_write_seconds(sc, i - 1) <=
+			    hostctx_sidecar_write_seconds(sc, i));
 	hctx_write_log_clear(&log);
 	hostctx_sidecar_free(sc);
 }
