@@ -286,6 +286,19 @@ static int print_evidence(const struct hostctx_sidecar *sc, const struct hostctx
 	return 0;
 }
 
+/* --watch-writes: the writes during the run, when they were watched. */
+static int print_writes(const struct hostctx_sidecar *sc)
+{
+	_cleanup_free_ char *text = NULL;
+	int r = hostctx_sidecar_format_writes_human(sc, &text);
+
+	if (r < 0 || !text[0])
+		return r;
+	putchar('\n');
+	cli_print(text);
+	return 0;
+}
+
 int cli_render_sidecar(const struct hostctx_sidecar *sc)
 {
 	const struct hostctx_snapshot *pre = hostctx_sidecar_snapshot(sc, HOSTCTX_PRE);
@@ -317,8 +330,11 @@ int cli_render_sidecar(const struct hostctx_sidecar *sc)
 	putchar('\n');
 	if (pre && post) {
 		r = print_changes(pre, post);
-		return r < 0 ? r : print_evidence(sc, pre, post);
+		if (r >= 0)
+			r = print_evidence(sc, pre, post);
+	} else {
+		printf("changes: unknown (no %s snapshot)\n", pre ? "post" : "pre");
+		r = 0;
 	}
-	printf("changes: unknown (no %s snapshot)\n", pre ? "post" : "pre");
-	return 0;
+	return r < 0 ? r : print_writes(sc);
 }

@@ -543,6 +543,61 @@ void hostctx_sidecar_set_check(struct hostctx_sidecar *sc,
 			       struct hostctx_check_report *rep);
 
 /*
+ * Write attribution (hostctx-run --watch-writes; docs/json-format.md,
+ * "writes"): the record's "writes_source" ("fanotify" or "inotify";
+ * NULL: nothing was watched, which also drops the writes), and its
+ * "writes", one entry per write-close of a watched file by one process.
+ * -EINVAL for another source.
+ */
+int hostctx_sidecar_set_writes_source(struct hostctx_sidecar *sc, const char *source);
+const char *hostctx_sidecar_writes_source(const struct hostctx_sidecar *sc);
+/* The list holds at most this many entries; the rest are counted. */
+#define HOSTCTX_WRITES_LISTED_MAX 1000
+/*
+ * Add an entry: path is absolute in the root's terms
+ * ("/proc/sys/vm/swappiness"); pid <= 0, comm NULL and by_command < 0
+ * mean unknown (inotify reports no writer; a writer may be gone before
+ * it is looked up); seconds since the command started, >= 0.  Past
+ * HOSTCTX_WRITES_LISTED_MAX the entry is only counted
+ * (hostctx_sidecar_writes_omitted).  0, -EINVAL or -ENOMEM.
+ */
+int hostctx_sidecar_add_write(struct hostctx_sidecar *sc, const char *path, long pid,
+			      const char *comm, int by_command, double seconds);
+size_t hostctx_sidecar_write_count(const struct hostctx_sidecar *sc);
+/* Entry i's members (NULL, 0 or -1 out of range or when unknown). */
+const char *hostctx_sidecar_write_path(const struct hostctx_sidecar *sc, size_t i);
+long hostctx_sidecar_write_pid(const struct hostctx_sidecar *sc, size_t i);
+const char *hostctx_sidecar_write_comm(const struct hostctx_sidecar *sc, size_t i);
+int hostctx_sidecar_write_by_command(const struct hostctx_sidecar *sc, size_t i);
+double hostctx_sidecar_write_seconds(const struct hostctx_sidecar *sc, size_t i);
+/* Entries past the cap, counted but not listed ("writes_omitted"). */
+unsigned long long hostctx_sidecar_writes_omitted(const struct hostctx_sidecar *sc);
+/* The kernel's event queue overflowed: writes were lost ("writes_overflowed"). */
+void hostctx_sidecar_set_writes_overflowed(struct hostctx_sidecar *sc, bool overflowed);
+bool hostctx_sidecar_writes_overflowed(const struct hostctx_sidecar *sc);
+/* Directories inotify could not watch ("writes_unwatched"). */
+void hostctx_sidecar_set_writes_unwatched(struct hostctx_sidecar *sc,
+					  unsigned long long n);
+unsigned long long hostctx_sidecar_writes_unwatched(const struct hostctx_sidecar *sc);
+/*
+ * The snapshot field a written file is a source of, as a changes path:
+ * "/proc/sys/kernel/sched_x" gives "sched_tunables.sched_x",
+ * "/proc/sys/vm/swappiness" "sysctls.vm.swappiness", a policy's
+ * scaling_governor "cpufreq_governor" (every CPU).  -ENOENT when it is
+ * none, -ENAMETOOLONG when buf is too small.
+ */
+int hostctx_write_source_field(const char *path, char *buf, size_t size);
+/* Whether a write to path is a source of the changes entry named field. */
+bool hostctx_write_touches(const char *path, const char *field);
+/*
+ * The writes for humans (hostctx show, hostctx-run -v): a heading line,
+ * one line per entry (time, path, writer, the field it sets and whether
+ * it changed), then what was counted or lost.  "" when nothing was
+ * watched.  free() the text.
+ */
+int hostctx_sidecar_format_writes_human(const struct hostctx_sidecar *sc, char **ret_text);
+
+/*
  * The pre and post snapshots.  set takes ownership of s (NULL removes
  * the side); get borrows (NULL when absent).
  */

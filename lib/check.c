@@ -1013,6 +1013,45 @@ static enum outcome check_run_cgroup_throttled(struct check_ctx *c)
 	return n > 0 ? OUT_FIRE : OUT_OK;
 }
 
+/*
+ * --watch-writes: host settings written during the run, even when they
+ * were set back before post (docs/check.md, run-host-written).  Writes
+ * the command made itself are a note; any other writer, an unknown one
+ * (inotify names none), or a lost event is a warning.
+ */
+static enum outcome check_run_host_written(struct check_ctx *c)
+{
+	size_t n, own = 0, other = 0;
+	unsigned long long total;
+	long pid = 0;
+	bool lost;
+
+	if (!c->sc || hostctx_sidecar_refused(c->sc) || !hostctx_sidecar_writes_source(c->sc))
+		return OUT_NA;
+	n = hostctx_sidecar_write_count(c->sc);
+	total = n + hostctx_sidecar_writes_omitted(c->sc);
+	lost = hostctx_sidecar_writes_overflowed(c->sc);
+	for (size_t i = 0; i < n; i++) {
+		if (hostctx_sidecar_write_by_command(c->sc, i) > 0)
+			own++;
+		else if (other++ == 0)
+			pid = hostctx_sidecar_write_pid(c->sc, i);
+	}
+	put_value(c, "%llu%s", total, lost ? "+" : "");
+	if (total == 0 && !lost) {
+		say(c, "no host setting was written during the run");
+		return OUT_OK;
+	}
+	say(c, "%llu write(s) to host settings during the run (%zu by the command), first %s%s",
+	    total, own, hostctx_sidecar_write_path(c->sc, 0) ? hostctx_sidecar_write_path(c->sc, 0) :
+	    "not listed", lost ? "; the event queue overflowed: some were lost" : "");
+	if (other > 0 && pid > 0)
+		advise(c, "pid %ld (not the command) wrote host settings during the run: stop "
+		       "tuning daemons (tuned, power-profiles-daemon) while benchmarking; "
+		       "hostctx show FILE lists the writes", pid);
+	return other > 0 || lost || total > n ? OUT_FIRE : OUT_FIRE_NOTE;
+}
+
 /* ---- the table ------------------------------------------------------ */
 
 #define NONE { NAN, NAN }
@@ -1111,6 +1150,10 @@ static const struct check_row check_rows[] = {
 	  { NOTE, NOTE }, NONE, check_run_caches_dropped,
 	  "caches were dropped during the run (echo N > /proc/sys/vm/drop_caches): cold-cache "
 	  "numbers" },
+	{ "run-host-written", "run", "writes, writes_overflowed", { WARN, WARN }, NONE,
+	  check_run_host_written,
+	  "host settings were written during the run (set and restored ones too): "
+	  "hostctx show FILE lists the writes and their writers" },
 	{ "run-incomplete", "run", "complete, deltas_unavailable", { WARN, WARN }, NONE,
 	  check_run_incomplete, "no post snapshot or a reboot: the run's evidence is missing" },
 };

@@ -118,6 +118,9 @@ typedef int (*hctx_dirent_fn)(void *userdata, const char *name,
 			      unsigned char d_type, int dirfd);
 int hctx_list_dir(struct hostctx_root *root, const char *rel,
 		  hctx_dirent_fn fn, void *userdata);
+/* The same for a directory fd from hctx_open(rel, true), left open. */
+int hctx_list_dir_fd(struct hostctx_root *root, int fd, hctx_dirent_fn fn,
+		     void *userdata);
 
 /* Drop the boot-stable values kept for the live root (snapshot.c). */
 void hctx_root_forget_boot(struct hostctx_root *root);
@@ -965,6 +968,33 @@ struct hctx_exit {
 	bool core_dumped;
 };
 
+/* One entry of a record's "writes" (writes.c). */
+struct hctx_write {
+	char *path;		/* absolute in the root's terms */
+	long pid;		/* 0: unknown */
+	char *comm;		/* NULL: unknown */
+	int by_command;		/* 1, 0, -1: unknown */
+	double seconds;
+};
+
+struct hctx_writes {
+	const char *source;	/* a static string; NULL: nothing watched */
+	size_t n, cap;
+	struct hctx_write *items;
+	unsigned long long omitted;	/* past HOSTCTX_WRITES_LISTED_MAX */
+	unsigned long long unwatched;	/* directories inotify could not watch */
+	bool overflowed;
+};
+void hctx_writes_clear(struct hctx_writes *w);
+/* The distinct writers of the entries that are sources of field, for its
+ * changes entry's "written_by" (json_write.c); fn per writer, count of
+ * its entries; at most HCTX_WRITTEN_BY_MAX writers. */
+#define HCTX_WRITTEN_BY_MAX 16
+typedef void (*hctx_writer_fn)(void *userdata, const struct hctx_write *first,
+			       size_t count);
+size_t hctx_writers_of(const struct hctx_writes *w, const char *field,
+		       hctx_writer_fn fn, void *userdata);
+
 struct hostctx_sidecar {
 	char *tool_name;	/* NULL on write: "hostctx-run" */
 	char *tool_version;	/* NULL on write: HOSTCTX_VERSION */
@@ -989,6 +1019,7 @@ struct hostctx_sidecar {
 	const char *descendants_wait;	/* a static string; NULL: absent */
 	const char *refused;		/* run.refused, a static string; NULL: ran */
 	struct hostctx_check_report *check;	/* written as "check"; owned */
+	struct hctx_writes writes;		/* --watch-writes */
 	struct hostctx_snapshot *pre, *post;
 	bool reference_pair;	/* read from the reference's {"pre", "post"} */
 };

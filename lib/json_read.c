@@ -868,6 +868,75 @@ static int read_mode(const cJSON *root, struct hostctx_error *err,
 	return r;
 }
 
+/* One "writes" entry: path and seconds, the writer when known. */
+static int read_write_entry(const cJSON *e, struct hostctx_error *err,
+			    struct hostctx_sidecar *sc)
+{
+	const cJSON *path = member(e, "path"), *pid = member(e, "pid");
+	const cJSON *by = member(e, "by_command"), *secs = member(e, "seconds");
+	_cleanup_free_ char *comm = NULL;
+	bool by_command = false;
+	uint64_t p = 0;
+	double seconds = 0;
+	int r = want_object(e, "writes[]", err);
+
+	if (r < 0)
+		return r;
+	if (!cJSON_IsString(path) || path->valuestring[0] != '/')
+		return fail(err, "key \"writes[].path\" is not an absolute path");
+	if (!secs)
+		return fail(err, "key \"writes[].seconds\" is missing");
+	r = get_seconds(secs, "writes[].seconds", err, &seconds);
+	if (r >= 0 && pid) {
+		r = get_u64(pid, "writes[].pid", err, &p);
+		if (r >= 0 && (p == 0 || p > INT_MAX))
+			r = fail(err, "writes[].pid: not a process id");
+	}
+	if (r >= 0)
+		r = read_opt_string(e, "writes[]", "comm", err, &comm);
+	if (r >= 0 && by)
+		r = get_bool(by, "writes[].by_command", err, &by_command);
+	if (r < 0)
+		return r;
+	return hostctx_sidecar_add_write(sc, path->valuestring, (long)p, comm,
+					 by ? by_command : -1, seconds);
+}
+
+/* --watch-writes: writes_source, writes (the cap applies), the counts. */
+static int read_writes(const cJSON *root, struct hostctx_error *err,
+		       struct hostctx_sidecar *sc)
+{
+	const cJSON *source = member(root, "writes_source"), *writes = member(root, "writes");
+	const cJSON *omitted = member(root, "writes_omitted");
+	const cJSON *overflowed = member(root, "writes_overflowed");
+	const cJSON *unwatched = member(root, "writes_unwatched");
+	uint64_t n = 0;
+	bool b = false;
+	const cJSON *e;
+	int r = 0;
+
+	if (!source)
+		return writes ? fail(err, "key \"writes\" without \"writes_source\"") : 0;
+	if (!cJSON_IsString(source) ||
+	    hostctx_sidecar_set_writes_source(sc, source->valuestring) < 0)
+		return fail(err, "key \"writes_source\" is neither \"fanotify\" nor \"inotify\"");
+	if (writes) {
+		r = want_type(cJSON_IsArray(writes), "writes", "an array", err);
+		cJSON_ArrayForEach(e, writes) {
+			if (r < 0)
+				break;
+			r = read_write_entry(e, err, sc);
+		}
+	}
+	if (r >= 0 && omitted && (r = get_u64(omitted, "writes_omitted", err, &n)) >= 0)
+		sc->writes.omitted += n;
+	if (r >= 0 && overflowed && (r = get_bool(overflowed, "writes_overflowed", err, &b)) >= 0)
+		sc->writes.overflowed = b;
+	if (r >= 0 && unwatched && (r = get_u64(unwatched, "writes_unwatched", err, &n)) >= 0)
+		sc->writes.unwatched = n;
+	return r;
+}
+
 static int read_sidecar(const cJSON *root, struct hostctx_error *err,
 			struct hostctx_sidecar *sc)
 {
@@ -886,7 +955,10 @@ static int read_sidecar(const cJSON *root, struct hostctx_error *err,
 		r = read_side(root, "pre", err, &sc->pre);
 	if (r >= 0)
 		r = read_side(root, "post", err, &sc->post);
-	/* "changes" is derived from pre and post: not read back. */
+	if (r >= 0)
+		r = read_writes(root, err, sc);
+	/* "changes" (and its "written_by") is derived from pre, post and
+	 * writes: not read back. */
 	return r;
 }
 

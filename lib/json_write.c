@@ -514,7 +514,42 @@ static void write_side(struct hctx_jw *w, const char *key,
 		jb_puts(&w->out, "null");
 }
 
-static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes *c)
+/* What a write entry and a written_by writer share: the writer, when known. */
+static void write_writer(struct hctx_jw *w, const struct hctx_write *e)
+{
+	if (e->pid > 0)
+		jw_int(w, "pid", e->pid);
+	jw_optional_string(w, "comm", e->comm);
+	if (e->by_command >= 0)
+		jw_bool(w, "by_command", e->by_command > 0);
+}
+
+static void write_written_by_one(void *arg, const struct hctx_write *first, size_t count)
+{
+	struct hctx_jw *w = arg;
+
+	jw_next(w);
+	jw_begin(w, '{');
+	write_writer(w, first);
+	jw_u64(w, "writes", count);
+	jw_end(w, '}');
+}
+
+/* A change whose source was written: its distinct writers. */
+static void write_written_by(struct hctx_jw *w, const struct hctx_writes *writes,
+			     const char *field)
+{
+	if (!writes || hctx_writers_of(writes, field, NULL, NULL) == 0)
+		return;
+	jw_key(w, "written_by");
+	jw_begin(w, '[');
+	hctx_writers_of(writes, field, write_written_by_one, w);
+	jw_end(w, ']');
+}
+
+/* writes: NULL outside a record (hostctx diff --json). */
+static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes *c,
+				const struct hctx_writes *writes)
 {
 	jw_begin(w, '[');
 	for (size_t i = 0; i < c->n; i++) {
@@ -532,20 +567,49 @@ static void write_changes_array(struct hctx_jw *w, const struct hostctx_changes 
 			jw_bool(w, "within_tolerance", true);
 		if (flags & HOSTCTX_CHANGE_NOT_COMPARABLE)
 			jw_bool(w, "not_comparable", true);
+		write_written_by(w, writes, c->items[i].field);
 		jw_end(w, '}');
 	}
 	jw_end(w, ']');
 }
 
-static void write_changes(struct hctx_jw *w, const struct hostctx_changes *c)
+static void write_changes(struct hctx_jw *w, const struct hostctx_changes *c,
+			  const struct hctx_writes *writes)
 {
 	jw_key(w, "changes");
-	write_changes_array(w, c);
+	write_changes_array(w, c, writes);
 }
 
 static void write_changes_doc(struct hctx_jw *w, const void *c)
 {
-	write_changes_array(w, c);
+	write_changes_array(w, c, NULL);
+}
+
+/* --watch-writes: the source, the entries, what was counted or lost. */
+static void write_writes(struct hctx_jw *w, const struct hctx_writes *writes)
+{
+	if (!writes->source)
+		return;
+	jw_string(w, "writes_source", writes->source);
+	jw_key(w, "writes");
+	jw_begin(w, '[');
+	for (size_t i = 0; i < writes->n; i++) {
+		const struct hctx_write *e = &writes->items[i];
+
+		jw_next(w);
+		jw_begin(w, '{');
+		jw_string(w, "path", e->path);
+		write_writer(w, e);
+		jw_seconds(w, "seconds", e->seconds);
+		jw_end(w, '}');
+	}
+	jw_end(w, ']');
+	if (writes->omitted)
+		jw_u64(w, "writes_omitted", writes->omitted);
+	if (writes->overflowed)
+		jw_bool(w, "writes_overflowed", true);
+	if (writes->unwatched)
+		jw_u64(w, "writes_unwatched", writes->unwatched);
 }
 
 HCTX_EXPORT int hostctx_changes_to_json(const struct hostctx_changes *c,
@@ -640,7 +704,8 @@ static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 		write_snapshot(w, sc->post);
 	}
 	if (job->changes)
-		write_changes(w, job->changes);
+		write_changes(w, job->changes, &sc->writes);
+	write_writes(w, &sc->writes);
 	if (job->deltas) {
 		jw_key(w, "deltas");
 		write_node(w, job->deltas);

@@ -703,13 +703,23 @@ struct linux_dirent64 {
 int hctx_list_dir(struct hostctx_root *root, const char *rel,
 		  hctx_dirent_fn fn, void *userdata)
 {
-	/* One big getdents64 beats readdir's 32 KiB steps on /proc/sys/kernel. */
-	char *buf = root->dirbuf;
 	int fd = hctx_open(root, rel, true);
-	int r = 0;
+	int r;
 
 	if (fd < 0)
 		return fd;
+	r = hctx_list_dir_fd(root, fd, fn, userdata);
+	close(fd);
+	return r;
+}
+
+int hctx_list_dir_fd(struct hostctx_root *root, int fd, hctx_dirent_fn fn,
+		     void *userdata)
+{
+	/* One big getdents64 beats readdir's 32 KiB steps on /proc/sys/kernel. */
+	char *buf = root->dirbuf;
+	int r = 0;
+
 	for (;;) {
 		long n = hctx_sys_getdents64(fd, buf, HCTX_DIRBUF);
 
@@ -730,10 +740,8 @@ int hctx_list_dir(struct hostctx_root *root, const char *rel,
 				continue;
 			r = fn(userdata, d->d_name, d->d_type, fd);
 			if (r != 0)
-				goto out;
+				return r < 0 ? r : 0;
 		}
 	}
-out:
-	close(fd);
 	return r < 0 ? r : 0;
 }

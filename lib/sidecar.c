@@ -60,6 +60,7 @@ HCTX_EXPORT void hostctx_sidecar_free(struct hostctx_sidecar *sc)
 	free(sc->cwd);
 	free(sc->exec_error);
 	hostctx_check_report_free(sc->check);
+	hctx_writes_clear(&sc->writes);
 	hostctx_snapshot_free(sc->pre);
 	hostctx_snapshot_free(sc->post);
 	free(sc);

@@ -7,10 +7,13 @@
  *  1. block the signals we forward (before fork: none can be lost);
  *  2. parse options, open the root (errors here: 125, nothing ran);
  *  3. fork while still small; the child waits on a gate;
- *  4. pre snapshot, in-progress record ("complete": false);
+ *  4. --watch-writes: the watch; pre snapshot, in-progress record
+ *     ("complete": false);
  *  5. release the child, learn whether exec worked;
- *  6. wait: forward process-sent signals, reap with wait4;
- *  7. post snapshot, complete record (replaced atomically);
+ *  6. wait: forward process-sent signals, reap with wait4, drain the
+ *     watch;
+ *  7. post snapshot, the watch's last events, complete record
+ *     (replaced atomically);
  *  8. exit with the child's code, or die of the child's signal.
  * From step 3 on nothing may fail the command: record trouble is a
  * warning, and only --strict turns it into 125 for a command that
@@ -35,6 +38,7 @@ struct run_state {
 	struct run_signals sigs;
 	struct run_child child;
 	struct run_target target;
+	struct run_watch watch;
 	struct hostctx_root *root;
 	struct hostctx_sidecar *sc;	/* NULL: the record could not be built */
 	pid_t self;
@@ -136,7 +140,32 @@ static void write_in_progress(struct run_state *st, const struct timespec *t0)
 		run_warn("cannot take the pre snapshot: %s", strerror(-r));
 	hostctx_sidecar_set_snapshot(st->sc, HOSTCTX_PRE, pre);
 	hostctx_sidecar_set_complete(st->sc, false);
+	(void)hostctx_sidecar_set_writes_source(st->sc, run_watch_source(&st->watch));
 	record_write(st);
+}
+
+/*
+ * --watch-writes, before the pre snapshot: the command is still held
+ * at the gate, so none of its writes can be missed.  A watch that
+ * cannot be set up at all is a warning; the command runs unwatched.
+ */
+static void start_watch(struct run_state *st)
+{
+	int r;
+
+	if (!st->opts.watch_writes)
+		return;
+	r = run_watch_start(&st->watch, st->root, &st->sigs, st->self, st->command_pid,
+			    st->opts.wait_descendants);
+	if (r < 0)
+		run_warn("cannot watch for writes: %s", strerror(-r));
+}
+
+/* The watch's last events into the record (before its final write). */
+static void finish_watch(struct run_state *st)
+{
+	run_watch_finish(&st->watch, st->sc);
+	run_watch_close(&st->watch);
 }
 
 static void note_reaped(struct run_state *st, int status,
@@ -191,6 +220,7 @@ static void reap_ready(struct run_state *st)
 	}
 }
 
+/* The next signal, within seconds; --watch-writes drains the watch meanwhile. */
 static int wait_signal(struct run_state *st, siginfo_t *si, double seconds)
 {
 	struct timespec tick = {
@@ -198,6 +228,8 @@ static int wait_signal(struct run_state *st, siginfo_t *si, double seconds)
 		.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9),
 	};
 
+	if (run_watch_source(&st->watch))
+		return run_watch_wait(&st->watch, st->sc, &st->sigs.waitset, si, seconds);
 	return sigtimedwait(&st->sigs.waitset, si, &tick);
 }
 
@@ -313,15 +345,32 @@ static void write_complete(struct run_state *st)
 	struct hostctx_snapshot *post = NULL;
 	int r;
 
-	if (!st->sc)
+	if (!st->sc) {
+		finish_watch(st);
 		return;		/* could not even build it */
+	}
 	fill_outcome(st);
 	r = hostctx_snapshot_take(st->root, &post);
 	if (r < 0)
 		run_warn("cannot take the post snapshot: %s", strerror(-r));
+	/* after post: every write post reflects is listed */
+	finish_watch(st);
 	hostctx_sidecar_set_snapshot(st->sc, HOSTCTX_POST, post);
 	hostctx_sidecar_set_complete(st->sc, true);
 	record_write(st);
+}
+
+/* --watch-writes: its heading as our message, the entries as they are. */
+static void print_writes(const struct hostctx_sidecar *sc)
+{
+	char *text = NULL;
+	const char *nl;
+
+	if (hostctx_sidecar_format_writes_human(sc, &text) == 0 && (nl = strchr(text, '\n'))) {
+		run_error("%.*s", (int)(nl - text), text);
+		run_write_stderr(nl + 1, strlen(nl + 1));
+	}
+	free(text);
 }
 
 static void print_changes(struct run_state *st)
@@ -352,6 +401,7 @@ static void print_changes(struct run_state *st)
 		run_write_stderr(text, strlen(text));
 	}
 	free(text);
+	print_writes(st->sc);
 }
 
 /* --ci: the final record, shown to the CI system. */
@@ -377,6 +427,7 @@ static int finish_exec_failure(struct run_state *st)
 		snprintf(fallback, sizeof(fallback), "E%d", st->exec_errno);
 		name = fallback;
 	}
+	finish_watch(st);
 	if (st->sc) {
 		if (hostctx_sidecar_set_exec_error(st->sc, name) < 0)
 			run_warn("cannot build the record: %s", strerror(ENOMEM));
@@ -442,6 +493,7 @@ static int finish_refused(struct run_state *st)
 	while (waitpid(st->command_pid, &status, 0) < 0 && errno == EINTR)
 		;
 	set_ended_now(st);
+	finish_watch(st);
 	(void)hostctx_sidecar_set_refused(st->sc, "check");
 	hostctx_sidecar_set_complete(st->sc, true);
 	record_write(st);
@@ -456,6 +508,7 @@ static void cleanup(struct run_state *st)
 	hostctx_sidecar_free(st->sc);
 	st->sc = NULL;
 	run_target_clear(&st->target);
+	run_watch_close(&st->watch);
 	hostctx_root_close(st->root);
 	st->root = NULL;
 	run_child_close(&st->child);
@@ -521,12 +574,14 @@ int main(int argc, char **argv)
 	struct timespec t0;
 	int r, code;
 
+	run_watch_init(&st.watch);
 	r = start(&st, argc, argv, &t0);
 	if (r != 0 || st.command_pid <= 0) {
 		cleanup(&st);
 		return r;
 	}
 	fill_closed_stdio();
+	start_watch(&st);
 	if (run_target_init(&st.target, &st.opts, &t0, st.self) < 0) {
 		run_warn("cannot name the record: %s", strerror(ENOMEM));
 		st.record_failed = true;
@@ -542,6 +597,7 @@ int main(int argc, char **argv)
 		return code;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &st.released);
+	run_watch_released(&st.watch, &st.released);
 	run_release(&st.child, &st.exec_errno);
 	if (st.exec_errno) {
 		code = finish_exec_failure(&st);

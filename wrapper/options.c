@@ -23,6 +23,7 @@ enum {
 	OPT_REDACT,
 	OPT_CHECK,
 	OPT_CI,
+	OPT_WATCH_WRITES,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
 	{ "wait-descendants", optional_argument, NULL, OPT_WAIT_DESCENDANTS },
 	{ "check", optional_argument, NULL, OPT_CHECK },
 	{ "ci", required_argument, NULL, OPT_CI },
+	{ "watch-writes", no_argument, NULL, OPT_WATCH_WRITES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -80,6 +82,8 @@ static const char usage_text[] =
 "                           stderr; gitlab prints a collapsed summary section\n"
 "                           on stderr; auto picks from $GITHUB_ACTIONS and\n"
 "                           $GITLAB_CI (default: none)\n"
+"      --watch-writes       record who wrote /proc/sys and the snapshot's /sys\n"
+"                           settings during the run (as root: with pids)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
@@ -87,7 +91,8 @@ static const char usage_text[] =
 "else a new file in $HOSTCTX_DIR, else in the current directory, named\n"
 "COMMAND-yyyymmddThhmmssZ-PID.hostctx.json.  $HOSTCTX_ROOT acts as --root,\n"
 "$HOSTCTX_FIELDS as --fields, HOSTCTX_REDACT=1 as --redact,\n"
-"HOSTCTX_CHECK=warn|refuse as --check, HOSTCTX_CI as --ci.\n"
+"HOSTCTX_CHECK=warn|refuse as --check, HOSTCTX_CI as --ci,\n"
+"HOSTCTX_WATCH=1 as --watch-writes.\n"
 "\n"
 "Exit status: COMMAND's (or COMMAND's fatal signal); 125 bad usage or\n"
 "COMMAND could not be started; 126 COMMAND not executable; 127 COMMAND\n"
@@ -126,15 +131,15 @@ static void usage_hint(void)
 	run_error("try '%s --help' for more information", RUN_PROGRAM);
 }
 
-/* HOSTCTX_REDACT: unset, "" or "0" off, "1" on, else bad usage. */
-static int redact_from_env(bool *ret)
+/* A switch in the environment: unset, "" or "0" off, "1" on, else bad usage. */
+static int switch_from_env(const char *name, bool *ret)
 {
-	const char *v = hostctx_env_value(NULL, "HOSTCTX_REDACT");
+	const char *v = hostctx_env_value(NULL, name);
 
 	*ret = v && strcmp(v, "1") == 0;
 	if (!v || *ret || strcmp(v, "0") == 0)
 		return 0;
-	run_error("HOSTCTX_REDACT: '%s' is neither 0 nor 1", v);
+	run_error("%s: '%s' is neither 0 nor 1", name, v);
 	return -EINVAL;
 }
 
@@ -263,6 +268,9 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 			}
 			ci_given = true;
 			break;
+		case OPT_WATCH_WRITES:
+			o.watch_writes = true;
+			break;
 		case 'h':
 			return print_stdout(usage_text);
 		case 'V':
@@ -287,7 +295,9 @@ enum run_parse_result run_parse_options(int argc, char **argv,
 		o.root = hostctx_root_from_env(NULL);
 	if (!o.fields)
 		o.fields = hostctx_env_value(NULL, "HOSTCTX_FIELDS");
-	if (!o.redact && redact_from_env(&o.redact) < 0)
+	if (!o.redact && switch_from_env("HOSTCTX_REDACT", &o.redact) < 0)
+		return RUN_PARSE_USAGE;
+	if (!o.watch_writes && switch_from_env("HOSTCTX_WATCH", &o.watch_writes) < 0)
 		return RUN_PARSE_USAGE;
 	if (o.check == RUN_CHECK_NONE && check_from_env(&o.check) < 0)
 		return RUN_PARSE_USAGE;

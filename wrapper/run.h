@@ -8,10 +8,12 @@
 
 #include "hostctx.h"
 #include "../lib/recording.h"
+#include "../lib/writes.h"
 
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define RUN_PROGRAM "hostctx-run"
 
@@ -42,6 +44,7 @@ struct run_options {
 	bool strict;
 	bool fsync;
 	bool wait_descendants;
+	bool watch_writes;		/* --watch-writes, else $HOSTCTX_WATCH=1 */
 	double wait_limit_seconds;
 	enum run_check check;
 	enum hostctx_ci_system ci;	/* --ci, else $HOSTCTX_CI, resolved */
@@ -153,6 +156,49 @@ void run_target_clear(struct run_target *t);
  */
 void run_ci_report(enum hostctx_ci_system ci, const struct hostctx_sidecar *sc,
 		   const char *record_path);
+
+/* ---- watch.c: --watch-writes -------------------------------------- */
+
+struct hctx_pending_write;
+struct run_watch {
+	int fd;			/* the fanotify or inotify group; -1: off */
+	int sigfd;		/* the wait set, pollable beside fd */
+	bool fanotify;
+	bool subreaper;		/* --wait-descendants: orphans are ours */
+	bool overflowed;	/* FAN_Q_OVERFLOW / IN_Q_OVERFLOW */
+	bool lost;		/* an entry could not be kept (no memory) */
+	pid_t self, command;
+	struct timespec started;	/* CLOCK_MONOTONIC: the command's release */
+	char **dirs;		/* inotify: wd -> root-relative directory */
+	size_t n_dirs;
+	unsigned long long unwatched;
+	struct hctx_write_log log;
+	struct hostctx_sidecar *sink;	/* the entries when there is no record */
+};
+
+/* Not watching (the fds closed); before anything else. */
+void run_watch_init(struct run_watch *w);
+/*
+ * Watch the root's /proc/sys and /sys sources: fanotify on the live
+ * system when allowed, else inotify.  After the fork (no fd reaches the
+ * command).  0, or -errno with nothing left open.
+ */
+int run_watch_start(struct run_watch *w, struct hostctx_root *root,
+		    const struct run_signals *sigs, pid_t self, pid_t command,
+		    bool subreaper);
+/* "fanotify" or "inotify"; NULL when not watching. */
+const char *run_watch_source(const struct run_watch *w);
+/* Times are counted from the command's release. */
+void run_watch_released(struct run_watch *w, const struct timespec *released);
+/*
+ * sigtimedwait() that drains the watch into sc (may be NULL) while it
+ * waits: the signal number with *si, or -1 (EAGAIN: none came).
+ */
+int run_watch_wait(struct run_watch *w, struct hostctx_sidecar *sc, const sigset_t *waitset,
+		   siginfo_t *si, double seconds);
+/* The last events, pending writes and what was lost, into sc. */
+void run_watch_finish(struct run_watch *w, struct hostctx_sidecar *sc);
+void run_watch_close(struct run_watch *w);
 
 /* ---- descendants.c ------------------------------------------------ */
 

@@ -90,6 +90,10 @@ valid() {	# KIND FILE...: each one valid, and at least one given
 	ROOT=$T/r $run "$HOSTCTX_RUN" --root="$T/r" -o "$T/drift.json" -- sh -c \
 		'echo powersave >$ROOT/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor'
 	[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["changes"]))' "$T/drift.json")" -ge 1 ]
+	# --watch-writes on the tree: writes, and a change written_by
+	ROOT=$T/r $run "$HOSTCTX_RUN" --watch-writes --root="$T/r" -o "$T/watched.json" -- sh -c \
+		'echo performance >$ROOT/sys/devices/system/cpu/cpu1/cpufreq/scaling_governor; echo 9 >$ROOT/proc/sys/kernel/sched_x'
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["writes"] and any("written_by" in c for c in d["changes"]), d' "$T/watched.json"
 	valid sidecar "$T"/*.json
 }
 
