@@ -575,6 +575,22 @@ unsigned long long hostctx_sidecar_writes_omitted(const struct hostctx_sidecar *
 /* The kernel's event queue overflowed: writes were lost ("writes_overflowed"). */
 void hostctx_sidecar_set_writes_overflowed(struct hostctx_sidecar *sc, bool overflowed);
 bool hostctx_sidecar_writes_overflowed(const struct hostctx_sidecar *sc);
+/*
+ * Live inotify only: the seconds after the command's release from which
+ * all of /proc/sys was watched ("writes_all_watched_at"); before, the
+ * directories of the snapshot's sources only.  false when everything
+ * was watched from the start (fanotify, --root).
+ */
+void hostctx_sidecar_set_writes_all_watched_at(struct hostctx_sidecar *sc, double seconds);
+bool hostctx_sidecar_writes_all_watched_at(const struct hostctx_sidecar *sc,
+					   double *ret_seconds);
+/*
+ * Live inotify only: the command ended before the rest of /proc/sys was
+ * watched; only the directories of the snapshot's sources were
+ * ("writes_sources_only").
+ */
+void hostctx_sidecar_set_writes_sources_only(struct hostctx_sidecar *sc, bool sources_only);
+bool hostctx_sidecar_writes_sources_only(const struct hostctx_sidecar *sc);
 /* Directories inotify could not watch ("writes_unwatched"). */
 void hostctx_sidecar_set_writes_unwatched(struct hostctx_sidecar *sc,
 					  unsigned long long n);

@@ -983,6 +983,9 @@ struct hctx_writes {
 	struct hctx_write *items;
 	unsigned long long omitted;	/* past HOSTCTX_WRITES_LISTED_MAX */
 	unsigned long long unwatched;	/* directories inotify could not watch */
+	bool sources_only;	/* "writes_sources_only": the rest never watched */
+	bool late_watch;	/* all of /proc/sys watched only from: */
+	double all_watched_at;	/* "writes_all_watched_at", after the release */
 	bool overflowed;
 };
 void hctx_writes_clear(struct hctx_writes *w);

@@ -910,7 +910,10 @@ static int read_writes(const cJSON *root, struct hostctx_error *err,
 	const cJSON *omitted = member(root, "writes_omitted");
 	const cJSON *overflowed = member(root, "writes_overflowed");
 	const cJSON *unwatched = member(root, "writes_unwatched");
+	const cJSON *all_watched = member(root, "writes_all_watched_at");
+	const cJSON *sources_only = member(root, "writes_sources_only");
 	uint64_t n = 0;
+	double at = 0;
 	bool b = false;
 	const cJSON *e;
 	int r = 0;
@@ -934,6 +937,12 @@ static int read_writes(const cJSON *root, struct hostctx_error *err,
 		sc->writes.overflowed = b;
 	if (r >= 0 && unwatched && (r = get_u64(unwatched, "writes_unwatched", err, &n)) >= 0)
 		sc->writes.unwatched = n;
+	if (r >= 0 && all_watched &&
+	    (r = get_seconds(all_watched, "writes_all_watched_at", err, &at)) >= 0)
+		hostctx_sidecar_set_writes_all_watched_at(sc, at);
+	if (r >= 0 && sources_only &&
+	    (r = get_bool(sources_only, "writes_sources_only", err, &b)) >= 0)
+		sc->writes.sources_only = b;
 	return r;
 }
 

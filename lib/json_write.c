@@ -610,6 +610,10 @@ static void write_writes(struct hctx_jw *w, const struct hctx_writes *writes)
 		jw_bool(w, "writes_overflowed", true);
 	if (writes->unwatched)
 		jw_u64(w, "writes_unwatched", writes->unwatched);
+	if (writes->sources_only)
+		jw_bool(w, "writes_sources_only", true);
+	if (writes->late_watch)
+		jw_seconds(w, "writes_all_watched_at", writes->all_watched_at);
 }
 
 HCTX_EXPORT int hostctx_changes_to_json(const struct hostctx_changes *c,

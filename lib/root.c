@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -713,6 +714,9 @@ int hctx_list_dir(struct hostctx_root *root, const char *rel,
 	return r;
 }
 
+/* The largest linux_dirent64: its header, a 255-byte name, NUL, padding. */
+#define DIRENT_MAX (offsetof(struct linux_dirent64, d_name) + 256 + 8)
+
 int hctx_list_dir_fd(struct hostctx_root *root, int fd, hctx_dirent_fn fn,
 		     void *userdata)
 {
@@ -742,6 +746,15 @@ int hctx_list_dir_fd(struct hostctx_root *root, int fd, hctx_dirent_fn fn,
 			if (r != 0)
 				return r < 0 ? r : 0;
 		}
+		/*
+		 * procfs and sysfs fill the buffer while the next entry fits:
+		 * room left for the longest one means the end, and the call
+		 * that would return 0 is spared (one a directory; /proc/sys
+		 * has 61).  A captured tree may be on a file system that
+		 * returns less (FUSE): there the end is read.
+		 */
+		if (root->live && (size_t)n + DIRENT_MAX <= HCTX_DIRBUF)
+			break;
 	}
 	return r < 0 ? r : 0;
 }

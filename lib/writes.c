@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -402,20 +403,82 @@ static int walk_sys_sources(struct walk_state *w)
 	return r;
 }
 
-int hctx_watch_dirs(struct hostctx_root *root, hctx_watch_dir_fn fn, void *userdata,
-		    size_t *ret_skipped)
+/* The /proc/sys directories that hold the snapshot's sources. */
+static const char *const source_sysctl_dirs[] = {
+	"proc/sys", "proc/sys/kernel", "proc/sys/vm",
+};
+
+static int walk_source_sysctl_dirs(struct walk_state *w)
+{
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < sizeof(source_sysctl_dirs) / sizeof(source_sysctl_dirs[0]); i++)
+		r = visit(w, source_sysctl_dirs[i], NULL);
+	return r;
+}
+
+int hctx_watch_dirs(struct hostctx_root *root, enum hctx_watch_part part,
+		    hctx_watch_dir_fn fn, void *userdata, size_t *ret_skipped)
 {
 	struct walk_state w = { .root = root, .fn = fn, .userdata = userdata };
 	int r;
 
 	if (!root || !fn)
 		return -EINVAL;
-	r = walk_proc_sys(&w);
+	if (part == HCTX_WATCH_SOURCES)
+		r = walk_source_sysctl_dirs(&w);
+	else
+		r = walk_proc_sys(&w);
 	if (r == 0)
 		r = walk_sys_sources(&w);
 	if (r == 0 && ret_skipped)
 		*ret_skipped = w.skipped;
 	return r;
+}
+
+/* The rest of /proc/sys a few directories at a time (writes.h). */
+struct hctx_watch_walk {
+	struct walk_state w;
+	struct dir_list queue;	/* breadth first: visited up to next */
+	size_t next;
+};
+
+int hctx_watch_walk_new(struct hostctx_root *root, struct hctx_watch_walk **ret)
+{
+	struct hctx_watch_walk *walk = calloc(1, sizeof(*walk));
+	int r = walk ? dir_list_add(&walk->queue, "", "proc/sys") : -ENOMEM;
+
+	if (r < 0) {
+		hctx_watch_walk_free(walk);
+		return r;
+	}
+	walk->w.root = root;
+	*ret = walk;
+	return 0;
+}
+
+int hctx_watch_walk_step(struct hctx_watch_walk *walk, size_t max_dirs,
+			 hctx_watch_dir_fn fn, void *userdata, size_t *ret_skipped)
+{
+	int r = 0;
+
+	walk->w.fn = fn;
+	walk->w.userdata = userdata;
+	for (size_t k = 0; r == 0 && k < max_dirs && walk->next < walk->queue.n; k++)
+		r = visit(&walk->w, walk->queue.rel[walk->next++], &walk->queue);
+	if (ret_skipped)
+		*ret_skipped = walk->w.skipped;
+	if (r < 0)
+		return r;
+	return walk->next == walk->queue.n;
+}
+
+void hctx_watch_walk_free(struct hctx_watch_walk *walk)
+{
+	if (!walk)
+		return;
+	dir_list_clear(&walk->queue);
+	free(walk);
 }
 
 /* ---- the record's writes ------------------------------------------- */
@@ -550,6 +613,33 @@ HCTX_EXPORT void hostctx_sidecar_set_writes_overflowed(struct hostctx_sidecar *s
 HCTX_EXPORT bool hostctx_sidecar_writes_overflowed(const struct hostctx_sidecar *sc)
 {
 	return sc->writes.overflowed;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_writes_all_watched_at(struct hostctx_sidecar *sc,
+							  double seconds)
+{
+	sc->writes.late_watch = seconds >= 0 && isfinite(seconds);
+	sc->writes.all_watched_at = sc->writes.late_watch ? seconds : 0;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_writes_all_watched_at(const struct hostctx_sidecar *sc,
+						       double *ret_seconds)
+{
+	if (!sc->writes.late_watch)
+		return false;
+	*ret_seconds = sc->writes.all_watched_at;
+	return true;
+}
+
+HCTX_EXPORT void hostctx_sidecar_set_writes_sources_only(struct hostctx_sidecar *sc,
+							 bool sources_only)
+{
+	sc->writes.sources_only = sources_only;
+}
+
+HCTX_EXPORT bool hostctx_sidecar_writes_sources_only(const struct hostctx_sidecar *sc)
+{
+	return sc->writes.sources_only;
 }
 
 HCTX_EXPORT void hostctx_sidecar_set_writes_unwatched(struct hostctx_sidecar *sc,
@@ -840,6 +930,12 @@ static void human_writes(struct hctx_human *h, const struct hostctx_sidecar *sc,
 		hctx_human_text(h, "  the kernel's event queue overflowed: some writes were lost\n");
 	if (w->unwatched)
 		hctx_human_printf(h, "  %llu directories could not be watched\n", w->unwatched);
+	if (w->sources_only)
+		hctx_human_text(h, "  only /proc/sys, /proc/sys/kernel, /proc/sys/vm and the /sys sources "
+				"were watched: the command ended before the rest was\n");
+	if (w->late_watch)
+		hctx_human_printf(h, "  all of /proc/sys watched from +%.3f s (before: /proc/sys/kernel, "
+				  "/proc/sys/vm and the /sys sources)\n", w->all_watched_at);
 }
 
 HCTX_EXPORT int hostctx_sidecar_format_writes_human(const struct hostctx_sidecar *sc,

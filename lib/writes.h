@@ -41,8 +41,28 @@ bool hctx_write_is_watched(const char *rel);
  */
 #define HCTX_WATCH_MAX_DIRS 4096
 typedef int (*hctx_watch_dir_fn)(void *userdata, const char *rel, int dirfd);
-int hctx_watch_dirs(struct hostctx_root *root, hctx_watch_dir_fn fn,
-		    void *userdata, size_t *ret_skipped);
+/*
+ * Which directories: all of them; or, so that the command need not wait
+ * for the walk of all /proc/sys (~2 ms on the live system, the kernel
+ * making a dentry per entry), those that hold the snapshot's sources
+ * (/proc/sys itself, /proc/sys/kernel, /proc/sys/vm and the /sys
+ * sources), the rest to follow through hctx_watch_walk.
+ */
+enum hctx_watch_part { HCTX_WATCH_ALL, HCTX_WATCH_SOURCES };
+int hctx_watch_dirs(struct hostctx_root *root, enum hctx_watch_part part,
+		    hctx_watch_dir_fn fn, void *userdata, size_t *ret_skipped);
+
+/*
+ * Every directory of proc/sys, a few at a time, so that a wait loop can
+ * walk between its polls (a directory watched twice keeps its watch).
+ * step visits at most max_dirs: 1 when the walk is done, 0 when more
+ * remain, or < 0 as hctx_watch_dirs.
+ */
+struct hctx_watch_walk;
+int hctx_watch_walk_new(struct hostctx_root *root, struct hctx_watch_walk **ret);
+int hctx_watch_walk_step(struct hctx_watch_walk *walk, size_t max_dirs,
+			 hctx_watch_dir_fn fn, void *userdata, size_t *ret_skipped);
+void hctx_watch_walk_free(struct hctx_watch_walk *walk);	/* NULL is fine */
 
 /* One event as the wrapper read it, the writer already looked up. */
 struct hctx_write_event {

@@ -172,6 +172,10 @@ struct run_watch {
 	char **dirs;		/* inotify: wd -> root-relative directory */
 	size_t n_dirs;
 	unsigned long long unwatched;
+	/* live inotify: the rest of /proc/sys, walked in the wait loop */
+	struct hctx_watch_walk *walk;
+	bool late_watch;	/* all of it watched, from: */
+	double all_watched_at;	/* seconds after the release */
 	struct hctx_write_log log;
 	struct hostctx_sidecar *sink;	/* the entries when there is no record */
 };
@@ -186,6 +190,7 @@ void run_watch_init(struct run_watch *w);
 int run_watch_start(struct run_watch *w, struct hostctx_root *root,
 		    const struct run_signals *sigs, pid_t self, pid_t command,
 		    bool subreaper);
+
 /* "fanotify" or "inotify"; NULL when not watching. */
 const char *run_watch_source(const struct run_watch *w);
 /* Times are counted from the command's release. */

@@ -76,6 +76,9 @@ static int start_fanotify(struct run_watch *w)
 	return 0;
 }
 
+/* Directories of the rest of /proc/sys walked between two polls (~25 us each). */
+#define WALK_STEP_DIRS 4
+
 /* The wd -> directory table: inotify names a file by its directory's wd. */
 static int remember_dir(struct run_watch *w, int wd, const char *rel)
 {
@@ -111,8 +114,15 @@ static int watch_dir(void *userdata, const char *rel, int dirfd)
 	return remember_dir(w, wd, rel);
 }
 
+/*
+ * On the live system the walk of all /proc/sys costs ~2 ms (docs/design.md,
+ * "Cost"): the command waits only for its sources' directories.  A tree
+ * under --root is watched whole before the release.
+ */
 static int start_inotify(struct run_watch *w, struct hostctx_root *root)
 {
+	enum hctx_watch_part part = hostctx_root_is_live(root) ? HCTX_WATCH_SOURCES
+								 : HCTX_WATCH_ALL;
 	size_t skipped = 0;
 	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), r;
 
@@ -122,9 +132,35 @@ static int start_inotify(struct run_watch *w, struct hostctx_root *root)
 	if (fd < 0)
 		return fd;
 	w->fd = fd;
-	r = hctx_watch_dirs(root, watch_dir, w, &skipped);
+	r = hctx_watch_dirs(root, part, watch_dir, w, &skipped);
 	w->unwatched += skipped;
+	if (r == 0 && part == HCTX_WATCH_SOURCES)
+		r = hctx_watch_walk_new(root, &w->walk);
 	return r;
+}
+
+/*
+ * A few more directories of the rest of /proc/sys, between two polls
+ * of the wait loop: the wrapper never makes the command's end wait for
+ * the walk.  Done: the record says from when all was watched.
+ */
+static void walk_some(struct run_watch *w)
+{
+	size_t skipped = 0;
+	struct timespec now;
+	int r = hctx_watch_walk_step(w->walk, WALK_STEP_DIRS, watch_dir, w, &skipped);
+
+	if (r == 0)
+		return;
+	if (r < 0)
+		w->lost = true;	/* what is watched stays; the record says writes may be lost */
+	w->unwatched += skipped;
+	hctx_watch_walk_free(w->walk);
+	w->walk = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	w->late_watch = true;
+	w->all_watched_at = (double)(now.tv_sec - w->started.tv_sec) +
+			    (double)(now.tv_nsec - w->started.tv_nsec) / 1e9;
 }
 
 static void close_fd(int *fd)
@@ -363,7 +399,12 @@ int run_watch_wait(struct run_watch *w, struct hostctx_sidecar *sc, const sigset
 	struct pollfd fds[2] = { { .fd = w->sigfd, .events = POLLIN },
 				 { .fd = w->fd, .events = POLLIN } };
 	const struct timespec now = { 0, 0 };
-	int r = poll(fds, 2, (int)(seconds * 1000));
+	int r;
+
+	if (w->walk)
+		walk_some(w);
+	/* while the walk lasts, a poll that does not wait: the caller reaps */
+	r = poll(fds, 2, w->walk ? 0 : (int)(seconds * 1000));
 
 	if (r > 0 && (fds[1].revents & POLLIN))
 		drain(w, sc);
@@ -384,12 +425,18 @@ void run_watch_finish(struct run_watch *w, struct hostctx_sidecar *sc)
 			w->lost = true;
 		hostctx_sidecar_set_writes_overflowed(sc, w->overflowed || w->lost);
 		hostctx_sidecar_set_writes_unwatched(sc, w->unwatched);
+		if (w->late_watch)
+			hostctx_sidecar_set_writes_all_watched_at(sc, w->all_watched_at);
+		/* the command ended first: its sources' directories only */
+		hostctx_sidecar_set_writes_sources_only(sc, w->walk != NULL);
 	}
 	hctx_write_log_clear(&w->log);
 }
 
 void run_watch_close(struct run_watch *w)
 {
+	hctx_watch_walk_free(w->walk);
+	w->walk = NULL;
 	close_fd(&w->fd);
 	close_fd(&w->sigfd);
 	for (size_t i = 0; i < w->n_dirs; i++)

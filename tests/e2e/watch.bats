@@ -128,6 +128,16 @@ w = [w for w in d["writes"] if w["path"] == "/proc/sys/kernel/ns_last_pid"]
 assert len(w) == 1, d["writes"]
 assert "pid" not in w[0] and "comm" not in w[0] and "by_command" not in w[0], w
 PY
+	# released once its sources' directories are watched; the rest of
+	# /proc/sys follows while the wrapper waits, and the record says when
+	unprivileged "$HOSTCTX_RUN" --watch-writes -o "$S/long.json" -- sleep 0.5
+	check "$S/long.json" <<'PY'
+assert d["writes_source"] == "inotify", d
+assert 0 <= d["writes_all_watched_at"] < 0.5, d
+assert "writes_sources_only" not in d and "writes_unwatched" not in d, d
+PY
+	run "$HOSTCTX" show "$S/long.json"
+	[[ $output == *"all of /proc/sys watched from +0."* ]]
 }
 
 @test "root: two children set and restore a sched sysctl: two writes by the command, no change" {

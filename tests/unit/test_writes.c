@@ -275,7 +275,7 @@ static void watch_dirs_cover_proc_sys_and_the_sources(void **state)
 	size_t skipped = 99;
 
 	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
-	assert_int_equal(hctx_watch_dirs(root, note_dir, &s, &skipped), 0);
+	assert_int_equal(hctx_watch_dirs(root, HCTX_WATCH_ALL, note_dir, &s, &skipped), 0);
 	assert_int_equal(skipped, 0);
 	assert_true(was_seen(&s, "proc/sys"));
 	assert_true(was_seen(&s, "proc/sys/kernel/random"));
@@ -291,7 +291,37 @@ static void watch_dirs_cover_proc_sys_and_the_sources(void **state)
 	assert_int_equal(s.n, 14);	/* 8 beneath proc/sys, 6 sources */
 	/* the callback's error stops the walk */
 	s = (struct seen){ .stop_at = 2 };
-	assert_int_equal(hctx_watch_dirs(root, note_dir, &s, NULL), -EINTR);
+	assert_int_equal(hctx_watch_dirs(root, HCTX_WATCH_ALL, note_dir, &s, NULL), -EINTR);
+	hostctx_root_close(root);
+}
+
+/* The sources' directories first, then the rest a few at a time: the same set. */
+static void watch_sources_then_the_walk_cover_the_same(void **state)
+{
+	struct tmp *t = *state;
+	struct hostctx_root *root = NULL;
+	struct hctx_watch_walk *walk = NULL;
+	struct seen s = { 0 };
+	int r, steps = 0;
+
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	assert_int_equal(hctx_watch_dirs(root, HCTX_WATCH_SOURCES, note_dir, &s, NULL), 0);
+	assert_true(was_seen(&s, "proc/sys") && was_seen(&s, "proc/sys/kernel"));
+	assert_true(was_seen(&s, "sys/devices/system/cpu/smt"));
+	assert_false(was_seen(&s, "proc/sys/kernel/random"));
+	assert_false(was_seen(&s, "proc/sys/net/ipv4/conf/lo"));
+	assert_int_equal(hctx_watch_walk_new(root, &walk), 0);
+	while ((r = hctx_watch_walk_step(walk, 1, note_dir, &s, NULL)) == 0)
+		steps++;
+	assert_int_equal(r, 1);
+	assert_int_equal(steps, 7);	/* one directory a step: 8 beneath proc/sys */
+	assert_true(was_seen(&s, "proc/sys/kernel/random"));
+	assert_true(was_seen(&s, "proc/sys/net/ipv4/conf/lo"));
+	assert_false(was_seen(&s, "proc/sys/vm/escape"));
+	/* a finished walk stays finished */
+	assert_int_equal(hctx_watch_walk_step(walk, 4, note_dir, &s, NULL), 1);
+	hctx_watch_walk_free(walk);
+	hctx_watch_walk_free(NULL);
 	hostctx_root_close(root);
 }
 
@@ -355,6 +385,24 @@ static void writes_go_to_json_and_back(void **state)
 	free(again);
 	free(text);
 	hostctx_document_free(doc);
+	/* the live inotify path's two marks go and come back too */
+	{
+		double at = -1;
+
+		assert_false(hostctx_sidecar_writes_all_watched_at(sc, &at));
+		hostctx_sidecar_set_writes_all_watched_at(sc, 0.0025);
+		hostctx_sidecar_set_writes_sources_only(sc, true);
+		assert_int_equal(hostctx_sidecar_to_json(sc, &text, &len), 0);
+		assert_non_null(strstr(text, "\"writes_all_watched_at\": 0.002500"));
+		assert_non_null(strstr(text, "\"writes_sources_only\": true"));
+		assert_int_equal(hostctx_document_parse(text, len, &doc, &err), 0);
+		back = hostctx_document_sidecar(doc);
+		assert_true(hostctx_sidecar_writes_all_watched_at(back, &at));
+		assert_true(at == 0.0025);
+		assert_true(hostctx_sidecar_writes_sources_only(back));
+		free(text);
+		hostctx_document_free(doc);
+	}
 	hostctx_sidecar_free(sc);
 }
 
@@ -472,6 +520,8 @@ int main(void)
 		cmocka_unit_test(the_list_is_capped_and_counts_the_rest),
 		cmocka_unit_test(stat_gives_comm_and_parent),
 		cmocka_unit_test_setup_teardown(watch_dirs_cover_proc_sys_and_the_sources,
+						make_tree, drop_tree),
+		cmocka_unit_test_setup_teardown(watch_sources_then_the_walk_cover_the_same,
 						make_tree, drop_tree),
 		cmocka_unit_test(writes_go_to_json_and_back),
 		cmocka_unit_test(bad_writes_are_refused),
