@@ -665,10 +665,8 @@ struct sidecar_job {
 	const struct hctx_value *redacted;	/* pre's list, at the top too */
 };
 
-/* A pair read from the reference's format is written back in it. */
-static void write_reference_pair(struct hctx_jw *w, const struct hostctx_sidecar *sc)
+static void write_snapshots(struct hctx_jw *w, const struct hostctx_sidecar *sc)
 {
-	jw_begin(w, '{');
 	if (sc->pre) {
 		jw_key(w, "pre");
 		write_snapshot(w, sc->pre);
@@ -677,6 +675,13 @@ static void write_reference_pair(struct hctx_jw *w, const struct hostctx_sidecar
 		jw_key(w, "post");
 		write_snapshot(w, sc->post);
 	}
+}
+
+/* A pair read from the reference's format is written back in it. */
+static void write_reference_pair(struct hctx_jw *w, const struct hostctx_sidecar *sc)
+{
+	jw_begin(w, '{');
+	write_snapshots(w, sc);
 	jw_end(w, '}');
 }
 
@@ -699,14 +704,7 @@ static void write_sidecar_doc(struct hctx_jw *w, const void *arg)
 	jw_bool(w, "complete", sc->complete);
 	write_command(w, sc);
 	write_run(w, sc);
-	if (sc->pre) {
-		jw_key(w, "pre");
-		write_snapshot(w, sc->pre);
-	}
-	if (sc->post) {
-		jw_key(w, "post");
-		write_snapshot(w, sc->post);
-	}
+	write_snapshots(w, sc);
 	if (job->changes)
 		write_changes(w, job->changes, &sc->writes);
 	write_writes(w, &sc->writes);

@@ -245,22 +245,6 @@ static int resolve(const struct hostctx_snapshot *s, const char *path,
 	return *rest ? -EINVAL : 0;
 }
 
-/* The value at path (NULL when absent), or -EINVAL for a path no row allows. */
-static int lookup(const struct hostctx_snapshot *s, const char *path,
-		  const struct hctx_value **ret)
-{
-	struct place p;
-	int r = s && path ? resolve(s, path, false, &p) : -EINVAL;
-
-	if (r == -ENOENT) {
-		*ret = NULL;	/* an array index past the end */
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	*ret = p.slot ? *p.slot : NULL;
-	return 0;
-}
 
 int hctx_snapshot_lookup(const struct hostctx_snapshot *s, const char *path,
 			 const struct hctx_spec **ret_spec, const struct hctx_value **ret)
@@ -279,6 +263,15 @@ int hctx_snapshot_lookup(const struct hostctx_snapshot *s, const char *path,
 	*ret_spec = p.spec;
 	*ret = p.slot ? *p.slot : NULL;
 	return 0;
+}
+
+/* The value at path (NULL when absent), or -EINVAL for a path no row allows. */
+static int lookup(const struct hostctx_snapshot *s, const char *path,
+		  const struct hctx_value **ret)
+{
+	const struct hctx_spec *spec;
+
+	return hctx_snapshot_lookup(s, path, &spec, ret);
 }
 
 /* ---- getters ---------------------------------------------------------- */
