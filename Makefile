@@ -162,7 +162,11 @@ $(RUNNER_DYN): $(WRAPPER_OBJ) $(LIBA)
 # come first in LD_PRELOAD) and all hidden.  Its only NEEDED entry is
 # libc: zlib is dlopen()ed by the recorded process alone, libhostctx.so
 # (beside it) only to resume a record after exec.  libgcc is static.
-PRELOAD_CFLAGS := $(CSTD) $(OPT) $(WARN) -fPIC -fvisibility=hidden -fno-strict-aliasing
+# Sections of their own, so that the link keeps only what the preload
+# reaches (no diff, report, export, metrics): less to map and relocate
+# in every process it is preloaded into (docs/design.md, "Cost").
+PRELOAD_CFLAGS := $(CSTD) $(OPT) $(WARN) -fPIC -fvisibility=hidden -fno-strict-aliasing \
+		  -ffunction-sections -fdata-sections
 $(PRELOAD_OBJ): CFLAGS := $(PRELOAD_CFLAGS)
 $(PRELOAD_OBJ): LDFLAGS :=
 $(OBJ)/preload-core/%.o: %.c $(DEPSTAMP)
@@ -173,7 +177,7 @@ $(OBJ)/preload-core/%.o: %.c $(DEPSTAMP)
 $(PRELOAD): $(PRELOAD_OBJ) $(wildcard preload/*.map) $(LIBSO)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -shared -nodefaultlibs -Wl,-z,defs -Wl,--as-needed \
+	$(Q)$(CC) -shared -nodefaultlibs -Wl,-z,defs -Wl,--as-needed -Wl,--gc-sections \
 	    $(if $(wildcard preload/preload.map),-Xlinker --version-script=preload/preload.map) \
 	    -o $@ $(PRELOAD_OBJ) -lc -lgcc
 
