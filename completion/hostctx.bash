@@ -41,6 +41,9 @@ _hostctx_option_value() {
 	--profile)
 		COMPREPLY=($(compgen -W "throughput latency" -- "$cur"))
 		return 0 ;;
+	--class)
+		_hostctx_complete_list "$cur" "identity instance config telemetry"
+		return 0 ;;
 	--format)
 		COMPREPLY=($(compgen -W "$("$cmd" ${sub:+"$sub"} --help 2>/dev/null |
 			grep -oE -- '--format=[a-z|]+' | head -1 | sed 's/--format=//; s/|/ /g')" -- "$cur"))

@@ -46,6 +46,15 @@ complete_words() {
 	[ "$output" = run.hostctx.json ]
 }
 
+@test "diff: its new options from --help; --class completes the classes, after a comma too" {
+	run complete_words _hostctx hostctx diff --
+	[[ $output == *--tolerance=* && $output == *--no-default-tolerances* && $output == *--class=* ]]
+	run complete_words _hostctx hostctx diff --class = id
+	[ "$output" = identity ]
+	run complete_words _hostctx hostctx diff --class = identity,co
+	[ "$output" = identity,config ]
+}
+
 @test "--fields completes the field groups, after a comma too; --root completes directories" {
 	run complete_words _hostctx hostctx snapshot --fields = se
 	[ "$output" = "$(printf 'security\nseed')" ]
