@@ -15,6 +15,11 @@ SCHED=/proc/sys/kernel/sched_rr_timeslice_ms
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: fanotify, and writes to /proc/sys"
 	[ -w "$SCHED" ] || skip "$SCHED is not writable here"
+	# root in a container without CAP_SYS_ADMIN: fanotify is refused and
+	# the wrapper falls back to inotify (the unprivileged test covers it)
+	"$HOSTCTX_RUN" --watch-writes -o "$BATS_TEST_TMPDIR/probe.json" -- true
+	grep -q '"writes_source": "fanotify"' "$BATS_TEST_TMPDIR/probe.json" ||
+		skip "fanotify is refused here (a container's root)"
 }
 
 # Put a real sysctl back even when a test fails half way.
