@@ -59,9 +59,16 @@ struct hostctx_root {
  * it, never blocking.  Returns an O_CLOEXEC fd or -errno.  Directories
  * open only with want_dir; anything but a regular file (or directory
  * when asked) gives -EINVAL, and under a captured root is never opened
- * (its type is checked on an O_PATH fd first).
+ * (its type is checked first).
  */
 int hctx_open(struct hostctx_root *root, const char *rel, bool want_dir);
+
+/*
+ * Subdirectory name of directory dirfd (one component, a link there not
+ * followed), for reading several files of it by name: one lookup of the
+ * path instead of one a file.  Returns an O_CLOEXEC fd or -errno.
+ */
+int hctx_open_dir_at(int dirfd, const char *name);
 
 /*
  * Read all of rel into buf (capacity cap, a NUL is appended so buf must

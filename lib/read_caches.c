@@ -109,34 +109,34 @@ static int add_instance(struct cache_walk *w, const struct cache_group *key,
 	return 0;
 }
 
-static int read_text(struct hctx_reader *rd, const char *dir, const char *name, char **ret)
+static int read_text(struct hctx_reader *rd, int dirfd, const char *name, char **ret)
 {
-	snprintf(rd->pathbuf, sizeof(rd->pathbuf), "%s/%s", dir, name);
-	return hctx_read_trimmed(rd->root, rd->pathbuf, ret);
+	return hctx_read_trimmed_at(rd->root, dirfd, name, ret);
 }
 
-static bool read_ulong(struct hctx_reader *rd, const char *dir, const char *name,
+static bool read_ulong(struct hctx_reader *rd, int dirfd, const char *name,
 		       unsigned long *ret)
 {
 	_cleanup_free_ char *text = NULL;
 	char *end;
 
-	if (read_text(rd, dir, name, &text) < 0 || text[0] < '0' || text[0] > '9')
+	if (read_text(rd, dirfd, name, &text) < 0 || text[0] < '0' || text[0] > '9')
 		return false;
 	*ret = strtoul(text, &end, 10);
 	return *end == '\0';
 }
 
 /* One cache/indexN directory: 0 (skipped when a required file is missing). */
-static int read_index(struct cache_walk *w, struct hctx_reader *rd, const char *dir)
+static int read_index(struct cache_walk *w, struct hctx_reader *rd, int dirfd)
 {
 	_cleanup_free_ char *type = NULL, *size = NULL, *list = NULL;
 	struct cache_group key = { 0 };
 	struct hctx_cpuset shared = { 0 };
 	int r;
 
-	if (!read_ulong(rd, dir, "level", &key.level) || read_text(rd, dir, "type", &type) < 0 ||
-	    read_text(rd, dir, "size", &size) < 0 || read_text(rd, dir, "shared_cpu_list", &list) < 0)
+	if (!read_ulong(rd, dirfd, "level", &key.level) ||
+	    read_text(rd, dirfd, "type", &type) < 0 || read_text(rd, dirfd, "size", &size) < 0 ||
+	    read_text(rd, dirfd, "shared_cpu_list", &list) < 0)
 		return 0;
 	if (hctx_parse_cache_size(size, &key.size_kib) < 0 ||
 	    hctx_cache_type(type, key.type, sizeof(key.type)) < 0 ||
@@ -144,8 +144,8 @@ static int read_index(struct cache_walk *w, struct hctx_reader *rd, const char *
 		hctx_cpuset_clear(&shared);
 		return 0;
 	}
-	(void)read_ulong(rd, dir, "ways_of_associativity", &key.ways);
-	(void)read_ulong(rd, dir, "coherency_line_size", &key.line_bytes);
+	(void)read_ulong(rd, dirfd, "ways_of_associativity", &key.ways);
+	(void)read_ulong(rd, dirfd, "coherency_line_size", &key.line_bytes);
 	r = add_instance(w, &key, &shared);
 	hctx_cpuset_clear(&shared);
 	return r;
@@ -186,20 +186,31 @@ static int cmp_index(const void *a, const void *b)
 	return atoi((const char *)a + 5) - atoi((const char *)b + 5);
 }
 
+/*
+ * The cache directory is opened once and each index from its fd, so an
+ * index's six files cost one path lookup between them.
+ */
 static int visit_cpu(struct cache_walk *w, struct hctx_reader *rd, long cpu)
 {
 	struct index_list l = { .n = 0 };
-	char dir[96], idx[128];
+	_cleanup_close_ int cachefd = -1;
+	char dir[96];
 	int r;
 
 	snprintf(dir, sizeof(dir), CPU_DIR "/cpu%ld/cache", cpu);
-	r = hctx_list_dir(rd->root, dir, collect_index, &l);
+	cachefd = hctx_open(rd->root, dir, true);
+	if (cachefd == -ENOMEM)
+		return cachefd;
+	if (cachefd < 0)
+		return 0;
+	r = hctx_list_dir_fd(rd->root, cachefd, collect_index, &l);
 	if (r == -ENOMEM)
 		return r;
 	qsort(l.names, l.n, sizeof(l.names[0]), cmp_index);
 	for (size_t i = 0; i < l.n && r != -ENOMEM; i++) {
-		snprintf(idx, sizeof(idx), "%s/%s", dir, l.names[i]);
-		r = read_index(w, rd, idx);
+		_cleanup_close_ int indexfd = hctx_open_dir_at(cachefd, l.names[i]);
+
+		r = indexfd >= 0 ? read_index(w, rd, indexfd) : indexfd;
 	}
 	return r == -ENOMEM ? r : 0;
 }
