@@ -110,6 +110,8 @@ int cli_read_file(const char *path, char **ret_text, size_t *ret_len);
 
 /* What a directory operand's walk visits. */
 #define CLI_RECORD_SUFFIX ".hostctx.json"
+/* Threads a snapshot may read a big host's per-CPU files with (the library caps them). */
+#define CLI_READ_THREADS 8
 
 /* Called for each file to read; 0, or -1 when it reported a problem. */
 typedef int cli_visit_fn(const char *path, void *data);

@@ -190,6 +190,7 @@ static int check_host(const struct check_opts *o, const struct hostctx_check_con
 			       strerror(-r));
 		return -1;
 	}
+	hostctx_root_set_threads(root, CLI_READ_THREADS);
 	r = hostctx_snapshot_take(root, &s);
 	if (r >= 0 && o->interval > 0 && hostctx_root_is_live(root)) {
 		sleep_seconds(o->interval);

@@ -160,6 +160,7 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	hostctx_root_set_log(root, debug_line, NULL);
 	hostctx_root_set_redact(root, o.redact);
+	hostctx_root_set_threads(root, CLI_READ_THREADS);
 	r = hostctx_root_select(root, o.fields);
 	if (r < 0) {
 		hostctx_root_close(root);

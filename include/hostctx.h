@@ -98,6 +98,15 @@ const char *hostctx_group_name(size_t index);
 void hostctx_root_set_redact(struct hostctx_root *root, bool on);
 
 /*
+ * Read the per-CPU files of a big host with up to max threads at once
+ * (at most 8, never more than the CPUs this process may run on, and
+ * only for rows with hundreds of files): 1, the default, means none.
+ * The snapshot is the same either way.  Never for a process that must
+ * not start threads (a preload constructor).
+ */
+void hostctx_root_set_threads(struct hostctx_root *root, unsigned max);
+
+/*
  * Debug reports: when the environment has HOSTCTX_DEBUG=1 at
  * hostctx_root_open() time, every snapshot taken from root reports each
  * absent field (its name, the path tried and the reason) through fn.

@@ -44,6 +44,9 @@ struct hostctx_root {
 	/* the text a snapshot may keep from its files, in total */
 	size_t text_budget;
 	bool over_budget;	/* a read was refused for the budget */
+	unsigned threads;	/* hostctx_root_set_threads(); 1: none */
+	unsigned threads_started;	/* by the prefetch, for the tests */
+	struct hctx_prefetch *prefetch;	/* files read ahead for one row */
 };
 
 /*
@@ -106,8 +109,32 @@ ssize_t hctx_read_some(int fd, void *buf, size_t len);
  * with errno set, as the system calls do.
  */
 ssize_t hctx_sys_read(int fd, void *buf, size_t len);
+unsigned hctx_sys_cpus_allowed(void);
 long hctx_sys_getdents64(int fd, void *buf, size_t len);
 long hctx_sys_openat2(int dirfd, const char *path, void *how, size_t size);
+
+/* hctx_read_file() without the prefetched files: for the prefetch itself. */
+ssize_t hctx_read_file_direct(struct hostctx_root *root, const char *rel, char *buf,
+			      size_t cap);
+
+/*
+ * Prefetch (prefetch.c): a row about to read the files of list in that
+ * order hands the list over (it is taken, and left empty); on a root
+ * with threads and a list long enough they are read at once, and
+ * hctx_read_file() serves each from memory when it is the next asked
+ * for.  The row drops what is left when its loop ends.
+ */
+struct hctx_pathlist {
+	char **path;
+	size_t n;
+};
+int hctx_pathlist_add(struct hctx_pathlist *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hctx_pathlist_clear(struct hctx_pathlist *l);
+int hctx_prefetch(struct hostctx_root *root, struct hctx_pathlist *l);
+void hctx_prefetch_drop(struct hostctx_root *root);
+bool hctx_prefetch_serve(struct hostctx_root *root, const char *rel, char *buf,
+			 size_t cap, ssize_t *ret);
 
 /* fd itself, or a close-on-exec duplicate >= 3 (fd closed); or -errno. */
 int hctx_fd_above_stdio(int fd);

@@ -392,6 +392,42 @@ int hctx_read_numa_nodes(struct hctx_reader *rd, const struct hctx_field *f,
 /* ---- cpufreq governors --------------------------------------------- */
 
 /* One entry per online CPU whose own scaling_governor reads. */
+/*
+ * Hand CPU_DIR/cpuN/name of every CPU of cpus (but those of skip) to the
+ * prefetch, in the order the caller's loop reads them.
+ */
+static int prefetch_cpu_files(struct hctx_reader *rd, const struct hctx_cpuset *cpus,
+			      const struct hctx_cpuset *skip, const char *name)
+{
+	struct hctx_pathlist l = { 0 };
+	int r = 0;
+
+	for (long cpu = hctx_cpuset_next(cpus, 0); cpu >= 0 && r == 0;
+	     cpu = hctx_cpuset_next(cpus, (unsigned)cpu + 1))
+		if (!skip || !hctx_cpuset_has(skip, (unsigned)cpu))
+			r = hctx_pathlist_add(&l, CPU_DIR "/cpu%ld/%s", cpu, name);
+	if (r == 0)
+		r = hctx_prefetch(rd->root, &l);
+	hctx_pathlist_clear(&l);
+	return r;
+}
+
+/* The same for CPU_DIR/cpufreq/policyN/name of every policy of ids. */
+static int prefetch_policy_files(struct hctx_reader *rd, const struct hctx_cpuset *ids,
+				 const char *name)
+{
+	struct hctx_pathlist l = { 0 };
+	int r = 0;
+
+	for (long id = hctx_cpuset_next(ids, 0); id >= 0 && r == 0;
+	     id = hctx_cpuset_next(ids, (unsigned)id + 1))
+		r = hctx_pathlist_add(&l, CPU_DIR "/cpufreq/policy%ld/%s", id, name);
+	if (r == 0)
+		r = hctx_prefetch(rd->root, &l);
+	hctx_pathlist_clear(&l);
+	return r;
+}
+
 int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 			struct hctx_value **ret)
 {
@@ -408,21 +444,25 @@ int hctx_read_governors(struct hctx_reader *rd, const struct hctx_field *f,
 	map = hctx_value_map();
 	if (!map)
 		return -ENOMEM;
-	for (long cpu = hctx_cpuset_next(cpus, 0); cpu >= 0;
+	r = prefetch_cpu_files(rd, cpus, NULL, "cpufreq/scaling_governor");
+	for (long cpu = hctx_cpuset_next(cpus, 0); r >= 0 && cpu >= 0;
 	     cpu = hctx_cpuset_next(cpus, (unsigned)cpu + 1)) {
 		_cleanup_free_ char *gov = NULL;
 
 		snprintf(rel, sizeof(rel), CPU_DIR "/cpu%ld/cpufreq/scaling_governor", cpu);
 		r = hctx_read_trimmed(rd->root, rel, &gov);
 		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
+			break;
+		if (r < 0) {
+			r = 0;
 			continue;	/* no cpufreq for this CPU */
+		}
 		snprintf(key, sizeof(key), "%ld", cpu);
 		r = hctx_map_append(map, key, hctx_value_string(gov));
-		if (r < 0)
-			return r;
 	}
+	hctx_prefetch_drop(rd->root);
+	if (r < 0)
+		return r;
 	if (map->map.n == 0) {
 		rd->path = CPU_DIR "/cpuN/cpufreq/scaling_governor";
 		return -ENOENT;
@@ -474,9 +514,12 @@ static int load_policies(struct hctx_reader *rd, const struct hctx_cpuset *visit
 	if (rd->policies_err != 0)
 		return 0;	/* listed already (none: every CPU is read on its own) */
 	r = list_ids(rd, CPU_DIR "/cpufreq", "policy", NULL, &ids);
+	if (r >= 0)
+		r = prefetch_policy_files(rd, &ids, "affected_cpus");
 	for (long id = r < 0 ? -1 : hctx_cpuset_next(&ids, 0); id >= 0 && r >= 0;
 	     id = hctx_cpuset_next(&ids, (unsigned)id + 1))
 		r = add_policy(rd, (unsigned)id, visit);
+	hctx_prefetch_drop(rd->root);
 	hctx_cpuset_clear(&ids);
 	if (r == -ENOMEM)
 		return r;
@@ -488,25 +531,34 @@ static int load_policies(struct hctx_reader *rd, const struct hctx_cpuset *visit
 static int read_policy_files(struct hctx_reader *rd, const struct hctx_field *f,
 			     struct hctx_bycpu_builder *b, struct hctx_cpuset *done)
 {
+	const char *name = f->arg + strlen("cpufreq/");
+	struct hctx_pathlist l = { 0 };
 	char rel[160];
+	int r = 0;
 
-	for (size_t i = 0; i < rd->n_policies; i++) {
+	for (size_t i = 0; i < rd->n_policies && r == 0; i++)
+		r = hctx_pathlist_add(&l, CPU_DIR "/cpufreq/policy%u/%s", rd->policies[i].id, name);
+	if (r == 0)
+		r = hctx_prefetch(rd->root, &l);
+	hctx_pathlist_clear(&l);
+	for (size_t i = 0; i < rd->n_policies && r == 0; i++) {
 		const struct hctx_policy *p = &rd->policies[i];
 		_cleanup_free_ char *text = NULL;
 		struct hctx_value *v = NULL;
-		int r;
 
-		snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%u/%s", p->id,
-			 f->arg + strlen("cpufreq/"));
+		snprintf(rel, sizeof(rel), CPU_DIR "/cpufreq/policy%u/%s", p->id, name);
 		r = hctx_read_trimmed(rd->root, rel, &text);
 		if (r == -ENOMEM)
-			return r;
-		if (r < 0 || hctx_value_from_text(f->spec->elem, text, &v) < 0)
+			break;
+		if (r < 0 || hctx_value_from_text(f->spec->elem, text, &v) < 0) {
+			r = 0;
 			continue;	/* no such file here: the CPUs' own paths are tried */
+		}
 		if (hctx_bycpu_add_set(b, &p->cpus, v) < 0 || hctx_cpuset_or(done, &p->cpus) < 0)
-			return -ENOMEM;
+			r = -ENOMEM;
 	}
-	return 0;
+	hctx_prefetch_drop(rd->root);
+	return r;
 }
 
 int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
@@ -525,6 +577,8 @@ int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
 		if (r == 0)
 			r = read_policy_files(rd, f, &b, &done);
 	}
+	if (r >= 0)
+		r = prefetch_cpu_files(rd, online, &done, f->arg);
 	for (long cpu = hctx_cpuset_next(online, 0); r >= 0 && cpu >= 0;
 	     cpu = hctx_cpuset_next(online, (unsigned)cpu + 1)) {
 		_cleanup_free_ char *text = NULL;
@@ -539,6 +593,7 @@ int hctx_read_cpu_files(struct hctx_reader *rd, const struct hctx_field *f,
 		else if (r != -ENOMEM)
 			r = 0;	/* this CPU has no such file, or junk in it */
 	}
+	hctx_prefetch_drop(rd->root);
 	hctx_cpuset_clear(&done);
 	if (r >= 0)
 		r = hctx_bycpu_finish(&b, f->spec, ret);

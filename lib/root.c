@@ -86,6 +86,7 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 	root->fd = fd;
 	root->text_budget = HCTX_SNAPSHOT_TEXT_BUDGET;	/* each snapshot starts afresh */
 	root->live = live;
+	root->threads = 1;
 	root->debug = hctx_debug_from_env();
 	*ret_root = root;
 	return 0;
@@ -96,6 +97,7 @@ HCTX_EXPORT void hostctx_root_close(struct hostctx_root *root)
 	if (!root)
 		return;
 	close(root->fd);
+	hctx_prefetch_drop(root);
 	hctx_root_forget_boot(root);
 	free(root->selected);
 	free(root->scratch);
@@ -383,7 +385,7 @@ static int resolve_in_user_space(struct hostctx_root *root, const char *rel,
  */
 static int resolve_beneath(struct hostctx_root *root, const char *rel, int flags)
 {
-	if (openat2_state >= 0) {
+	if (__atomic_load_n(&openat2_state, __ATOMIC_RELAXED) >= 0) {
 		struct open_how how = {
 			.flags = (uint64_t)flags,
 			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
@@ -391,13 +393,13 @@ static int resolve_beneath(struct hostctx_root *root, const char *rel, int flags
 		long fd = hctx_sys_openat2(root->fd, rel, &how, sizeof(how));
 
 		if (fd >= 0 || errno != ENOSYS) {
-			openat2_state = 1;
+			__atomic_store_n(&openat2_state, 1, __ATOMIC_RELAXED);
 			/* a stand-in file where a directory should be */
 			if (fd < 0 && errno == ENOTDIR)
 				return resolve_in_user_space(root, rel, flags);
 			return fd >= 0 ? (int)fd : -errno;
 		}
-		openat2_state = -1;
+		__atomic_store_n(&openat2_state, -1, __ATOMIC_RELAXED);
 	}
 	return resolve_in_user_space(root, rel, flags);
 }
@@ -634,6 +636,16 @@ static ssize_t read_fd(int fd, char *buf, size_t cap, size_t end)
 
 ssize_t hctx_read_file(struct hostctx_root *root, const char *rel, char *buf,
 		       size_t cap)
+{
+	ssize_t n;
+
+	if (hctx_prefetch_serve(root, rel, buf, cap, &n))
+		return n;
+	return hctx_read_file_direct(root, rel, buf, cap);
+}
+
+ssize_t hctx_read_file_direct(struct hostctx_root *root, const char *rel, char *buf,
+			      size_t cap)
 {
 	size_t end;
 	int fd = open_file(root, -1, rel, &end);

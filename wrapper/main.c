@@ -541,6 +541,8 @@ static int start(struct run_state *st, int argc, char **argv,
 		return RUN_EXIT_FAILURE;
 	}
 	hostctx_root_set_redact(st->root, st->opts.redact);
+	/* big hosts: per-CPU files read by a few threads, joined before exec */
+	hostctx_root_set_threads(st->root, 8);
 	r = hostctx_root_select(st->root, st->opts.fields);
 	if (r < 0) {
 		if (r == -EINVAL)

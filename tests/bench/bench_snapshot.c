@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_snapshot: %s: %s\n", o.root ? o.root : "/", strerror(-r));
 		return 1;
 	}
+	hostctx_root_set_threads(root, 8);	/* as hostctx-run and hostctx snapshot */
 	r = hostctx_root_select(root, o.fields);
 	if (r < 0) {
 		fprintf(stderr, "bench_snapshot: --fields=%s: %s\n", o.fields, strerror(-r));
