@@ -66,6 +66,14 @@ struct hostctx_root;
  */
 int hostctx_root_open(const char *dir, struct hostctx_root **ret_root);
 void hostctx_root_close(struct hostctx_root *root);
+/*
+ * Close the root's directory and free its read buffers until the next
+ * hostctx_snapshot_take() reopens it by the same path: a process that
+ * keeps a root between snapshots then holds no fd for it (the preload
+ * library, whose program must find only its own fds).  What the root
+ * keeps across snapshots (docs/design.md, "Read plans") stays.
+ */
+void hostctx_root_release(struct hostctx_root *root);
 bool hostctx_root_is_live(const struct hostctx_root *root);
 
 /*

@@ -28,7 +28,8 @@
  * small thread stack).  Directory listings do not nest.
  */
 struct hostctx_root {
-	int fd;			/* O_PATH directory fd of the root */
+	int fd;			/* O_PATH directory fd of the root; -1 released */
+	char *dir;		/* a captured root's path, to reopen it; NULL: "/" */
 	bool live;		/* "/" : uname() may be used */
 	int xacct_cache;	/* enum hctx_xacct + 2 once known, else 0 */
 	bool debug;		/* HOSTCTX_DEBUG=1 at open */
@@ -155,6 +156,9 @@ int hctx_list_dir(struct hostctx_root *root, const char *rel,
 /* The same for a directory fd from hctx_open(rel, true), left open. */
 int hctx_list_dir_fd(struct hostctx_root *root, int fd, hctx_dirent_fn fn,
 		     void *userdata);
+
+/* Reopen what hostctx_root_release() closed: 0 or -errno. */
+int hctx_root_attach(struct hostctx_root *root);
 
 /* Drop the boot-stable values kept for the live root (snapshot.c). */
 void hctx_root_forget_boot(struct hostctx_root *root);

@@ -59,6 +59,23 @@ static int open_root_dir(const char *dir)
 	return hctx_fd_above_stdio(fd);
 }
 
+/* The scratch buffers every read uses: no allocation per file. */
+static int alloc_buffers(struct hostctx_root *root)
+{
+	if (!root->scratch)
+		root->scratch = malloc(HCTX_READ_CAP + 1);
+	if (!root->dirbuf)
+		root->dirbuf = malloc(HCTX_DIRBUF);
+	return root->scratch && root->dirbuf ? 0 : -ENOMEM;
+}
+
+static void free_buffers(struct hostctx_root *root)
+{
+	free(root->scratch);
+	free(root->dirbuf);
+	root->scratch = root->dirbuf = NULL;
+}
+
 HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_root)
 {
 	struct hostctx_root *root;
@@ -69,15 +86,10 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 	if (fd < 0)
 		return fd;
 	root = calloc(1, sizeof(*root));
-	/* Scratch buffers for every read: no allocation per file. */
-	if (root) {
-		root->scratch = malloc(HCTX_READ_CAP + 1);
-		root->dirbuf = malloc(HCTX_DIRBUF);
-	}
-	if (!root || !root->scratch || !root->dirbuf) {
+	if (!root || alloc_buffers(root) < 0 || (!live && !(root->dir = strdup(dir)))) {
 		if (root) {
-			free(root->scratch);
-			free(root->dirbuf);
+			free_buffers(root);
+			free(root->dir);
 		}
 		free(root);
 		close(fd);
@@ -92,16 +104,45 @@ HCTX_EXPORT int hostctx_root_open(const char *dir, struct hostctx_root **ret_roo
 	return 0;
 }
 
+HCTX_EXPORT void hostctx_root_release(struct hostctx_root *root)
+{
+	if (!root || root->fd < 0)
+		return;
+	close(root->fd);
+	root->fd = -1;
+	hctx_prefetch_drop(root);
+	free_buffers(root);
+}
+
+int hctx_root_attach(struct hostctx_root *root)
+{
+	int fd;
+
+	if (root->fd >= 0)
+		return 0;
+	if (alloc_buffers(root) < 0)
+		return -ENOMEM;
+	fd = open_root_dir(root->dir ? root->dir : "/");
+	if (fd < 0)
+		return fd;
+	root->fd = fd;
+	/* a captured tree may have been replaced meanwhile: ask config.gz again */
+	if (!root->live)
+		root->xacct_cache = 0;
+	return 0;
+}
+
 HCTX_EXPORT void hostctx_root_close(struct hostctx_root *root)
 {
 	if (!root)
 		return;
-	close(root->fd);
+	if (root->fd >= 0)
+		close(root->fd);
 	hctx_prefetch_drop(root);
 	hctx_root_forget_boot(root);
 	free(root->selected);
-	free(root->scratch);
-	free(root->dirbuf);
+	free_buffers(root);
+	free(root->dir);
 	free(root);
 }
 

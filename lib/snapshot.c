@@ -831,10 +831,14 @@ HCTX_EXPORT void hostctx_root_set_redact(struct hostctx_root *root, bool on)
 HCTX_EXPORT int hostctx_snapshot_take(struct hostctx_root *root,
 				      struct hostctx_snapshot **ret)
 {
-	struct hctx_reader rd = { .root = root, .buf = root->scratch };
+	struct hctx_reader rd = { .root = root };
 	struct hostctx_snapshot *s = NULL;
-	int r = hostctx_snapshot_new(&s);
+	int r = hctx_root_attach(root);
 
+	if (r < 0)
+		return r;
+	rd.buf = root->scratch;
+	r = hostctx_snapshot_new(&s);
 	root->text_budget = HCTX_SNAPSHOT_TEXT_BUDGET;
 	for (size_t i = 0; r == 0 && i < hctx_n_fields; i++)
 		r = read_row(&rd, s, i);

@@ -37,6 +37,7 @@ struct hctx_preload_record {
 	char *fields;			/* HOSTCTX_FIELDS; NULL: all */
 	bool redact;			/* HOSTCTX_REDACT */
 	bool have_root;			/* it opened at start: snapshots */
+	struct hostctx_root *root;	/* kept released between snapshots */
 	struct hostctx_sidecar *sidecar;
 	struct timespec started_at;	/* CLOCK_REALTIME; names a new record */
 	struct hctx_record place;
@@ -94,20 +95,26 @@ static int root_path_from_env(char **envp, const char *cwd, char **ret)
 	return asprintf(ret, "%s/%s", cwd, root) < 0 ? -ENOMEM : 0;
 }
 
-/* A snapshot through a root opened for it alone. */
-static int snapshot_now(const struct hctx_preload_record *rec,
-			struct hostctx_snapshot **ret)
+/*
+ * A snapshot through the record's root, opened on the first: the exit
+ * hook's then reuses what the constructor's read once for the process
+ * (cpu_caches, dmi, hypervisor, the config.gz answer).  Between the two
+ * the root is released: the program holds no fd of ours.
+ */
+static int snapshot_now(struct hctx_preload_record *rec, struct hostctx_snapshot **ret)
 {
-	struct hostctx_root *root;
-	int r = hostctx_root_open(rec->root_path, &root);
+	int r = 0;
 
-	if (r < 0)
-		return r;
-	hostctx_root_set_redact(root, rec->redact);
-	if (hostctx_root_select(root, rec->fields) < 0)
-		(void)hostctx_root_select(root, NULL);
-	r = hostctx_snapshot_take(root, ret);
-	hostctx_root_close(root);
+	if (!rec->root) {
+		r = hostctx_root_open(rec->root_path, &rec->root);
+		if (r < 0)
+			return r;
+		hostctx_root_set_redact(rec->root, rec->redact);
+		if (hostctx_root_select(rec->root, rec->fields) < 0)
+			(void)hostctx_root_select(rec->root, NULL);
+	}
+	r = hostctx_snapshot_take(rec->root, ret);
+	hostctx_root_release(rec->root);
 	return r;
 }
 
@@ -181,6 +188,7 @@ static void record_free(struct hctx_preload_record *rec)
 		return;
 	free(rec->root_path);
 	free(rec->fields);
+	hostctx_root_close(rec->root);
 	hostctx_sidecar_free(rec->sidecar);
 	hctx_record_clear(&rec->place);
 	free(rec);

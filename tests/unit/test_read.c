@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -705,6 +706,72 @@ static enum hctx_xacct xacct_of(const struct tree *t)
 		fail_msg("config_task_xacct: \"%s\" is not in the row's names", name);
 	hostctx_snapshot_free(s);
 	return (enum hctx_xacct)v;
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A released root holds no fd and reopens by its path at the next
+ * snapshot; a captured tree is read afresh then (its config.gz answer
+ * too), the live root keeps its boot-stable values.
+ */
+static void released_root_holds_no_fd_and_reopens(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_free_ char *on = config_text("CONFIG_TASK_XACCT=y", 400);
+	_cleanup_free_ char *off = config_text("# CONFIG_TASK_XACCT is not set", 400);
+	struct hostctx_root *root = NULL;
+	struct hostctx_snapshot *s = NULL;
+	int before = open_fds();
+
+	put(t, "proc/sys/kernel/osrelease", "6.1.0\n");
+	put_gzip(t, "proc/config.gz", on, 0);
+	assert_int_equal(hostctx_root_open(t->dir, &root), 0);
+	assert_int_equal(open_fds(), before + 1);
+	take_with(root, &s);
+	assert_str(s, "kernel_release", "6.1.0");
+	assert_str(s, "config_task_xacct", "on");
+	hostctx_snapshot_free(s);
+	/* held, the root keeps its config.gz answer */
+	put_gzip(t, "proc/config.gz", off, 0);
+	take_with(root, &s);
+	assert_str(s, "config_task_xacct", "on");
+	hostctx_snapshot_free(s);
+	hostctx_root_release(root);
+	hostctx_root_release(root);	/* twice is once */
+	assert_int_equal(open_fds(), before);
+	/* released, the tree may have changed: read afresh */
+	put(t, "proc/sys/kernel/osrelease", "6.2.0\n");
+	take_with(root, &s);
+	assert_str(s, "kernel_release", "6.2.0");
+	assert_str(s, "config_task_xacct", "off");
+	hostctx_snapshot_free(s);
+	assert_int_equal(open_fds(), before + 1);
+	hostctx_root_release(root);
+	hostctx_root_close(root);
+	assert_int_equal(open_fds(), before);
+
+	/* the live root, released between two snapshots */
+	assert_int_equal(hostctx_root_open(NULL, &root), 0);
+	take_with(root, &s);
+	hostctx_snapshot_free(s);
+	hostctx_root_release(root);
+	assert_int_equal(open_fds(), before);
+	take_with(root, &s);
+	assert_present(s, "online_cpus");
+	hostctx_snapshot_free(s);
+	hostctx_root_close(root);
+	hostctx_root_release(NULL);
 }
 
 static void xacct_states(void **state)
@@ -1937,6 +2004,7 @@ int main(void)
 		T(empty_tree_gives_only_the_never_absent_fields),
 		T(root_must_be_a_directory),
 		T(live_root),
+		T(released_root_holds_no_fd_and_reopens),
 		T(sched_walk_filters_and_trims),
 		T(sched_kernel_dir_missing_is_absent),
 		T(sched_kernel_dir_empty_is_present_and_empty),
