@@ -85,33 +85,64 @@ int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
 	return take_u64(&p, end, ret);
 }
 
+/*
+ * The names of each length, chained: a line is compared only with the
+ * names as long as its key (about one of ~170 lines has a candidate).
+ */
+#define VMSTAT_KEY_MAX 48
+struct name_index {
+	signed char first[VMSTAT_KEY_MAX + 1];	/* a name of that length, or -1 */
+	signed char next[HCTX_VMSTAT_MAX_NAMES];
+};
+
+static void index_names(struct name_index *ix, const char *const *names, size_t n)
+{
+	memset(ix->first, -1, sizeof(ix->first));
+	for (size_t i = n; i-- > 0;) {
+		size_t len = strlen(names[i]);
+
+		ix->next[i] = -1;
+		if (len == 0 || len > VMSTAT_KEY_MAX)
+			continue;	/* no line can hold it */
+		ix->next[i] = ix->first[len];
+		ix->first[len] = (signed char)i;
+	}
+}
+
 int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 		      size_t n_names, uint64_t *values, bool *found)
 {
 	const char *end = text + len;
-	size_t name_len[HCTX_VMSTAT_MAX_NAMES], left = n_names;
+	struct name_index ix;
+	size_t left = n_names;
 
 	if (n_names > HCTX_VMSTAT_MAX_NAMES)
 		return -E2BIG;
-	/* ~170 lines against a short allowlist: lengths once, not per line */
-	for (size_t i = 0; i < n_names; i++)
-		name_len[i] = strlen(names[i]);
+	index_names(&ix, names, n_names);
 	memset(found, 0, n_names * sizeof(*found));
 	for (const char *s = text; s < end && left > 0;) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const char *e = nl ? nl : end, *sp = memchr(s, ' ', (size_t)(e - s));
-		size_t key_len = sp ? (size_t)(sp - s) : 0;
+		const char *k = s, *nl;
 
-		for (size_t i = 0; sp && i < n_names; i++) {
-			const char *p = sp;
+		while (k < end && *k != ' ' && *k != '\n')
+			k++;
+		if (k < end && *k == ' ' && (size_t)(k - s) <= VMSTAT_KEY_MAX) {
+			const char *e = memchr(k, '\n', (size_t)(end - k));
 
-			if (found[i] || name_len[i] != key_len || memcmp(s, names[i], key_len) != 0)
-				continue;
-			found[i] = take_u64(&p, e, &values[i]) == 0;
-			left -= found[i];
-			break;
+			e = e ? e : end;
+			for (int i = ix.first[k - s]; i >= 0; i = ix.next[i]) {
+				const char *p = k;
+
+				if (found[i] || memcmp(s, names[i], (size_t)(k - s)) != 0)
+					continue;
+				found[i] = take_u64(&p, e, &values[i]) == 0;
+				left -= found[i];
+				break;
+			}
+			s = e + 1;
+			continue;
 		}
-		s = e + 1;
+		nl = k < end && *k == '\n' ? k : memchr(k, '\n', (size_t)(end - k));
+		s = nl ? nl + 1 : end;
 	}
 	return 0;
 }
