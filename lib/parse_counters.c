@@ -89,9 +89,8 @@ int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
  * The names of each length, chained: a line is compared only with the
  * names as long as its key (about one of ~170 lines has a candidate).
  */
-#define VMSTAT_KEY_MAX 48
 struct name_index {
-	signed char first[VMSTAT_KEY_MAX + 1];	/* a name of that length, or -1 */
+	signed char first[HCTX_VMSTAT_KEY_MAX + 1];	/* a name of that length, or -1 */
 	signed char next[HCTX_VMSTAT_MAX_NAMES];
 };
 
@@ -102,7 +101,7 @@ static void index_names(struct name_index *ix, const char *const *names, size_t 
 		size_t len = strlen(names[i]);
 
 		ix->next[i] = -1;
-		if (len == 0 || len > VMSTAT_KEY_MAX)
+		if (len == 0 || len > HCTX_VMSTAT_KEY_MAX)
 			continue;	/* no line can hold it */
 		ix->next[i] = ix->first[len];
 		ix->first[len] = (signed char)i;
@@ -125,7 +124,7 @@ int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 
 		while (k < end && *k != ' ' && *k != '\n')
 			k++;
-		if (k < end && *k == ' ' && (size_t)(k - s) <= VMSTAT_KEY_MAX) {
+		if (k < end && *k == ' ' && (size_t)(k - s) <= HCTX_VMSTAT_KEY_MAX) {
 			const char *e = memchr(k, '\n', (size_t)(end - k));
 
 			e = e ? e : end;

@@ -143,6 +143,27 @@ static void vmstat_malformed(void **state)
 	assert_true(found[2] && v[2] == 1);
 	assert_int_equal(hctx_parse_vmstat("", 0, names, 3, v, found), 0);
 	assert_false(found[0] || found[1] || found[2]);
+	{
+		/* keys of the longest length found, longer ones skipped whole */
+		static const char *const odd[] = {
+			"k234567890123456789012345678901234567890123456789012345678901234",
+			"k2345678901234567890123456789012345678901234567890123456789012345",
+			"pswpin", "pswpin",
+		};
+		static const char text[] =
+			"k2345678901234567890123456789012345678901234567890123456789012345 5\n"
+			"k234567890123456789012345678901234567890123456789012345678901234 6\n"
+			"pswpin 1\npswpin 2\nno_blank_at_all\npswpin 3";
+		uint64_t w[4] = { 0 };
+		bool got[4];
+
+		assert_int_equal(hctx_parse_vmstat(text, LEN(text), odd, 4, w, got), 0);
+		assert_true(got[0] && w[0] == 6);
+		assert_false(got[1]);
+		/* a name twice: each takes the next line */
+		assert_true(got[2] && w[2] == 1);
+		assert_true(got[3] && w[3] == 2);
+	}
 	for (size_t i = 0; i < HCTX_VMSTAT_MAX_NAMES + 1; i++)
 		many[i] = "pswpin";
 	assert_int_equal(hctx_parse_vmstat(real_vmstat, LEN(real_vmstat), many,
