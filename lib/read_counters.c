@@ -109,14 +109,16 @@ int hctx_read_user_hz(struct hctx_reader *rd, const struct hctx_field *f,
 
 /* ---- vmstat ---------------------------------------------------------- */
 
+/* In key order, so that the map arrives sorted (hctx_map_finish). */
 static const char *const vmstat_names[] = {
-	"pswpin", "pswpout", "pgmajfault", "pgfault", "pgscan_kswapd", "pgscan_direct",
-	"pgsteal_kswapd", "pgsteal_direct", "allocstall_normal", "allocstall_movable",
-	"allocstall", "compact_stall", "compact_fail", "compact_success",
-	"thp_fault_alloc", "thp_fault_fallback", "thp_collapse_alloc", "thp_split_page",
+	"allocstall", "allocstall_movable", "allocstall_normal", "compact_fail",
+	"compact_stall", "compact_success", "drop_pagecache", "drop_slab",
 	"numa_hint_faults", "numa_hint_faults_local", "numa_pages_migrated",
-	"pgmigrate_success", "oom_kill", "workingset_refault_anon",
-	"workingset_refault_file", "workingset_refault", "drop_pagecache", "drop_slab",
+	"oom_kill", "pgfault", "pgmajfault", "pgmigrate_success", "pgscan_direct",
+	"pgscan_kswapd", "pgsteal_direct", "pgsteal_kswapd", "pswpin", "pswpout",
+	"thp_collapse_alloc", "thp_fault_alloc", "thp_fault_fallback",
+	"thp_split_page", "workingset_refault", "workingset_refault_anon",
+	"workingset_refault_file",
 };
 #define N_VMSTAT (sizeof(vmstat_names) / sizeof(vmstat_names[0]))
 

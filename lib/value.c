@@ -348,9 +348,17 @@ void hctx_map_finish(struct hctx_value *map, const struct hctx_spec *spec)
 			map->map.e[i].cpu_lo = key_cpu_lo(map->map.e[i].key);
 	if (map->map.n < 2)
 		return;
-	/* qsort is not stable: equal keys tie-break on arrival (seq). */
-	qsort_r(map->map.e, map->map.n, sizeof(*map->map.e), entry_cmp,
-		(void *)spec);
+	/*
+	 * qsort is not stable: equal keys tie-break on arrival (seq).  Most
+	 * maps arrive in order (CPUs ascending, a sorted allowlist): one pass
+	 * sees that and spares the sort.
+	 */
+	for (size_t i = 1; i < map->map.n; i++)
+		if (entry_cmp(&map->map.e[i - 1], &map->map.e[i], (void *)spec) >= 0) {
+			qsort_r(map->map.e, map->map.n, sizeof(*map->map.e), entry_cmp,
+				(void *)spec);
+			break;
+		}
 	for (size_t i = 0; i < map->map.n; i++) {
 		if (kept && strcmp(map->map.e[kept - 1].key, map->map.e[i].key) == 0) {
 			free(map->map.e[i].key);
