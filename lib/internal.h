@@ -820,8 +820,8 @@ int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
 /*
  * proc/vmstat: values[i] and found[i] for each of the n names (at most
  * HCTX_VMSTAT_MAX_NAMES, else -E2BIG); a name's first parseable line wins.
- * A name longer than HCTX_VMSTAT_KEY_MAX bytes is never found (the
- * kernel's longest is 31).
+ * A name shorter than 2 bytes or longer than HCTX_VMSTAT_KEY_MAX is
+ * never found (the kernel's are 5 to 31).
  */
 #define HCTX_VMSTAT_MAX_NAMES 64
 #define HCTX_VMSTAT_KEY_MAX 64

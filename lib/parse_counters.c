@@ -92,19 +92,29 @@ int hctx_parse_stat_counter(const char *text, size_t len, const char *key,
 struct name_index {
 	signed char first[HCTX_VMSTAT_KEY_MAX + 1];	/* a name of that length, or -1 */
 	signed char next[HCTX_VMSTAT_MAX_NAMES];
+	uint64_t pairs[16];	/* the names' first two bytes, hashed to 1024 bits */
 };
+
+static unsigned pair_hash(const char *s)
+{
+	return ((unsigned char)s[0] * 31u + (unsigned char)s[1]) & 1023u;
+}
 
 static void index_names(struct name_index *ix, const char *const *names, size_t n)
 {
 	memset(ix->first, -1, sizeof(ix->first));
+	memset(ix->pairs, 0, sizeof(ix->pairs));
 	for (size_t i = n; i-- > 0;) {
 		size_t len = strlen(names[i]);
+		unsigned h;
 
 		ix->next[i] = -1;
-		if (len == 0 || len > HCTX_VMSTAT_KEY_MAX)
-			continue;	/* no line can hold it */
+		if (len < 2 || len > HCTX_VMSTAT_KEY_MAX)
+			continue;	/* no line can hold it (a one-byte name: see below) */
 		ix->next[i] = ix->first[len];
 		ix->first[len] = (signed char)i;
+		h = pair_hash(names[i]);
+		ix->pairs[h / 64] |= (uint64_t)1 << (h % 64);
 	}
 }
 
@@ -121,7 +131,14 @@ int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 	memset(found, 0, n_names * sizeof(*found));
 	for (const char *s = text; s < end && left > 0;) {
 		const char *k = s, *nl;
+		unsigned h = end - s >= 2 ? pair_hash(s) : 0;
 
+		/* most lines (nr_*) start like no name: straight to the next */
+		if (end - s < 2 || !(ix.pairs[h / 64] & ((uint64_t)1 << (h % 64)))) {
+			nl = memchr(s, '\n', (size_t)(end - s));
+			s = nl ? nl + 1 : end;
+			continue;
+		}
 		while (k < end && *k != ' ' && *k != '\n')
 			k++;
 		if (k < end && *k == ' ' && (size_t)(k - s) <= HCTX_VMSTAT_KEY_MAX) {
@@ -147,6 +164,35 @@ int hctx_parse_vmstat(const char *text, size_t len, const char *const *names,
 }
 
 /* "avg10=0.00" at p: the number after '='. */
+/*
+ * "12.34" (the kernel prints "%lu.%02lu") without strtod: up to 15
+ * digits make an integer that a double holds exactly, and one division
+ * by a power of ten, itself exact, rounds once: the value strtod gives.
+ * -EINVAL for anything else, which strtod then judges.
+ */
+static int fixed_point(const char *s, double *ret)
+{
+	static const double ten[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+				      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	uint64_t n = 0;
+	int digits = 0, decimals = -1;
+
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || ++digits > 15)
+			return -EINVAL;
+		n = n * 10 + (uint64_t)(*s - '0');
+		decimals += decimals >= 0;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	*ret = (double)n / ten[decimals > 0 ? decimals : 0];
+	return 0;
+}
+
 static int take_avg(const char **p, const char *end, const char *name, double *ret)
 {
 	size_t n = strlen(name);
@@ -164,9 +210,11 @@ static int take_avg(const char **p, const char *end, const char *name, double *r
 	buf[k] = '\0';
 	if (k == 0 || (s < end && !is_blank(*s) && *s != '\r'))
 		return -EINVAL;
-	*ret = strtod(buf, &stop);
-	if (*stop || !isfinite(*ret))
-		return -EINVAL;
+	if (fixed_point(buf, ret) < 0) {
+		*ret = strtod(buf, &stop);
+		if (*stop || !isfinite(*ret))
+			return -EINVAL;
+	}
 	*p = s;
 	return 0;
 }

@@ -170,6 +170,37 @@ static void vmstat_malformed(void **state)
 					   HCTX_VMSTAT_MAX_NAMES + 1, v, found), -E2BIG);
 }
 
+/*
+ * The averages are read without strtod where they look like the
+ * kernel's "%lu.%02lu": the same doubles strtod gives, for many values
+ * and for the shapes that take strtod's way (a 16th digit, "1.", ".5").
+ */
+static void pressure_averages_are_strtods(void **state)
+{
+	static const char *const odd[] = { "1.", ".5", "0.00", "99.99", "100.00",
+					   "1234567890123.45", "1234567890123456.7",
+					   "0.1", "7.125", "000012.50" };
+	uint64_t x = 88172645463325252ull;
+	char line[160], avg[48];
+	struct hctx_pressure p;
+
+	(void)state;
+	for (int i = 0; i < 200000 + (int)(sizeof(odd) / sizeof(odd[0])); i++) {
+		if (i < (int)(sizeof(odd) / sizeof(odd[0]))) {
+			snprintf(avg, sizeof(avg), "%s", odd[i]);
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift */
+			snprintf(avg, sizeof(avg), "%llu.%02llu",
+				 (unsigned long long)(x % (i % 7 ? 1000 : 100000000000ull)),
+				 (unsigned long long)((x >> 40) % 100));
+		}
+		snprintf(line, sizeof(line), "some avg10=%s avg60=0.00 avg300=0.00 total=1\n", avg);
+		assert_int_equal(hctx_parse_pressure(line, strlen(line), &p), 0);
+		if (p.line[0].avg[0] != strtod(avg, NULL))
+			fail_msg("%s: %.17g, strtod %.17g", avg, p.line[0].avg[0], strtod(avg, NULL));
+	}
+}
+
 static void pressure_real(void **state)
 {
 	static const char cpu[] = "some avg10=0.04 avg60=1.40 avg300=2.00 total=26138915\n"
@@ -227,6 +258,7 @@ int main(void)
 		cmocka_unit_test(vmstat_allowlist),
 		cmocka_unit_test(vmstat_malformed),
 		cmocka_unit_test(pressure_real),
+		cmocka_unit_test(pressure_averages_are_strtods),
 		cmocka_unit_test(pressure_malformed),
 	};
 

@@ -774,6 +774,47 @@ static void released_root_holds_no_fd_and_reopens(void **state)
 	hostctx_root_release(NULL);
 }
 
+/*
+ * proc/stat has its own cap (4 MiB): a big host's cpu lines and intr
+ * line run far past 64 KiB, and its counters must still be read; past
+ * the cap they are absent.
+ */
+static void proc_stat_above_64k(void **state)
+{
+	struct tree *t = *state;
+	size_t size = 3 << 20, len = 0;
+	char *text = malloc(size);
+	struct hostctx_snapshot *s = NULL;
+
+	assert_non_null(text);
+	len += (size_t)sprintf(text + len, "cpu  950 0 210 1280 3 0 7 22 0 0\n");
+	for (int c = 0; c < 3000; c++)
+		len += (size_t)sprintf(text + len, "cpu%d 1 2 3 4 5 6 7 8 9 10\n", c);
+	len += (size_t)sprintf(text + len, "intr 40211");
+	for (int i = 0; i < 20000; i++)
+		len += (size_t)sprintf(text + len, " %d", i % 3);
+	len += (size_t)sprintf(text + len, "\nctxt 51234\nprocesses 17\n");
+	assert_true(len > HCTX_READ_CAP);
+	put(t, "proc/stat", text);
+	take(t, &s);
+	assert_u64(s, "context_switches", 51234);
+	assert_u64(s, "processes_forked", 17);
+	assert_u64(s, "interrupts", 40211);
+	hostctx_snapshot_free(s);
+	/* past the 4 MiB cap: unreadable */
+	free(text);
+	text = malloc((5u << 20));
+	assert_non_null(text);
+	memset(text, 'x', (5u << 20) - 1);
+	memcpy(text, "ctxt 9\n", 7);
+	text[(5u << 20) - 1] = '\0';
+	put(t, "proc/stat", text);
+	take(t, &s);
+	assert_absent(s, "context_switches");
+	hostctx_snapshot_free(s);
+	free(text);
+}
+
 static void xacct_states(void **state)
 {
 	struct tree *t = *state;
@@ -2005,6 +2046,7 @@ int main(void)
 		T(root_must_be_a_directory),
 		T(live_root),
 		T(released_root_holds_no_fd_and_reopens),
+		T(proc_stat_above_64k),
 		T(sched_walk_filters_and_trims),
 		T(sched_kernel_dir_missing_is_absent),
 		T(sched_kernel_dir_empty_is_present_and_empty),
