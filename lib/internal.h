@@ -127,7 +127,7 @@ ssize_t hctx_read_file_direct(struct hostctx_root *root, const char *rel, char *
  */
 struct hctx_pathlist {
 	char **path;
-	size_t n;
+	size_t n, cap;
 };
 int hctx_pathlist_add(struct hctx_pathlist *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -595,7 +595,7 @@ struct hctx_reader {
 	void *memo[HCTX_MEMO_COUNT];
 	void (*memo_free[HCTX_MEMO_COUNT])(void *);
 	int policies_err;	/* cpufreq/policyN and their CPUs: 0 unread; 1 read; < 0 none */
-	size_t n_policies;
+	size_t n_policies, policies_cap;
 	struct hctx_policy *policies;
 	uint64_t truncated[HCTX_MAX_FIELDS / 64];	/* rows the text budget cut short */
 	bool cpu_dirs_done;	/* captured roots: cpu/cpuN listed */

@@ -344,8 +344,10 @@ size_t hctx_cpuset_count(const struct hctx_cpuset *s)
 {
 	size_t n = 0;
 
+	/* a big host's sets are sparse: most words are 0 (no popcount call) */
 	for (size_t i = 0; i < s->nwords; i++)
-		n += (size_t)__builtin_popcountll(s->words[i]);
+		if (s->words[i])
+			n += (size_t)__builtin_popcountll(s->words[i]);
 	return n;
 }
 

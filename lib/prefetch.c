@@ -65,12 +65,18 @@ int hctx_pathlist_add(struct hctx_pathlist *l, const char *fmt, ...)
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	more = realloc(l->path, (l->n + 1) * sizeof(*more));
-	if (!more) {
-		free(path);
-		return -ENOMEM;
+	if (l->n == l->cap) {
+		/* doubling: a list of 16,384 paths is not copied 16,384 times */
+		size_t cap = l->cap ? 2 * l->cap : 64;
+
+		more = realloc(l->path, cap * sizeof(*more));
+		if (!more) {
+			free(path);
+			return -ENOMEM;
+		}
+		l->path = more;
+		l->cap = cap;
 	}
-	l->path = more;
 	l->path[l->n++] = path;
 	return 0;
 }

@@ -24,7 +24,7 @@ struct cache_group {
 	char type[16];
 	struct hctx_cpuset cpus;	/* union of the instances */
 	struct hctx_cpuset *inst;	/* distinct shared_cpu_lists */
-	size_t n_inst;
+	size_t n_inst, cap_inst;
 };
 
 struct cache_walk {
@@ -86,24 +86,30 @@ static int add_instance(struct cache_walk *w, const struct cache_group *key,
 		*g = *key;
 		g->cpus = (struct hctx_cpuset){ 0 };
 		g->inst = NULL;
-		g->n_inst = 0;
+		g->n_inst = g->cap_inst = 0;
 	}
 	/*
 	 * A set seen before has its members in the union: only then search
 	 * the instances, so a core's new cache costs no scan of them all.
 	 */
 	if (hctx_cpuset_subset(shared, &g->cpus))
-		for (size_t k = 0; k < g->n_inst; k++)
+		for (size_t k = g->n_inst; k-- > 0;)	/* the newest first: a node's cores come in a row */
 			if (hctx_cpuset_equal(&g->inst[k], shared)) {
 				hctx_cpuset_clear(shared);
 				return 0;
 			}
 	if (hctx_cpuset_or(&g->cpus, shared) < 0)
 		return -ENOMEM;
-	grown = realloc(g->inst, (g->n_inst + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	g->inst = grown;
+	if (g->n_inst == g->cap_inst) {
+		/* doubling: a core's cache each, not a copy of them all each */
+		size_t cap = g->cap_inst ? 2 * g->cap_inst : 16;
+
+		grown = realloc(g->inst, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		g->inst = grown;
+		g->cap_inst = cap;
+	}
 	g->inst[g->n_inst++] = *shared;
 	*shared = (struct hctx_cpuset){ 0 };
 	return 0;

@@ -148,7 +148,7 @@ void hctx_reader_clear(struct hctx_reader *rd)
 		hctx_cpuset_clear(&rd->policies[i].cpus);
 	free(rd->policies);
 	rd->policies = NULL;
-	rd->n_policies = 0;
+	rd->n_policies = rd->policies_cap = 0;
 	hctx_cpuset_clear(&rd->online);
 	hctx_cpuset_clear(&rd->cpu_dirs);
 }
@@ -491,12 +491,18 @@ static int add_policy(struct hctx_reader *rd, unsigned id, const struct hctx_cpu
 		hctx_cpuset_clear(&cpus);
 		return 0;
 	}
-	p = realloc(rd->policies, (rd->n_policies + 1) * sizeof(*p));
-	if (!p) {
-		hctx_cpuset_clear(&cpus);
-		return -ENOMEM;
+	if (rd->n_policies == rd->policies_cap) {
+		/* doubling: 4,096 policies are not copied 4,096 times */
+		size_t cap = rd->policies_cap ? 2 * rd->policies_cap : 16;
+
+		p = realloc(rd->policies, cap * sizeof(*p));
+		if (!p) {
+			hctx_cpuset_clear(&cpus);
+			return -ENOMEM;
+		}
+		rd->policies = p;
+		rd->policies_cap = cap;
 	}
-	rd->policies = p;
 	rd->policies[rd->n_policies++] = (struct hctx_policy){ .id = id, .cpus = cpus };
 	return 0;
 }
