@@ -239,22 +239,58 @@ static long bycpu_strings_not(const struct check_ctx *c, const char *field,
 	return seen;
 }
 
-/* The value of a by-CPU map of integers for one CPU. */
-static bool bycpu_u64_of(const struct check_ctx *c, const char *field,
-			 const char *const *keys, size_t n, unsigned cpu, uint64_t *ret)
+/*
+ * A by-CPU map of integers, each key's CPUs and value read once: asked
+ * CPU by CPU, a file's "0-442415" key is not parsed again for every CPU
+ * it names (a minute of work, where this is milliseconds).
+ */
+struct bycpu_u64 {
+	size_t n;
+	struct hctx_cpuset *cpus;	/* empty when the key is no CPU list */
+	uint64_t *value;
+	bool *ok;			/* the value is an integer */
+};
+
+static void bycpu_u64_clear(struct bycpu_u64 *m)
+{
+	for (size_t i = 0; m->cpus && i < m->n; i++)
+		hctx_cpuset_clear(&m->cpus[i]);
+	free(m->cpus);
+	free(m->value);
+	free(m->ok);
+	*m = (struct bycpu_u64){ 0 };
+}
+
+static bool bycpu_u64_load(const struct check_ctx *c, const char *field,
+			   const char *const *keys, size_t n, struct bycpu_u64 *m)
 {
 	char path[128];
 
-	for (size_t i = 0; i < n; i++) {
-		struct hctx_cpuset cpus = { 0 };
-		bool has = parse_cpus(keys[i], &cpus) && hctx_cpuset_has(&cpus, cpu);
-
-		hctx_cpuset_clear(&cpus);
-		if (has) {
-			snprintf(path, sizeof(path), "%s.%s", field, keys[i]);
-			return u64_at(c, path, ret);
-		}
+	*m = (struct bycpu_u64){ .n = n };
+	m->cpus = calloc(n ? n : 1, sizeof(*m->cpus));
+	m->value = calloc(n ? n : 1, sizeof(*m->value));
+	m->ok = calloc(n ? n : 1, sizeof(*m->ok));
+	if (!m->cpus || !m->value || !m->ok) {
+		bycpu_u64_clear(m);
+		return false;
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (!parse_cpus(keys[i], &m->cpus[i]))
+			hctx_cpuset_clear(&m->cpus[i]);
+		snprintf(path, sizeof(path), "%s.%s", field, keys[i]);
+		m->ok[i] = u64_at(c, path, &m->value[i]);
+	}
+	return true;
+}
+
+/* The value for one CPU: that of the first key naming it. */
+static bool bycpu_u64_of(const struct bycpu_u64 *m, unsigned cpu, uint64_t *ret)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (hctx_cpuset_has(&m->cpus[i], cpu)) {
+			*ret = m->value[i];
+			return m->ok[i];
+		}
 	return false;
 }
 
@@ -313,6 +349,7 @@ static enum outcome check_freq_range(struct check_ctx *c)
 	const char **mins = NULL, **maxs = NULL;
 	size_t n_min = 0, n_max = 0;
 	struct hctx_cpuset bad = { 0 };
+	struct bycpu_u64 min_map = { 0 }, max_map = { 0 };
 	uint64_t lo = 0, hi = 0;
 	enum outcome out = OUT_OK;
 	char list[128];
@@ -325,6 +362,13 @@ static enum outcome check_freq_range(struct check_ctx *c)
 		free(maxs);
 		return OUT_UNKNOWN;
 	}
+	if (!bycpu_u64_load(c, "cpufreq_min_khz", mins, n_min, &min_map) ||
+	    !bycpu_u64_load(c, "cpufreq_max_khz", maxs, n_max, &max_map)) {
+		bycpu_u64_clear(&min_map);
+		free(mins);
+		free(maxs);
+		return OUT_UNKNOWN;	/* no memory */
+	}
 	for (size_t i = 0; i < n_min; i++) {
 		struct hctx_cpuset cpus = { 0 };
 
@@ -333,8 +377,8 @@ static enum outcome check_freq_range(struct check_ctx *c)
 			     cpu = hctx_cpuset_next(&cpus, (unsigned)cpu + 1)) {
 				uint64_t mn, mx;
 
-				if (!bycpu_u64_of(c, "cpufreq_min_khz", mins, n_min, (unsigned)cpu, &mn) ||
-				    !bycpu_u64_of(c, "cpufreq_max_khz", maxs, n_max, (unsigned)cpu, &mx) ||
+				if (!bycpu_u64_of(&min_map, (unsigned)cpu, &mn) ||
+				    !bycpu_u64_of(&max_map, (unsigned)cpu, &mx) ||
 				    mn == mx)
 					continue;
 				if (out == OUT_OK) {
@@ -347,6 +391,8 @@ static enum outcome check_freq_range(struct check_ctx *c)
 		}
 		hctx_cpuset_clear(&cpus);
 	}
+	bycpu_u64_clear(&min_map);
+	bycpu_u64_clear(&max_map);
 	free(mins);
 	free(maxs);
 	if (out == OUT_FIRE) {
