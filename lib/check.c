@@ -240,58 +240,97 @@ static long bycpu_strings_not(const struct check_ctx *c, const char *field,
 }
 
 /*
- * A by-CPU map of integers, each key's CPUs and value read once: asked
- * CPU by CPU, a file's "0-442415" key is not parsed again for every CPU
- * it names (a minute of work, where this is milliseconds).
+ * A by-CPU map of integers, read once into a table by CPU: each CPU
+ * takes the value of the first key naming it.  A file's keys may
+ * overlap ("0-442415" beside "1-442416"); each key's CPUs are parsed
+ * once and each CPU is assigned once, so the cost follows the keys'
+ * words and the CPUs named, not keys times CPUs (minutes, where this is
+ * milliseconds).
  */
+#define NO_KEY UINT32_MAX
+
 struct bycpu_u64 {
-	size_t n;
-	struct hctx_cpuset *cpus;	/* empty when the key is no CPU list */
-	uint64_t *value;
-	bool *ok;			/* the value is an integer */
+	struct hctx_cpuset named;	/* the CPUs some key names */
+	size_t ncpus;			/* CPUs 0 .. ncpus - 1 have an entry */
+	uint32_t *key_of;		/* by CPU: the key naming it first, or NO_KEY */
+	uint64_t *value;		/* by key */
+	bool *ok;			/* by key: the value is an integer */
 };
 
 static void bycpu_u64_clear(struct bycpu_u64 *m)
 {
-	for (size_t i = 0; m->cpus && i < m->n; i++)
-		hctx_cpuset_clear(&m->cpus[i]);
-	free(m->cpus);
+	hctx_cpuset_clear(&m->named);
+	free(m->key_of);
 	free(m->value);
 	free(m->ok);
 	*m = (struct bycpu_u64){ 0 };
 }
 
+/* An entry for each CPU below n, new ones NO_KEY (grown by doubling). */
+static bool bycpu_grow(struct bycpu_u64 *m, size_t n)
+{
+	uint32_t *grown;
+
+	if (n <= m->ncpus)
+		return true;
+	if (n < m->ncpus * 2)
+		n = m->ncpus * 2;
+	grown = realloc(m->key_of, n * sizeof(*grown));
+	if (!grown)
+		return false;
+	memset(grown + m->ncpus, 0xff, (n - m->ncpus) * sizeof(*grown));
+	m->key_of = grown;
+	m->ncpus = n;
+	return true;
+}
+
+/* Each CPU of cpus that no earlier key named goes to key. */
+static bool bycpu_claim(struct bycpu_u64 *m, struct hctx_cpuset *cpus, uint32_t key)
+{
+	hctx_cpuset_andnot(cpus, &m->named);
+	for (long cpu = hctx_cpuset_next(cpus, 0); cpu >= 0;
+	     cpu = hctx_cpuset_next(cpus, (unsigned)cpu + 1)) {
+		if (!bycpu_grow(m, (size_t)cpu + 1))
+			return false;
+		m->key_of[cpu] = key;
+	}
+	return hctx_cpuset_or(&m->named, cpus) == 0;
+}
+
+/* false: no memory (or more keys than a table holds) */
 static bool bycpu_u64_load(const struct check_ctx *c, const char *field,
 			   const char *const *keys, size_t n, struct bycpu_u64 *m)
 {
+	bool fine = n < NO_KEY;
 	char path[128];
 
-	*m = (struct bycpu_u64){ .n = n };
-	m->cpus = calloc(n ? n : 1, sizeof(*m->cpus));
+	*m = (struct bycpu_u64){ 0 };
 	m->value = calloc(n ? n : 1, sizeof(*m->value));
 	m->ok = calloc(n ? n : 1, sizeof(*m->ok));
-	if (!m->cpus || !m->value || !m->ok) {
-		bycpu_u64_clear(m);
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!parse_cpus(keys[i], &m->cpus[i]))
-			hctx_cpuset_clear(&m->cpus[i]);
+	fine = fine && m->value && m->ok;
+	for (size_t i = 0; fine && i < n; i++) {
+		struct hctx_cpuset cpus = { 0 };
+
 		snprintf(path, sizeof(path), "%s.%s", field, keys[i]);
 		m->ok[i] = u64_at(c, path, &m->value[i]);
+		if (parse_cpus(keys[i], &cpus))
+			fine = bycpu_claim(m, &cpus, (uint32_t)i);
+		hctx_cpuset_clear(&cpus);
 	}
-	return true;
+	if (!fine)
+		bycpu_u64_clear(m);
+	return fine;
 }
 
 /* The value for one CPU: that of the first key naming it. */
 static bool bycpu_u64_of(const struct bycpu_u64 *m, unsigned cpu, uint64_t *ret)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (hctx_cpuset_has(&m->cpus[i], cpu)) {
-			*ret = m->value[i];
-			return m->ok[i];
-		}
-	return false;
+	uint32_t key;
+
+	if (cpu >= m->ncpus || (key = m->key_of[cpu]) == NO_KEY)
+		return false;
+	*ret = m->value[key];
+	return m->ok[key];
 }
 
 static bool is_x86(const struct check_ctx *c)
@@ -369,27 +408,23 @@ static enum outcome check_freq_range(struct check_ctx *c)
 		free(maxs);
 		return OUT_UNKNOWN;	/* no memory */
 	}
-	for (size_t i = 0; i < n_min; i++) {
-		struct hctx_cpuset cpus = { 0 };
+	/* each benchmark CPU once, however many keys name it */
+	if (c->bench_known)
+		hctx_cpuset_and(&min_map.named, &c->bench);
+	for (long cpu = hctx_cpuset_next(&min_map.named, 0); cpu >= 0;
+	     cpu = hctx_cpuset_next(&min_map.named, (unsigned)cpu + 1)) {
+		uint64_t mn, mx;
 
-		if (key_bench_cpus(c, mins[i], &cpus)) {
-			for (long cpu = hctx_cpuset_next(&cpus, 0); cpu >= 0;
-			     cpu = hctx_cpuset_next(&cpus, (unsigned)cpu + 1)) {
-				uint64_t mn, mx;
-
-				if (!bycpu_u64_of(&min_map, (unsigned)cpu, &mn) ||
-				    !bycpu_u64_of(&max_map, (unsigned)cpu, &mx) ||
-				    mn == mx)
-					continue;
-				if (out == OUT_OK) {
-					lo = mn;
-					hi = mx;
-				}
-				out = OUT_FIRE;
-				(void)hctx_cpuset_add(&bad, (unsigned)cpu);
-			}
+		if (!bycpu_u64_of(&min_map, (unsigned)cpu, &mn) ||
+		    !bycpu_u64_of(&max_map, (unsigned)cpu, &mx) || mn == mx)
+			continue;
+		if (out == OUT_OK) {
+			lo = mn;
+			hi = mx;
 		}
-		hctx_cpuset_clear(&cpus);
+		out = OUT_FIRE;
+		if (hctx_cpuset_add(&bad, (unsigned)cpu) < 0)
+			break;	/* no memory: the CPUs so far are listed */
 	}
 	bycpu_u64_clear(&min_map);
 	bycpu_u64_clear(&max_map);

@@ -209,8 +209,9 @@ bool hctx_cpuset_has(const struct hctx_cpuset *s, unsigned id);
 size_t hctx_cpuset_count(const struct hctx_cpuset *s);
 bool hctx_cpuset_intersects(const struct hctx_cpuset *a,
 			    const struct hctx_cpuset *b);
-/* a &= b; a |= b (-ENOMEM); whether every member of a is in b. */
+/* a &= b; a &= ~b; a |= b (-ENOMEM); whether every member of a is in b. */
 void hctx_cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b);
+void hctx_cpuset_andnot(struct hctx_cpuset *a, const struct hctx_cpuset *b);
 int hctx_cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b);
 bool hctx_cpuset_subset(const struct hctx_cpuset *a, const struct hctx_cpuset *b);
 /* The same members (trailing zero words aside). */

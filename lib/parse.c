@@ -357,6 +357,14 @@ void hctx_cpuset_and(struct hctx_cpuset *a, const struct hctx_cpuset *b)
 		a->words[i] &= i < b->nwords ? b->words[i] : 0;
 }
 
+void hctx_cpuset_andnot(struct hctx_cpuset *a, const struct hctx_cpuset *b)
+{
+	size_t n = a->nwords < b->nwords ? a->nwords : b->nwords;
+
+	for (size_t i = 0; i < n; i++)
+		a->words[i] &= ~b->words[i];
+}
+
 int hctx_cpuset_or(struct hctx_cpuset *a, const struct hctx_cpuset *b)
 {
 	size_t used = b->nwords;

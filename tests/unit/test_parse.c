@@ -672,6 +672,23 @@ static void cpuset_set_algebra(void **state)
 	assert_true(hctx_cpuset_equal(&c, &a));
 	assert_int_equal(hctx_cpuset_count(&a), 1);
 
+	/* andnot over shorter and longer sets: {1, 130} minus {1} and {130, 900} */
+	assert_int_equal(hctx_cpuset_add(&a, 130), 0);
+	hctx_cpuset_andnot(&a, &c);
+	assert_int_equal(hctx_cpuset_count(&a), 1);
+	assert_true(hctx_cpuset_has(&a, 130));
+	assert_int_equal(hctx_cpuset_add(&a, 1), 0);
+	{
+		struct hctx_cpuset d = { 0, NULL };
+
+		assert_int_equal(hctx_cpuset_add(&d, 130), 0);
+		assert_int_equal(hctx_cpuset_add(&d, 900), 0);
+		hctx_cpuset_andnot(&a, &d);
+		hctx_cpuset_clear(&d);
+	}
+	assert_int_equal(hctx_cpuset_count(&a), 1);
+	assert_true(hctx_cpuset_has(&a, 1));
+
 	/* b's trailing zero words do not grow a */
 	hctx_cpuset_and(&b, &c);				/* b: empty, 4 words */
 	hctx_cpuset_clear(&c);
