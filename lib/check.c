@@ -191,14 +191,20 @@ static const char *cpulist(const struct hctx_cpuset *set, char *buf, size_t size
 	return buf;
 }
 
+/* Narrow cpus to the benchmark's CPUs, when they are known. */
+static void keep_bench_cpus(const struct check_ctx *c, struct hctx_cpuset *cpus)
+{
+	if (c->bench_known)
+		hctx_cpuset_and(cpus, &c->bench);
+}
+
 /* The CPUs of a by-CPU map key that are benchmark CPUs (all when unknown). */
 static bool key_bench_cpus(const struct check_ctx *c, const char *key,
 			   struct hctx_cpuset *ret)
 {
 	if (!parse_cpus(key, ret))
 		return false;
-	if (c->bench_known)
-		hctx_cpuset_and(ret, &c->bench);
+	keep_bench_cpus(c, ret);
 	return hctx_cpuset_count(ret) > 0;
 }
 
@@ -409,8 +415,7 @@ static enum outcome check_freq_range(struct check_ctx *c)
 		return OUT_UNKNOWN;	/* no memory */
 	}
 	/* each benchmark CPU once, however many keys name it */
-	if (c->bench_known)
-		hctx_cpuset_and(&min_map.named, &c->bench);
+	keep_bench_cpus(c, &min_map.named);
 	for (long cpu = hctx_cpuset_next(&min_map.named, 0); cpu >= 0;
 	     cpu = hctx_cpuset_next(&min_map.named, (unsigned)cpu + 1)) {
 		uint64_t mn, mx;
